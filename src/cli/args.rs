@@ -1,0 +1,235 @@
+//! The command line, as DESIGN.md §6 fixes it. Outside scripts rely on these
+//! names: add, never rename.
+
+use crate::model::{Scenario, Update, Workload};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// threadlab: threading vs multiprocessing, live.
+#[derive(Debug, Parser)]
+#[command(name = "threadlab", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; without one, the window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the window.
+    Gui(GuiArgs),
+    /// List the presets: name and one-line title.
+    List,
+    /// Run a preset or a scenario file headless and print what it measured.
+    Run(RunArgs),
+    /// Run the same work serially, with threads, with processes, GIL off and native.
+    Compare(CompareArgs),
+    /// Internal: a child process of a run (started by threadlab itself).
+    #[command(hide = true)]
+    Worker,
+}
+
+/// `threadlab gui`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct GuiArgs {
+    /// The preset to open.
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Start in presentation mode (large text, colour-blind-safe palette).
+    #[arg(long)]
+    pub present: bool,
+    /// Run the preset as soon as the window opens.
+    #[arg(long)]
+    pub run: bool,
+    /// Save the window as PNG once the run (or the first frame) is done.
+    #[arg(long, value_name = "FILE.png")]
+    pub screenshot: Option<PathBuf>,
+    /// Close the window after the screenshot (for scripts and CI).
+    #[arg(long)]
+    pub exit: bool,
+}
+
+/// `on` or `off`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// Enabled.
+    On,
+    /// Disabled.
+    Off,
+}
+
+impl OnOff {
+    fn is_on(self) -> bool {
+        self == OnOff::On
+    }
+}
+
+/// Knob overrides shared by `run` and `compare`; each names a scenario field.
+#[derive(Debug, Args, Default, Clone)]
+pub struct Overrides {
+    /// 1 = threads of threadlab's own process; P >= 2 = P child processes.
+    #[arg(long, value_name = "P")]
+    pub processes: Option<u32>,
+    /// Threads per process.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<u32>,
+    /// A GIL per interpreter, or none (free-threaded).
+    #[arg(long, value_enum)]
+    pub gil: Option<OnOff>,
+    /// The GIL's switch interval in microseconds.
+    #[arg(long, value_name = "N")]
+    pub switch_interval_us: Option<u64>,
+    /// What each task does.
+    #[arg(long, value_enum)]
+    pub workload: Option<WorkloadArg>,
+    /// Number of tasks (or queue items).
+    #[arg(long, value_name = "N")]
+    pub tasks: Option<u32>,
+    /// Integers summed per CPU task.
+    #[arg(long, value_name = "N")]
+    pub task_size: Option<u64>,
+    /// Milliseconds of each blocking wait.
+    #[arg(long, value_name = "MS")]
+    pub io_ms: Option<u64>,
+    /// Queue capacity; 0 = unbounded.
+    #[arg(long, value_name = "N")]
+    pub queue_size: Option<u32>,
+    /// Workers are daemons (cut off when the main program exits).
+    #[arg(long, value_enum)]
+    pub daemon: Option<OnOff>,
+    /// Guard each shared update with a lock.
+    #[arg(long, value_enum)]
+    pub lock: Option<OnOff>,
+    /// Read-modify-writes per worker.
+    #[arg(long, value_name = "N")]
+    pub increments: Option<u32>,
+    /// How each read-modify-write is written.
+    #[arg(long, value_enum)]
+    pub update: Option<UpdateArg>,
+    /// Record events (on by default; summaries are measured either way).
+    #[arg(long, value_enum)]
+    pub record: Option<OnOff>,
+}
+
+/// `--workload`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WorkloadArg {
+    /// Sum of squares holding the GIL.
+    Cpu,
+    /// Blocking waits with the GIL released.
+    Io,
+    /// Sum of squares with the GIL released.
+    Native,
+    /// Compute, then wait.
+    Mixed,
+}
+
+/// `--update`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UpdateArg {
+    /// `x += 1`.
+    Plain,
+    /// `x = x + f()`.
+    Call,
+    /// Read, wait, write back.
+    Wait,
+}
+
+impl Overrides {
+    /// Applies every given flag to `s`.
+    pub fn apply(&self, s: &mut Scenario) {
+        macro_rules! set {
+            ($($field:ident),*) => { $( if let Some(v) = self.$field { s.$field = v; } )* };
+        }
+        set!(
+            processes,
+            threads,
+            switch_interval_us,
+            tasks,
+            task_size,
+            io_ms,
+            queue_size,
+            increments
+        );
+        if let Some(v) = self.gil {
+            s.gil = v.is_on();
+        }
+        if let Some(v) = self.daemon {
+            s.daemon = v.is_on();
+        }
+        if let Some(v) = self.lock {
+            s.lock = v.is_on();
+        }
+        if let Some(v) = self.record {
+            s.record = v.is_on();
+        }
+        if let Some(v) = self.workload {
+            s.workload = match v {
+                WorkloadArg::Cpu => Workload::Cpu,
+                WorkloadArg::Io => Workload::Io,
+                WorkloadArg::Native => Workload::Native,
+                WorkloadArg::Mixed => Workload::Mixed,
+            };
+        }
+        if let Some(v) = self.update {
+            s.update = match v {
+                UpdateArg::Plain => Update::Plain,
+                UpdateArg::Call => Update::Call,
+                UpdateArg::Wait => Update::Wait,
+            };
+        }
+    }
+}
+
+/// Which scenario to start from.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ScenarioSource {
+    /// A preset name (see `threadlab list`).
+    pub preset: Option<String>,
+    /// A scenario file instead of a preset.
+    #[arg(long, value_name = "FILE.toml", conflicts_with = "preset")]
+    pub scenario: Option<PathBuf>,
+}
+
+/// `threadlab run`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct RunArgs {
+    /// Preset or scenario file.
+    #[command(flatten)]
+    pub source: ScenarioSource,
+    /// Knob overrides.
+    #[command(flatten)]
+    pub overrides: Overrides,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Write a Chrome trace (opens in Perfetto).
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// Write the summary as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+/// `threadlab compare`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CompareArgs {
+    /// Preset or scenario file.
+    #[command(flatten)]
+    pub source: ScenarioSource,
+    /// Knob overrides.
+    #[command(flatten)]
+    pub overrides: Overrides,
+    /// Print the rows as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The command-line flag that sets a scenario field, for error messages.
+pub fn flag_for_field(field: &str) -> String {
+    match field {
+        "processes x threads" => "--processes/--threads".to_owned(),
+        f => format!("--{}", f.replace('_', "-")),
+    }
+}

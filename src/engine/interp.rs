@@ -1,0 +1,218 @@
+//! One interpreter: the threads that share one GIL. threadlab's own process
+//! is one interpreter; every child process is another. The labs describe what
+//! each thread does; this file starts the named threads, gives each its
+//! `Worker`, and joins them all, whatever happens to any one of them.
+
+use crate::engine::cancel::CancelToken;
+use crate::engine::gil::Gil;
+use crate::engine::worker::{Worker, WorkerStats};
+use crate::model::{
+    CounterSummary, CutOffSummary, QueueSummary, Scenario, WorkerId, WorkerSummary,
+};
+use crate::recording::{Clock, EventSink, Recorder};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything the threads of one interpreter share.
+#[derive(Clone, Debug)]
+pub struct Interp {
+    /// 0 for threadlab's own process, 1..=P for children.
+    pub process: u16,
+    /// How many interpreters run this scenario's work between them (P).
+    pub interpreters: u32,
+    /// The experiment.
+    pub scenario: Arc<Scenario>,
+    /// The run's clock.
+    pub clock: Clock,
+    /// Where events go.
+    pub sink: EventSink,
+    /// The stop request.
+    pub cancel: CancelToken,
+    /// This interpreter's GIL; `None` when free-threaded.
+    pub gil: Option<Arc<Gil>>,
+}
+
+/// One finished worker.
+#[derive(Clone, Debug)]
+pub struct Finished {
+    /// Its summary.
+    pub summary: WorkerSummary,
+    /// Its raw measurements.
+    pub stats: WorkerStats,
+}
+
+/// What one interpreter measured.
+#[derive(Clone, Debug, Default)]
+pub struct InterpResult {
+    /// Every worker, in thread order.
+    pub workers: Vec<Finished>,
+    /// GIL hand-overs.
+    pub gil_switches: u64,
+    /// GIL drop requests.
+    pub gil_drop_requests: u64,
+    /// The shared counter, where the lab has one.
+    pub counter: Option<CounterSummary>,
+    /// The queue, where the lab has one.
+    pub queue: Option<QueueSummary>,
+    /// What was cut off, for the daemon lab.
+    pub cut_off: Option<CutOffSummary>,
+    /// Notes for people.
+    pub notes: Vec<String>,
+}
+
+/// Why an interpreter could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum InterpError {
+    /// The OS refused a thread.
+    #[error("could not start thread {name}: {source}")]
+    Spawn {
+        /// The thread's name.
+        name: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The lab does not exist yet on this path.
+    #[error("the {0} lab cannot run here")]
+    Unsupported(&'static str),
+    /// A worker panicked.
+    #[error("worker {worker} failed: {message}")]
+    Panicked {
+        /// Who.
+        worker: WorkerId,
+        /// The panic message.
+        message: String,
+    },
+}
+
+impl Interp {
+    /// An interpreter for `scenario` with a GIL when the scenario asks for one.
+    pub fn new(
+        process: u16,
+        interpreters: u32,
+        scenario: Arc<Scenario>,
+        clock: Clock,
+        sink: EventSink,
+        cancel: CancelToken,
+    ) -> Self {
+        let gil = scenario
+            .gil
+            .then(|| Arc::new(Gil::new(Duration::from_micros(scenario.switch_interval_us))));
+        Self {
+            process,
+            interpreters,
+            scenario,
+            clock,
+            sink,
+            cancel,
+            gil,
+        }
+    }
+
+    /// This interpreter's share of the work: 0 for the app's own process,
+    /// k-1 for child process k.
+    pub fn shard(&self) -> u32 {
+        (self.process as u32).saturating_sub(1)
+    }
+
+    /// The result of the workers with this interpreter's GIL counters.
+    pub fn result(&self, workers: Vec<Finished>) -> InterpResult {
+        let (gil_switches, gil_drop_requests) = self.gil_counters();
+        InterpResult {
+            workers,
+            gil_switches,
+            gil_drop_requests,
+            ..InterpResult::default()
+        }
+    }
+
+    /// A recorder for thread `thread` of this interpreter.
+    pub fn recorder(&self, thread: u16) -> Recorder {
+        Recorder::new(
+            WorkerId::new(self.process, thread),
+            self.clock.clone(),
+            self.sink.clone(),
+            self.scenario.record,
+        )
+    }
+
+    /// GIL counters so far (zero when free-threaded).
+    pub fn gil_counters(&self) -> (u64, u64) {
+        self.gil
+            .as_ref()
+            .map_or((0, 0), |g| (g.handovers(), g.drop_requests()))
+    }
+
+    /// Runs `count` worker threads, numbered from `first_thread`, each calling
+    /// `body(worker, thread)`, and joins them all. A panic in one worker stops
+    /// the others (through the stop request) and is reported with its name.
+    pub fn run_workers<F>(
+        &self,
+        first_thread: u16,
+        count: u16,
+        body: F,
+    ) -> Result<Vec<Finished>, InterpError>
+    where
+        F: Fn(&mut Worker, u16) + Send + Sync,
+    {
+        let body = &body;
+        std::thread::scope(|scope| {
+            let mut handles = Vec::with_capacity(count as usize);
+            let mut spawn_error = None;
+            for thread in first_thread..first_thread + count {
+                let id = WorkerId::new(self.process, thread);
+                let rec = self.recorder(thread);
+                let gil = self.gil.clone();
+                let cancel = self.cancel.clone();
+                let requested = self.clock.now_ns();
+                let spawned = std::thread::Builder::new()
+                    .name(id.thread_name())
+                    .spawn_scoped(scope, move || {
+                        let mut worker = Worker::begin(id, rec, gil, cancel, requested);
+                        body(&mut worker, thread);
+                        worker.finish()
+                    });
+                match spawned {
+                    Ok(h) => handles.push((id, h)),
+                    Err(source) => {
+                        // Let the threads already started end at their next check.
+                        self.cancel.cancel();
+                        spawn_error = Some(InterpError::Spawn {
+                            name: id.thread_name(),
+                            source,
+                        });
+                        break;
+                    }
+                }
+            }
+            let mut finished = Vec::with_capacity(handles.len());
+            let mut panic_error = None;
+            for (id, h) in handles {
+                match h.join() {
+                    Ok((summary, stats)) => finished.push(Finished { summary, stats }),
+                    Err(payload) => {
+                        self.cancel.cancel();
+                        panic_error.get_or_insert(InterpError::Panicked {
+                            worker: id,
+                            message: panic_message(&payload),
+                        });
+                    }
+                }
+            }
+            match spawn_error.or(panic_error) {
+                Some(e) => Err(e),
+                None => Ok(finished),
+            }
+        })
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_owned()
+    }
+}

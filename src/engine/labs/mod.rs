@@ -1,0 +1,17 @@
+//! The experiments. Each lab says what the threads of one interpreter do;
+//! the same code runs in threadlab's own process and in every child process.
+
+pub mod convoy;
+pub mod tasks;
+
+use crate::engine::interp::{Interp, InterpError, InterpResult};
+use crate::model::Lab;
+
+/// Runs the scenario's lab on this interpreter's threads.
+pub fn run_lab(interp: &Interp) -> Result<InterpResult, InterpError> {
+    match interp.scenario.lab {
+        Lab::Tasks => tasks::run(interp),
+        Lab::Convoy => convoy::run(interp),
+        other => Err(InterpError::Unsupported(other.name())),
+    }
+}

@@ -1,0 +1,232 @@
+//! Starting a run and watching it. A run gets its own coordinator thread;
+//! the caller keeps a [`RunHandle`] and drains [`RunMessage`]s from it (the
+//! window does so once per frame, the CLI in a loop). Dropping the handle
+//! stops the run and joins every thread it started.
+
+use crate::engine::cancel::CancelToken;
+use crate::engine::interp::{Interp, InterpError, panic_message};
+use crate::engine::labs::run_lab;
+use crate::engine::summarize::summarize;
+use crate::model::scenario::RangeError;
+use crate::model::{Event, RunMessage, RunSummary, Scenario};
+use crate::recording::{Clock, EventSink};
+use crate::sampling::spawn_core_sampler;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Batches (and other messages) that may wait for the consumer before
+/// recorders start dropping: 4096 × 512 events ≈ 2 M events, 48 MiB.
+pub const CHANNEL_BATCHES: usize = 4096;
+
+/// Why a run could not start or finish.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A knob is out of range.
+    #[error(transparent)]
+    Invalid(#[from] RangeError),
+    /// The coordinator thread could not start.
+    #[error("could not start the run: {0}")]
+    Start(std::io::Error),
+    /// An interpreter failed.
+    #[error(transparent)]
+    Interp(#[from] InterpError),
+    /// Something else, said in words.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// How to run, beyond the scenario.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Sample per-core load while the run goes on.
+    pub sample_cores: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self { sample_cores: true }
+    }
+}
+
+/// A run in progress.
+#[derive(Debug)]
+pub struct RunHandle {
+    rx: Option<Receiver<RunMessage>>,
+    cancel: CancelToken,
+    sink: EventSink,
+    clock: Clock,
+    coordinator: Option<JoinHandle<()>>,
+}
+
+/// Starts `scenario` on a coordinator thread and returns at once.
+pub fn start(scenario: Scenario, options: RunOptions) -> Result<RunHandle, EngineError> {
+    scenario.validate()?;
+    let (tx, rx) = sync_channel(CHANNEL_BATCHES);
+    let sink = EventSink::new(tx);
+    let cancel = CancelToken::new();
+    let clock = Clock::start_now();
+    let scenario = Arc::new(scenario);
+    let coordinator = {
+        let (sink, cancel, clock) = (sink.clone(), cancel.clone(), clock.clone());
+        std::thread::Builder::new()
+            .name("tl-coordinator".into())
+            .spawn(move || coordinate(scenario, options, clock, sink, cancel))
+            .map_err(EngineError::Start)?
+    };
+    Ok(RunHandle {
+        rx: Some(rx),
+        cancel,
+        sink,
+        clock,
+        coordinator: Some(coordinator),
+    })
+}
+
+fn coordinate(
+    scenario: Arc<Scenario>,
+    options: RunOptions,
+    clock: Clock,
+    sink: EventSink,
+    cancel: CancelToken,
+) {
+    let sampler_stop = CancelToken::new();
+    let sampler = options
+        .sample_cores
+        .then(|| {
+            spawn_core_sampler(clock.clone(), sink.sender().clone(), sampler_stop.clone()).ok()
+        })
+        .flatten();
+    let started = clock.now_ns();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_interpreters(&scenario, &clock, &sink, &cancel)
+    }));
+    let wall_ns = clock.now_ns().saturating_sub(started);
+    sampler_stop.cancel();
+    if let Some(h) = sampler {
+        let _ = h.join();
+    }
+    let finished = match outcome {
+        Ok(Ok(results)) => Ok(summarize(
+            &scenario,
+            &results,
+            wall_ns,
+            cancel.is_cancelled(),
+        )),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(payload) => Err(format!("the run failed: {}", panic_message(&payload))),
+    };
+    let finished = finished.map(|mut s| {
+        s.events_dropped = s.events_dropped.max(sink.dropped());
+        s
+    });
+    // Blocking send: the summary must not be dropped. If the consumer is gone
+    // the send fails at once and nobody is waiting for it anyway.
+    let _ = sink.sender().send(RunMessage::Finished(finished));
+}
+
+fn run_interpreters(
+    scenario: &Arc<Scenario>,
+    clock: &Clock,
+    sink: &EventSink,
+    cancel: &CancelToken,
+) -> Result<Vec<crate::engine::interp::InterpResult>, EngineError> {
+    if scenario.uses_processes() {
+        return Err(EngineError::Other(
+            "child processes are not available in this build".to_owned(),
+        ));
+    }
+    let interp = Interp::new(
+        0,
+        1,
+        scenario.clone(),
+        clock.clone(),
+        sink.clone(),
+        cancel.clone(),
+    );
+    Ok(vec![run_lab(&interp)?])
+}
+
+impl RunHandle {
+    /// Asks every worker to stop at its next check.
+    pub fn stop(&self) {
+        self.cancel.cancel();
+    }
+
+    /// The next message, if one is waiting.
+    pub fn try_recv(&self) -> Option<RunMessage> {
+        self.rx.as_ref()?.try_recv().ok()
+    }
+
+    /// The next message, waiting up to `timeout`.
+    pub fn recv_timeout(&self, timeout: Duration) -> Option<RunMessage> {
+        match self.rx.as_ref()?.recv_timeout(timeout) {
+            Ok(m) => Some(m),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        }
+    }
+
+    /// Events dropped so far because the consumer fell behind.
+    pub fn events_dropped(&self) -> u64 {
+        self.sink.dropped()
+    }
+
+    /// Nanoseconds since the run started, on the run's clock.
+    pub fn now_ns(&self) -> u64 {
+        self.clock.now_ns()
+    }
+
+    /// The run's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Drains every message until the run finishes; returns the summary and
+    /// all events in arrival order (per worker, in time order).
+    pub fn wait(mut self) -> Result<(RunSummary, Vec<Event>), EngineError> {
+        let mut events = Vec::new();
+        let rx = self
+            .rx
+            .take()
+            .ok_or_else(|| EngineError::Other("run already drained".into()))?;
+        let result = loop {
+            match rx.recv() {
+                Ok(RunMessage::Events(batch)) => events.extend(batch),
+                Ok(RunMessage::Finished(r)) => break r,
+                Ok(_) => {}
+                Err(_) => break Err("the run ended without a summary".to_owned()),
+            }
+        };
+        // Late batches (a recorder flushed after the summary was sent) are kept too.
+        events.extend(rx.try_iter().flat_map(|m| match m {
+            RunMessage::Events(b) => b,
+            _ => Vec::new(),
+        }));
+        drop(rx);
+        if let Some(h) = self.coordinator.take() {
+            let _ = h.join();
+        }
+        result.map(|s| (s, events)).map_err(EngineError::Other)
+    }
+}
+
+impl Drop for RunHandle {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+        // Drop the receiver first so no sender can block on a full channel.
+        self.rx.take();
+        if let Some(h) = self.coordinator.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// Runs `scenario` to the end on the calling thread's behalf and returns the
+/// summary with every event.
+pub fn run_to_end(
+    scenario: Scenario,
+    options: RunOptions,
+) -> Result<(RunSummary, Vec<Event>), EngineError> {
+    start(scenario, options)?.wait()
+}

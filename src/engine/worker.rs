@@ -1,0 +1,269 @@
+//! One worker thread's view of the engine: its recorder, its interpreter's
+//! GIL, the stop request, and the protocol every lab follows (take the GIL at
+//! start, check the eval breaker between steps, release it around blocking
+//! waits and native code, give it back at the end).
+
+use crate::engine::cancel::CancelToken;
+use crate::engine::gil::Gil;
+use crate::engine::platform;
+use crate::engine::workload::{STEP_INTEGERS, sum_squares};
+use crate::model::{EventKind, WorkerId, WorkerSummary};
+use crate::recording::Recorder;
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Steps between two looks at the current core.
+const CORE_CHECK_EVERY: u32 = 16;
+
+/// How a computation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome<T> {
+    /// It ran to the end.
+    Done(T),
+    /// A stop request was seen at a cooperative check.
+    Stopped,
+}
+
+/// A running worker.
+#[derive(Debug)]
+pub struct Worker {
+    id: WorkerId,
+    rec: Recorder,
+    gil: Option<Arc<Gil>>,
+    cancel: CancelToken,
+    holds_gil: bool,
+    core: Option<u32>,
+    steps_to_core_check: u32,
+    cpu_start_ns: u64,
+    /// Measurements the labs add to.
+    pub stats: WorkerStats,
+}
+
+/// What a worker measured about itself.
+#[derive(Clone, Debug, Default)]
+pub struct WorkerStats {
+    /// Tasks completed.
+    pub tasks_done: u64,
+    /// Nanoseconds waiting for the GIL.
+    pub gil_wait_ns: u64,
+    /// GIL acquisitions.
+    pub gil_acquires: u64,
+    /// Core changes seen.
+    pub core_changes: u64,
+    /// From a blocking wait's end to holding the GIL again, ns, per wait.
+    pub wake_delays_ns: Vec<u64>,
+    /// Nanoseconds waiting for a lab lock.
+    pub lock_wait_ns: u64,
+    /// Spawn latency, ns.
+    pub spawn_ns: u64,
+    /// Results that did not match their closed form.
+    pub wrong_results: u64,
+    /// Resident memory attributed to this worker, bytes.
+    pub rss_bytes: u64,
+}
+
+impl Worker {
+    /// Starts the worker on the calling thread: records its start (with the
+    /// spawn latency since `requested_ns`) and, under a GIL, takes it, as a new
+    /// Python thread must before it runs any bytecode.
+    pub fn begin(
+        id: WorkerId,
+        rec: Recorder,
+        gil: Option<Arc<Gil>>,
+        cancel: CancelToken,
+        requested_ns: u64,
+    ) -> Self {
+        let mut w = Self {
+            id,
+            rec,
+            gil,
+            cancel,
+            holds_gil: false,
+            core: None,
+            steps_to_core_check: 0,
+            cpu_start_ns: platform::thread_cpu_ns(),
+            stats: WorkerStats::default(),
+        };
+        let now = w.rec.clock().now_ns();
+        w.stats.spawn_ns = now.saturating_sub(requested_ns);
+        w.rec
+            .record_at(now, EventKind::WorkerStart, w.stats.spawn_ns);
+        w.check_core();
+        w.take_gil();
+        w
+    }
+
+    /// Which worker this is.
+    pub fn id(&self) -> WorkerId {
+        self.id
+    }
+
+    /// The recorder, for lab-specific events.
+    pub fn rec(&mut self) -> &mut Recorder {
+        &mut self.rec
+    }
+
+    /// The stop request.
+    pub fn cancel(&self) -> &CancelToken {
+        &self.cancel
+    }
+
+    /// Whether this worker's interpreter has a GIL.
+    pub fn has_gil(&self) -> bool {
+        self.gil.is_some()
+    }
+
+    /// Takes the GIL (no-op without one or when already held).
+    pub fn take_gil(&mut self) {
+        if self.holds_gil {
+            return;
+        }
+        if let Some(gil) = &self.gil {
+            let taken = gil.take(self.id.thread, &mut self.rec);
+            self.stats.gil_wait_ns += taken.waited_ns;
+            self.stats.gil_acquires += 1;
+            self.holds_gil = true;
+        }
+    }
+
+    /// Gives the GIL up (no-op without one or when not held).
+    pub fn drop_gil(&mut self, forced: bool) {
+        if !self.holds_gil {
+            return;
+        }
+        if let Some(gil) = &self.gil {
+            gil.drop_gil(self.id.thread, forced, &mut self.rec);
+            self.holds_gil = false;
+        }
+    }
+
+    /// The check CPython makes on back edges and calls: answers a drop request
+    /// by handing the GIL over, notes core changes, and reports whether the
+    /// worker should go on (false once a stop was requested).
+    #[inline]
+    pub fn step(&mut self) -> bool {
+        if self.cancel.is_cancelled() {
+            return false;
+        }
+        if self.holds_gil
+            && let Some(gil) = &self.gil
+            && gil.drop_requested()
+        {
+            self.drop_gil(true);
+            self.take_gil();
+        }
+        if self.steps_to_core_check == 0 {
+            self.steps_to_core_check = CORE_CHECK_EVERY;
+            self.check_core();
+        }
+        self.steps_to_core_check -= 1;
+        true
+    }
+
+    fn check_core(&mut self) {
+        if let Some(core) = platform::current_core()
+            && self.core != Some(core)
+        {
+            if self.core.is_some() {
+                self.stats.core_changes += 1;
+            }
+            self.core = Some(core);
+            self.rec.record(EventKind::CoreChange, core as u64);
+        }
+    }
+
+    /// Sums squares over `range` in steps, holding the GIL (Python code).
+    pub fn compute(&mut self, range: Range<u64>) -> Outcome<u64> {
+        let mut acc = 0u64;
+        let mut i = range.start;
+        while i < range.end {
+            if !self.step() {
+                return Outcome::Stopped;
+            }
+            let end = (i + STEP_INTEGERS).min(range.end);
+            acc = acc.wrapping_add(sum_squares(i..end));
+            i = end;
+        }
+        Outcome::Done(acc)
+    }
+
+    /// Sums squares over `range` as native code: the GIL is released for the
+    /// whole computation, and only the stop request is checked between steps.
+    pub fn compute_native(&mut self, range: Range<u64>) -> Outcome<u64> {
+        self.rec.record(EventKind::NativeStart, 0);
+        self.drop_gil(false);
+        let mut acc = 0u64;
+        let mut i = range.start;
+        let mut stopped = false;
+        while i < range.end {
+            if self.cancel.is_cancelled() {
+                stopped = true;
+                break;
+            }
+            let end = (i + STEP_INTEGERS).min(range.end);
+            acc = acc.wrapping_add(sum_squares(i..end));
+            i = end;
+        }
+        self.rec.record(EventKind::NativeEnd, 0);
+        self.take_gil();
+        if stopped {
+            Outcome::Stopped
+        } else {
+            Outcome::Done(acc)
+        }
+    }
+
+    /// A blocking wait (a download, a disk read) with the GIL released, as
+    /// `Py_BEGIN_ALLOW_THREADS` does. The wait is a real sleep and is not cut
+    /// short by a stop request, just as a thread cannot be interrupted in a
+    /// blocking call; the delay from its end to holding the GIL again is kept.
+    pub fn io_wait(&mut self, wait: Duration) {
+        self.rec
+            .record(EventKind::IoWaitStart, wait.as_micros() as u64);
+        self.drop_gil(false);
+        std::thread::sleep(wait);
+        let woke = self.rec.clock().now_ns();
+        self.rec.record_at(woke, EventKind::IoWaitEnd, 0);
+        if self.gil.is_some() {
+            self.take_gil();
+            let held_at = self.rec.clock().now_ns();
+            self.stats.wake_delays_ns.push(held_at.saturating_sub(woke));
+        }
+        self.check_core();
+    }
+
+    /// Ends the worker: gives the GIL back, records its exit, and returns its
+    /// numbers with the raw measurements labs summarise.
+    pub fn finish(mut self) -> (WorkerSummary, WorkerStats) {
+        if self.cancel.is_cancelled() {
+            self.rec.record(EventKind::StopSeen, 0);
+        }
+        self.drop_gil(false);
+        self.rec.record(EventKind::WorkerExit, 0);
+        self.rec.flush();
+        let cpu_ns = platform::thread_cpu_ns().saturating_sub(self.cpu_start_ns);
+        let stats = std::mem::take(&mut self.stats);
+        let summary = WorkerSummary {
+            id: self.id,
+            tasks_done: stats.tasks_done,
+            cpu_ms: cpu_ns as f64 / 1e6,
+            gil_wait_ms: stats.gil_wait_ns as f64 / 1e6,
+            gil_acquires: stats.gil_acquires,
+            core_changes: stats.core_changes,
+            spawn_us: stats.spawn_ns as f64 / 1e3,
+            rss_bytes: stats.rss_bytes,
+            events: self.rec.recorded(),
+            events_dropped: self.rec.dropped(),
+        };
+        (summary, stats)
+    }
+}
+
+impl Drop for Worker {
+    /// A worker that panics must not keep its interpreter's GIL, or every
+    /// other worker of that interpreter would wait forever.
+    fn drop(&mut self) {
+        self.drop_gil(false);
+    }
+}

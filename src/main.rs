@@ -1,0 +1,47 @@
+//! The `threadlab` binary: parse the command line, then hand over to the CLI,
+//! the window, or (hidden) a child process's worker loop.
+
+use clap::Parser;
+use std::process::ExitCode;
+use threadlab::cli::{self, args::Cli, args::Command, args::GuiArgs};
+
+fn main() -> ExitCode {
+    let parsed = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // One line, naming the flag: clap's first line says it all.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("bad arguments");
+            eprintln!("threadlab: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(cli::EXIT_BAD_INPUT);
+        }
+    };
+    let result = match parsed.command {
+        None => open_window(GuiArgs::default()),
+        Some(Command::Gui(args)) => open_window(args),
+        Some(Command::List) => cli::list(),
+        Some(Command::Run(args)) => cli::run(&args),
+        Some(Command::Compare(args)) => cli::compare(&args),
+        Some(Command::Worker) => Err(anyhow::anyhow!(
+            "child processes are not available in this build"
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => cli::report_error(&e),
+    }
+}
+
+fn open_window(_args: GuiArgs) -> anyhow::Result<()> {
+    Err(anyhow::anyhow!("the window is not available in this build"))
+}

@@ -1,0 +1,19 @@
+//! Plain data shared by the engine, the exporters and every front end: the
+//! scenario (the knobs), the event, and the run summary. No threads, no I/O
+//! beyond reading a scenario file.
+
+pub mod event;
+pub mod load;
+pub mod message;
+pub mod preset;
+pub mod scenario;
+pub mod summary;
+
+pub use event::{Event, EventKind, WorkerId};
+pub use load::{LoadError, load_scenario_file, parse_scenario};
+pub use message::{CoreSample, RunMessage};
+pub use preset::{DEFAULT_PRESET, PRESETS, all_presets, load_preset, preset_names};
+pub use scenario::{Lab, Scenario, Update, Workload, limits};
+pub use summary::{
+    CounterSummary, CutOffSummary, Percentiles, QueueSummary, RunSummary, WorkerSummary,
+};

@@ -1,0 +1,176 @@
+//! What a finished run measured. Every number here comes from the run itself
+//! (clocks, counters the workers kept), never from a formula; the CLI prints
+//! it as JSON and the window shows it.
+
+use super::event::WorkerId;
+use super::scenario::{Lab, Workload};
+use serde::{Deserialize, Serialize};
+
+/// Median and 90th percentile of a sample, in microseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Percentiles {
+    /// 50th percentile.
+    pub median: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Number of samples.
+    pub count: usize,
+}
+
+impl Percentiles {
+    /// Percentiles of `samples` (any order); all zero when empty.
+    pub fn of(samples: &[f64]) -> Self {
+        if samples.is_empty() {
+            return Self::default();
+        }
+        let mut v = samples.to_vec();
+        v.sort_by(|a, b| a.total_cmp(b));
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+        Self {
+            median: at(0.5),
+            p90: at(0.9),
+            count: v.len(),
+        }
+    }
+}
+
+/// One worker's own measurements.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkerSummary {
+    /// Which worker.
+    pub id: WorkerId,
+    /// Tasks (or items, or increments) it completed.
+    pub tasks_done: u64,
+    /// Thread CPU time, ms.
+    pub cpu_ms: f64,
+    /// Time spent waiting for the GIL, ms.
+    pub gil_wait_ms: f64,
+    /// Times it took the GIL.
+    pub gil_acquires: u64,
+    /// Times it was seen on a different core than before.
+    pub core_changes: u64,
+    /// From the start request to its first event, µs.
+    pub spawn_us: f64,
+    /// Resident memory of its process while it ran, bytes (processes: the
+    /// child; threads: the thread's share is not measurable, so this is the
+    /// growth of threadlab's own resident memory per thread).
+    pub rss_bytes: u64,
+    /// Events it recorded.
+    pub events: u64,
+    /// Events it could not hand over (buffer full).
+    pub events_dropped: u64,
+}
+
+/// The shared counter of the race and shared-memory labs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterSummary {
+    /// Increments performed in all.
+    pub expected: u64,
+    /// The counter's final value.
+    pub actual: u64,
+    /// `expected - actual`.
+    pub lost_updates: u64,
+}
+
+/// The queue lab's measurements.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueSummary {
+    /// Capacity, 0 = unbounded.
+    pub maxsize: u32,
+    /// Deepest the queue got.
+    pub max_depth: u64,
+    /// Items put.
+    pub puts: u64,
+    /// Items taken.
+    pub gets: u64,
+    /// Time the producer spent blocked on a full queue, ms.
+    pub producer_blocked_ms: f64,
+}
+
+/// What a daemon run cut off.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutOffSummary {
+    /// Tasks that were in progress when the main program exited.
+    pub tasks: u64,
+    /// Resources left unreleased (half-written files, open transactions).
+    pub unreleased_resources: u64,
+}
+
+/// Everything a finished run measured.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// The scenario's name.
+    pub preset: String,
+    /// Which experiment.
+    pub lab: Lab,
+    /// Processes (1 = threads of threadlab's own process).
+    pub processes: u32,
+    /// Threads per process.
+    pub threads: u32,
+    /// Whether the interpreters had a GIL.
+    pub gil: bool,
+    /// The GIL switch interval, µs.
+    pub switch_interval_us: u64,
+    /// What the tasks did.
+    pub workload: Workload,
+    /// From the start request until every worker had ended, ms.
+    pub wall_ms: f64,
+    /// CPU time of all workers together, ms.
+    pub cpu_ms: f64,
+    /// Tasks completed in all.
+    pub tasks_done: u64,
+    /// Whether the computed results matched their closed form (None: nothing computed).
+    pub result_ok: Option<bool>,
+    /// Whether the run was stopped before it finished.
+    pub stopped: bool,
+    /// Events recorded in all.
+    pub events: u64,
+    /// Events lost because a buffer was full.
+    pub events_dropped: u64,
+    /// GIL hand-overs from one worker to another, all interpreters.
+    pub gil_switches: u64,
+    /// Drop requests (a waiter timed out), all interpreters.
+    pub gil_drop_requests: u64,
+    /// Time all workers together waited for a GIL, ms.
+    pub gil_wait_ms: f64,
+    /// How late an I/O worker resumed after its wait (convoy lab).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub io_wake_delay_us: Option<Percentiles>,
+    /// The shared counter (race and shared-memory labs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<CounterSummary>,
+    /// Time all workers together waited for the lab's lock, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock_wait_ms: Option<f64>,
+    /// The queue (queue lab).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueSummary>,
+    /// What the main program's exit cut off (daemon lab).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_off: Option<CutOffSummary>,
+    /// Spawn latency per worker, µs, in worker order.
+    pub spawn_us: Vec<f64>,
+    /// Resident memory per worker, bytes, in worker order.
+    pub rss_bytes: Vec<u64>,
+    /// Largest error of child timestamps on the parent's time axis, µs (processes only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock_alignment_error_us: Option<f64>,
+    /// Lab-specific notes for people (what happened and why).
+    pub notes: Vec<String>,
+    /// Every worker's own numbers.
+    pub workers: Vec<WorkerSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_pick_ranked_samples() {
+        let p = Percentiles::of(&[5.0, 1.0, 3.0, 2.0, 4.0]);
+        assert_eq!(p.median, 3.0);
+        assert_eq!(p.p90, 5.0);
+        assert_eq!(p.count, 5);
+        assert_eq!(Percentiles::of(&[]).count, 0);
+    }
+}

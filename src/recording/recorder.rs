@@ -1,0 +1,216 @@
+//! A worker's own event buffer. Recording is a push into a `Vec` the worker
+//! owns; full buffers are handed over in batches with `try_send`, so a worker
+//! never blocks on recording. When the consumer falls behind, the batch is
+//! dropped and counted, and the count is shown to the user.
+
+use crate::model::{Event, EventKind, RunMessage, WorkerId};
+use crate::recording::Clock;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{SyncSender, TrySendError};
+
+/// Events per batch handed to the consumer.
+pub const BATCH_EVENTS: usize = 512;
+/// A partly filled batch is handed over after this long, so slow workers show live.
+pub const FLUSH_AFTER_NS: u64 = 15_000_000;
+
+/// Where the recorders of one run hand their batches, and the run-wide count
+/// of dropped events (readable live).
+#[derive(Clone, Debug)]
+pub struct EventSink {
+    tx: SyncSender<RunMessage>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl EventSink {
+    /// A sink sending into `tx`.
+    pub fn new(tx: SyncSender<RunMessage>) -> Self {
+        Self {
+            tx,
+            dropped: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Events dropped so far by every recorder of this sink.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The channel, for messages that are not events.
+    pub fn sender(&self) -> &SyncSender<RunMessage> {
+        &self.tx
+    }
+}
+
+/// One worker's recorder.
+#[derive(Debug)]
+pub struct Recorder {
+    worker: WorkerId,
+    clock: Clock,
+    enabled: bool,
+    buf: Vec<Event>,
+    last_flush_ns: u64,
+    sink: EventSink,
+    recorded: u64,
+    dropped: u64,
+}
+
+impl Recorder {
+    /// A recorder for `worker`; with `enabled` false every call is a no-op.
+    pub fn new(worker: WorkerId, clock: Clock, sink: EventSink, enabled: bool) -> Self {
+        Self {
+            worker,
+            clock,
+            enabled,
+            buf: Vec::with_capacity(if enabled { BATCH_EVENTS } else { 0 }),
+            last_flush_ns: 0,
+            sink,
+            recorded: 0,
+            dropped: 0,
+        }
+    }
+
+    /// The worker this recorder stamps on its events.
+    pub fn worker(&self) -> WorkerId {
+        self.worker
+    }
+
+    /// The run's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Records `kind` now; returns the timestamp used (0 when recording is off).
+    #[inline]
+    pub fn record(&mut self, kind: EventKind, arg: u64) -> u64 {
+        if !self.enabled {
+            return 0;
+        }
+        let t = self.clock.now_ns();
+        self.push(Event::new(t, self.worker, kind, arg));
+        t
+    }
+
+    /// Records `kind` at a time the caller already read from the run's clock.
+    #[inline]
+    pub fn record_at(&mut self, t_ns: u64, kind: EventKind, arg: u64) {
+        if self.enabled {
+            self.push(Event::new(t_ns, self.worker, kind, arg));
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, event: Event) {
+        self.buf.push(event);
+        self.recorded += 1;
+        if self.buf.len() >= BATCH_EVENTS
+            || event.t_ns.saturating_sub(self.last_flush_ns) >= FLUSH_AFTER_NS
+        {
+            self.last_flush_ns = event.t_ns;
+            self.flush();
+        }
+    }
+
+    /// Hands the buffered events over now (also done on drop).
+    pub fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let batch = std::mem::replace(&mut self.buf, Vec::with_capacity(BATCH_EVENTS));
+        match self.sink.tx.try_send(RunMessage::Events(batch)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(RunMessage::Events(b)))
+            | Err(TrySendError::Disconnected(RunMessage::Events(b))) => {
+                self.dropped += b.len() as u64;
+                self.sink
+                    .dropped
+                    .fetch_add(b.len() as u64, Ordering::Relaxed);
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// Events recorded so far (including dropped ones).
+    pub fn recorded(&self) -> u64 {
+        self.recorded
+    }
+
+    /// Events this recorder could not hand over.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::sync_channel;
+
+    fn events(rx: &std::sync::mpsc::Receiver<RunMessage>) -> Vec<Event> {
+        rx.try_iter()
+            .flat_map(|m| match m {
+                RunMessage::Events(e) => e,
+                _ => vec![],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_in_order_and_flushes_on_drop() {
+        let (tx, rx) = sync_channel(16);
+        let (clock, t) = Clock::manual();
+        let mut r = Recorder::new(WorkerId::new(0, 1), clock, EventSink::new(tx), true);
+        for i in 0..10 {
+            t.store(i, Ordering::Relaxed);
+            r.record(EventKind::TaskStart, i);
+        }
+        assert!(events(&rx).is_empty(), "a partial batch waits");
+        drop(r);
+        let got = events(&rx);
+        assert_eq!(got.len(), 10);
+        assert!(got.windows(2).all(|w| w[0].t_ns <= w[1].t_ns));
+        assert!(got.iter().all(|e| e.worker == WorkerId::new(0, 1)));
+    }
+
+    #[test]
+    fn full_channel_counts_drops_instead_of_blocking() {
+        let (tx, rx) = sync_channel(1);
+        let sink = EventSink::new(tx);
+        let (clock, _t) = Clock::manual();
+        let mut r = Recorder::new(WorkerId::default(), clock, sink.clone(), true);
+        for i in 0..(3 * BATCH_EVENTS as u64) {
+            r.record(EventKind::TaskStart, i);
+        }
+        assert_eq!(r.recorded(), 3 * BATCH_EVENTS as u64);
+        assert_eq!(r.dropped(), 2 * BATCH_EVENTS as u64);
+        assert_eq!(sink.dropped(), 2 * BATCH_EVENTS as u64);
+        assert_eq!(events(&rx).len(), BATCH_EVENTS);
+    }
+
+    #[test]
+    fn disabled_recorder_records_nothing() {
+        let (tx, rx) = sync_channel(4);
+        let (clock, _t) = Clock::manual();
+        let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), false);
+        r.record(EventKind::TaskStart, 0);
+        drop(r);
+        assert!(events(&rx).is_empty());
+    }
+
+    #[test]
+    fn slow_worker_flushes_after_a_while() {
+        let (tx, rx) = sync_channel(4);
+        let (clock, t) = Clock::manual();
+        let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), true);
+        r.record(EventKind::TaskStart, 0);
+        t.store(FLUSH_AFTER_NS * 2, Ordering::Relaxed);
+        r.record(EventKind::TaskEnd, 0);
+        assert_eq!(events(&rx).len(), 2);
+    }
+}
