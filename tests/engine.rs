@@ -8,7 +8,7 @@ mod util;
 use threadlab::analysis::{check_gil_well_formed, handovers};
 use threadlab::engine::{RunOptions, start};
 use threadlab::model::{EventKind, Scenario, Workload};
-use util::{cores, preset, run, serial, threads_named};
+use util::{cores, preset, run, run_best, serial, threads_named};
 
 /// CPU work of about half a second on one thread here.
 fn cpu_work(threads: u32) -> Scenario {
@@ -23,8 +23,8 @@ fn cpu_work(threads: u32) -> Scenario {
 #[test]
 fn cpu_bound_threads_under_the_gil_do_not_speed_up() {
     let _g = serial();
-    let (one, e1) = run(cpu_work(1));
-    let (four, e4) = run(cpu_work(4));
+    let (one, e1) = run_best(&cpu_work(1), 2);
+    let (four, e4) = run_best(&cpu_work(4), 2);
     let ratio = four.wall_ms / one.wall_ms;
     assert!(
         (0.75..=1.35).contains(&ratio),
@@ -80,15 +80,21 @@ fn no_gil_or_native_code_speeds_up_on_two_cores() {
         return;
     }
     let _g = serial();
-    let (one, _) = run(cpu_work(1));
-    let (free, _) = run(Scenario {
-        gil: false,
-        ..cpu_work(2)
-    });
-    let (native, events) = run(Scenario {
-        workload: Workload::Native,
-        ..cpu_work(2)
-    });
+    let (one, _) = run_best(&cpu_work(1), 2);
+    let (free, _) = run_best(
+        &Scenario {
+            gil: false,
+            ..cpu_work(2)
+        },
+        2,
+    );
+    let (native, events) = run_best(
+        &Scenario {
+            workload: Workload::Native,
+            ..cpu_work(2)
+        },
+        2,
+    );
     for (label, s) in [("GIL off", &free), ("native", &native)] {
         let speedup = one.wall_ms / s.wall_ms;
         assert!(speedup >= 1.4, "{label}: speedup {speedup:.2}");
