@@ -74,6 +74,14 @@ pub enum InterpError {
     /// The lab does not exist yet on this path.
     #[error("the {0} lab cannot run here")]
     Unsupported(&'static str),
+    /// A lab could not create, write or clean up a resource it needs.
+    #[error("{what}: {source}")]
+    Resource {
+        /// What the lab was working on.
+        what: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
     /// A worker panicked.
     #[error("worker {worker} failed: {message}")]
     Panicked {
