@@ -5,7 +5,7 @@ pub mod args;
 pub mod report;
 
 use crate::engine::compare::run_compare;
-use crate::engine::{RunOptions, run_to_end};
+use crate::engine::{RunOptions, start};
 use crate::export::write_chrome_trace;
 use crate::model::{LoadError, PRESETS, Scenario, load_preset, load_scenario_file};
 use anyhow::Context;
@@ -76,7 +76,9 @@ pub fn resolve_scenario(
 /// `threadlab run`.
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let scenario = resolve_scenario(&args.source, &args.overrides)?;
-    let (summary, events) = run_to_end(scenario, RunOptions::default())?;
+    // Status lines (a run that hangs says why) go to stderr as they come.
+    let (summary, events) = start(scenario, RunOptions::default())?
+        .wait_with_status(|text| eprintln!("threadlab: {text}"))?;
     if let Some(path) = &args.trace {
         write_chrome_trace(path, &summary, &events)
             .with_context(|| format!("writing the trace to {}", path.display()))?;

@@ -181,7 +181,16 @@ impl RunHandle {
 
     /// Drains every message until the run finishes; returns the summary and
     /// all events in arrival order (per worker, in time order).
-    pub fn wait(mut self) -> Result<(RunSummary, Vec<Event>), EngineError> {
+    pub fn wait(self) -> Result<(RunSummary, Vec<Event>), EngineError> {
+        self.wait_with_status(|_| {})
+    }
+
+    /// Like [`RunHandle::wait`], and hands every status line the run sends
+    /// (such as "waiting on 4 non-daemon workers") to `on_status` as it comes.
+    pub fn wait_with_status(
+        mut self,
+        mut on_status: impl FnMut(&str),
+    ) -> Result<(RunSummary, Vec<Event>), EngineError> {
         let mut events = Vec::new();
         let rx = self
             .rx
@@ -191,6 +200,7 @@ impl RunHandle {
             match rx.recv() {
                 Ok(RunMessage::Events(batch)) => events.extend(batch),
                 Ok(RunMessage::Finished(r)) => break *r,
+                Ok(RunMessage::Status(text)) => on_status(&text),
                 Ok(_) => {}
                 Err(_) => break Err("the run ended without a summary".to_owned()),
             }
