@@ -2,29 +2,22 @@
 //! they show, measured on real threads. Bounds are generous: the machine may
 //! be busy with other work.
 
+mod util;
+
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use threadlab::analysis::check_gil_well_formed;
 use threadlab::engine::lab_files::scratch_prefix;
-use threadlab::engine::{RunOptions, run_to_end};
-use threadlab::model::{Event, EventKind, RunSummary, Scenario, Update, WorkerId, load_preset};
+use threadlab::model::{Event, EventKind, RunSummary, Scenario, Update, WorkerId, Workload};
+use util::{cores, preset, serial};
 
 /// Daemon runs create scratch directories; tests that look for leftovers
 /// must not see another test's directory in use.
 static SCRATCH: Mutex<()> = Mutex::new(());
 
-fn preset(name: &str) -> Scenario {
-    load_preset(name).unwrap().unwrap()
-}
-
+/// Runs `scenario` and checks the GIL's rules on its events.
 fn run(scenario: Scenario) -> (RunSummary, Vec<Event>) {
-    let (summary, events) = run_to_end(
-        scenario,
-        RunOptions {
-            sample_cores: false,
-        },
-    )
-    .unwrap();
+    let (summary, events) = util::run(scenario);
     check_gil_well_formed(&events).unwrap();
     (summary, events)
 }
@@ -52,6 +45,7 @@ fn scratch_dirs_left() -> Vec<String> {
 
 #[test]
 fn race_defaults_lose_updates_and_the_lock_fixes_them_at_twice_the_time() {
+    let _timing = serial();
     let s = preset("race");
     assert_eq!((s.threads, s.increments, s.update), (2, 10, Update::Wait));
     assert!(!s.lock);
@@ -117,7 +111,8 @@ fn a_call_between_read_and_write_loses_updates_under_the_gil() {
 
 #[test]
 fn plain_increments_race_for_real_without_the_gil() {
-    if threadlab::sampling::cores::core_count() < 2 {
+    let _cores = serial();
+    if cores() < 2 {
         eprintln!("skipped: a real race needs 2 cores");
         return;
     }
@@ -188,7 +183,7 @@ fn a_full_queue_blocks_the_producer() {
         threads: 2,
         tasks: 10,
         queue_size: 1,
-        workload: threadlab::model::Workload::Io,
+        workload: Workload::Io,
         io_ms: 20,
         ..preset("queue")
     });

@@ -4,22 +4,18 @@
 //! A test binary of its own, with one test, so no other run of this process
 //! adds or removes `tl-*` threads while the threads are counted.
 
+mod util;
+
 use std::time::{Duration, Instant};
 use threadlab::analysis::check_gil_well_formed;
 use threadlab::engine::lab_files::scratch_prefix;
 use threadlab::engine::{RunOptions, start};
-use threadlab::model::{Event, RunMessage, RunSummary, Scenario, load_preset};
+use threadlab::model::{Event, RunMessage, RunSummary, Scenario};
+use util::preset;
 
 /// Threads of this process whose name starts with `tl-` (every thread a run starts).
 fn run_threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .map(|tasks| {
-            tasks
-                .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
-                .filter(|name| name.starts_with("tl-"))
-                .count()
-        })
-        .unwrap_or(0)
+    util::threads_named("tl-")
 }
 
 /// Starts `scenario`, waits for a status line saying the main program waits,
@@ -76,7 +72,7 @@ fn settle_to(before: usize) -> usize {
 fn endless_non_daemon_workers_hang_until_stop_and_leave_no_thread() {
     let before = run_threads();
 
-    let daemon = load_preset("daemon").unwrap().unwrap();
+    let daemon = preset("daemon");
     let (statuses, s, _) = hang_then_stop(Scenario {
         daemon: false,
         threads: 2,
@@ -106,7 +102,7 @@ fn endless_non_daemon_workers_hang_until_stop_and_leave_no_thread() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 
-    let queue = load_preset("queue").unwrap().unwrap();
+    let queue = preset("queue");
     let (_, s, _) = hang_then_stop(Scenario {
         daemon: false,
         threads: 3,
