@@ -138,9 +138,11 @@ impl LabQueue {
             drop(st);
             let waited = self.block_until(w, &self.not_full, |st| !self.is_full(st));
             if let Err(e) = waited {
+                // Close the blocked stretch on the lane even though no put followed.
                 if let Some(since) = blocked_since {
                     let now = w.rec().clock().now_ns();
                     self.lock().blocked_ns += now.saturating_sub(since);
+                    w.rec().record_at(now, EventKind::QueueUnblocked, item);
                 }
                 return Err(e);
             }
@@ -209,5 +211,59 @@ impl LabQueue {
             gets: st.gets,
             producer_blocked_ms: st.blocked_ns as f64 / 1e6,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::cancel::CancelToken;
+    use crate::engine::gil::Gil;
+    use crate::model::WorkerId;
+    use crate::recording::{Clock, EventSink, Recorder};
+    use std::sync::Arc;
+    use std::sync::mpsc::sync_channel;
+
+    fn worker(thread: u16, gil: &Arc<Gil>, cancel: &CancelToken) -> Worker {
+        let (tx, _rx) = sync_channel(64);
+        let id = WorkerId::new(0, thread);
+        let rec = Recorder::new(id, Clock::start_now(), EventSink::new(tx), false);
+        Worker::begin(id, rec, Some(gil.clone()), cancel.clone(), 0)
+    }
+
+    #[test]
+    fn bounded_queue_is_fifo_blocks_the_producer_and_joins() {
+        let gil = Arc::new(Gil::new(Duration::from_millis(1)));
+        let cancel = CancelToken::new();
+        let queue = LabQueue::new(1);
+        let got = std::thread::scope(|s| {
+            let consumer = std::thread::Builder::new()
+                .name("test-queue-consumer".into())
+                .spawn_scoped(s, || {
+                    let mut w = worker(1, &gil, &cancel);
+                    let mut got = Vec::new();
+                    while let Ok(item) = queue.get(&mut w) {
+                        w.io_wait(Duration::from_millis(2));
+                        queue.task_done(&mut w, item);
+                        got.push(item);
+                    }
+                    w.finish();
+                    got
+                })
+                .unwrap();
+            let mut w = worker(0, &gil, &cancel);
+            for item in 0..5 {
+                queue.put(&mut w, item).unwrap();
+            }
+            queue.join(&mut w).unwrap();
+            queue.shutdown();
+            w.finish();
+            consumer.join().unwrap()
+        });
+        assert_eq!(got, vec![0, 1, 2, 3, 4]);
+        let q = queue.summary();
+        assert_eq!((q.puts, q.gets, q.max_depth), (5, 5, 1));
+        assert!(q.producer_blocked_ms > 0.0);
+        assert_eq!(queue.unfinished(), 0);
     }
 }

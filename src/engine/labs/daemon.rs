@@ -116,8 +116,15 @@ fn main_program(w: &mut Worker, sh: &Shared, ids: &[u64]) {
         }
     }
     let s = &sh.interp.scenario;
-    w.io_wait(Duration::from_millis(s.io_ms * MAIN_WAITS as u64));
-    if s.daemon {
+    // Its own job. A main thread's sleep is cut short by Ctrl-C in Python,
+    // so this wait ends early on Stop (and on nothing else).
+    w.io_wait_interruptible(
+        Duration::from_millis(s.io_ms * MAIN_WAITS as u64),
+        &CancelToken::new(),
+    );
+    if w.cancel().is_cancelled() {
+        // Stopped before its exit: every thread ends at its next check.
+    } else if s.daemon {
         // The interpreter exits: daemon threads die wherever they are.
         sh.exited.cancel();
     } else {
