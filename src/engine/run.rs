@@ -12,7 +12,7 @@ use crate::model::{Event, RunMessage, RunSummary, Scenario};
 use crate::recording::{Clock, EventSink};
 use crate::sampling::spawn_core_sampler;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -123,7 +123,7 @@ fn coordinate(
     });
     // Blocking send: the summary must not be dropped. If the consumer is gone
     // the send fails at once and nobody is waiting for it anyway.
-    let _ = sink.sender().send(RunMessage::Finished(finished));
+    let _ = sink.sender().send(RunMessage::Finished(Box::new(finished)));
 }
 
 fn run_interpreters(
@@ -161,10 +161,7 @@ impl RunHandle {
 
     /// The next message, waiting up to `timeout`.
     pub fn recv_timeout(&self, timeout: Duration) -> Option<RunMessage> {
-        match self.rx.as_ref()?.recv_timeout(timeout) {
-            Ok(m) => Some(m),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.rx.as_ref()?.recv_timeout(timeout).ok()
     }
 
     /// Events dropped so far because the consumer fell behind.
@@ -193,7 +190,7 @@ impl RunHandle {
         let result = loop {
             match rx.recv() {
                 Ok(RunMessage::Events(batch)) => events.extend(batch),
-                Ok(RunMessage::Finished(r)) => break r,
+                Ok(RunMessage::Finished(r)) => break *r,
                 Ok(_) => {}
                 Err(_) => break Err("the run ended without a summary".to_owned()),
             }
