@@ -8,10 +8,11 @@ pub mod gil;
 pub mod interp;
 pub mod labs;
 pub mod platform;
+pub mod processes;
 pub mod run;
 pub mod summarize;
 pub mod worker;
 pub mod workload;
 
 pub use cancel::CancelToken;
-pub use run::{EngineError, RunHandle, RunOptions, run_to_end, start};
+pub use run::{EngineError, RunContext, RunHandle, RunOptions, run_to_end, start};
