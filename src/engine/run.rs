@@ -5,11 +5,11 @@
 
 use crate::engine::cancel::CancelToken;
 use crate::engine::interp::{Interp, InterpError, panic_message};
-use crate::engine::labs::run_lab;
+use crate::engine::labs::{self, run_lab};
 use crate::engine::processes::{self, ProcessError};
 use crate::engine::summarize::{RunOutcome, SummaryExtras, summarize};
 use crate::model::scenario::RangeError;
-use crate::model::{Event, RunMessage, RunSummary, Scenario};
+use crate::model::{Event, Lab, RunMessage, RunSummary, Scenario};
 use crate::recording::{Clock, EventSink};
 use crate::sampling::spawn_core_sampler;
 use std::sync::Arc;
@@ -163,9 +163,16 @@ impl RunContext {
     }
 }
 
-/// Runs the scenario's interpreters: P >= 2 child processes, or the threads
-/// of threadlab's own process.
+/// Runs the scenario's interpreters: the labs that compare threads with
+/// processes start both groups; otherwise P >= 2 child processes, or the
+/// threads of threadlab's own process.
 fn run_interpreters(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
+    match ctx.scenario.lab {
+        Lab::Startup => return labs::startup::run_both(ctx),
+        Lab::SharedMemory => return labs::shared_memory::run_both(ctx),
+        Lab::Kill => return labs::kill::run_both(ctx),
+        _ => {}
+    }
     if ctx.scenario.uses_processes() {
         return processes::run_processes(ctx);
     }

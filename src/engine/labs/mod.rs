@@ -2,6 +2,9 @@
 //! the same code runs in threadlab's own process and in every child process.
 
 pub mod convoy;
+pub mod kill;
+pub mod shared_memory;
+pub mod startup;
 pub mod tasks;
 
 use crate::engine::interp::{Interp, InterpError, InterpResult};
@@ -12,6 +15,9 @@ pub fn run_lab(interp: &Interp) -> Result<InterpResult, InterpError> {
     match interp.scenario.lab {
         Lab::Tasks => tasks::run(interp),
         Lab::Convoy => convoy::run(interp),
+        Lab::Startup => startup::run(interp),
+        Lab::SharedMemory => shared_memory::run(interp),
+        Lab::Kill => kill::run(interp),
         other => Err(InterpError::Unsupported(other.name())),
     }
 }
