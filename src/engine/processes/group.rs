@@ -10,14 +10,14 @@
 //! its children (the run's coordinator does).
 
 use crate::engine::cancel::CancelToken;
-use crate::engine::interp::{Finished, InterpResult};
-use crate::engine::processes::link::{self, LinkOutcome, LinkSpec, Report, WorkerTally};
+use crate::engine::interp::InterpResult;
+use crate::engine::processes::link::{self, LinkOutcome, LinkSpec, Report};
+use crate::engine::processes::merge::{from_tally, with_parent_view};
 use crate::engine::processes::protocol::Handshake;
 use crate::engine::processes::rss::RssProbe;
 use crate::engine::processes::{PARENT_PID_ENV, ProcessError, worker_program};
 use crate::engine::run::RunContext;
-use crate::engine::worker::WorkerStats;
-use crate::model::{RunMessage, Scenario, WorkerId, WorkerSummary};
+use crate::model::{RunMessage, Scenario};
 use crate::recording::Clock;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -405,49 +405,5 @@ impl Drop for ProcessGroup {
     fn drop(&mut self) {
         self.kill_all();
         self.reap_all();
-    }
-}
-
-/// A child's own result with what only the parent measured: its resident
-/// memory from outside, and the events the parent had to drop.
-fn with_parent_view(mut r: InterpResult, rss_bytes: u64, tally: &[WorkerTally]) -> InterpResult {
-    for f in &mut r.workers {
-        f.summary.rss_bytes = rss_bytes;
-        f.stats.rss_bytes = rss_bytes;
-        if let Some(t) = tally.get(f.summary.id.thread as usize) {
-            f.summary.events_dropped += t.dropped;
-        }
-    }
-    r
-}
-
-/// What the parent knows of a child that never reported: its events.
-fn from_tally(process: u16, threads: u16, tally: &[WorkerTally], rss_bytes: u64) -> InterpResult {
-    let workers = (0..threads)
-        .map(|thread| {
-            let t = tally.get(thread as usize).copied().unwrap_or_default();
-            let spawn_ns = t.spawn_ns.unwrap_or(0);
-            Finished {
-                summary: WorkerSummary {
-                    id: WorkerId::new(process, thread),
-                    tasks_done: t.tasks_done,
-                    spawn_us: spawn_ns as f64 / 1e3,
-                    rss_bytes,
-                    events: t.events + t.dropped,
-                    events_dropped: t.dropped,
-                    ..WorkerSummary::default()
-                },
-                stats: WorkerStats {
-                    tasks_done: t.tasks_done,
-                    spawn_ns,
-                    rss_bytes,
-                    ..WorkerStats::default()
-                },
-            }
-        })
-        .collect();
-    InterpResult {
-        workers,
-        ..InterpResult::default()
     }
 }

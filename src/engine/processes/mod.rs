@@ -15,6 +15,7 @@
 pub mod child;
 pub mod group;
 pub mod link;
+pub mod merge;
 pub mod protocol;
 pub mod rss;
 pub mod side;
@@ -46,7 +47,9 @@ pub fn set_worker_program(path: impl Into<PathBuf>) -> bool {
 }
 
 /// The executable started as a child: the one given to
-/// [`set_worker_program`], else `$THREADLAB_WORKER_EXE`, else this program.
+/// [`set_worker_program`], else `$THREADLAB_WORKER_EXE`, else this program —
+/// provided it is threadlab: another program (a test harness, say) would take
+/// `worker` for an argument of its own.
 pub fn worker_program() -> std::io::Result<PathBuf> {
     if let Some(p) = WORKER_PROGRAM.get() {
         return Ok(p.clone());
@@ -54,7 +57,15 @@ pub fn worker_program() -> std::io::Result<PathBuf> {
     if let Some(p) = std::env::var_os(WORKER_EXE_ENV) {
         return Ok(PathBuf::from(p));
     }
-    std::env::current_exe()
+    let exe = std::env::current_exe()?;
+    if exe.file_stem().is_some_and(|stem| stem == "threadlab") {
+        Ok(exe)
+    } else {
+        Err(std::io::Error::other(format!(
+            "{} is not threadlab; name the threadlab binary with set_worker_program or ${WORKER_EXE_ENV}",
+            exe.display()
+        )))
+    }
 }
 
 /// Why a child process failed. Every variant names the process (1..=P), as
@@ -148,4 +159,19 @@ pub fn run_processes(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
             ..SummaryExtras::default()
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_program_that_is_not_threadlab_is_not_started_as_a_worker() {
+        // This unit-test binary is `threadlab-<hash>`: starting it with
+        // `worker` would run its tests instead.
+        if WORKER_PROGRAM.get().is_none() && std::env::var_os(WORKER_EXE_ENV).is_none() {
+            let err = worker_program().unwrap_err().to_string();
+            assert!(err.contains("is not threadlab"), "{err}");
+        }
+    }
 }
