@@ -117,6 +117,47 @@ fn cpu_bound_two_processes_beat_one_thread_with_their_own_worker_ids() {
     assert!(two.rss_bytes.iter().all(|&b| b > 0));
 }
 
+#[test]
+fn each_child_has_its_own_gil_and_the_merged_stream_obeys_it() {
+    let _serial = setup();
+    let s = Scenario {
+        processes: 2,
+        threads: 2,
+        tasks: 8,
+        task_size: 5_000_000,
+        switch_interval_us: 1000,
+        ..preset("cpu-bound")
+    };
+    let (summary, events) = run_to_end(s, quiet()).unwrap();
+    assert_no_workers_left(me(), LEFTOVER_LIMIT);
+    check_gil_well_formed(&events).unwrap();
+    let ids: Vec<WorkerId> = summary.workers.iter().map(|w| w.id).collect();
+    assert_eq!(
+        ids,
+        [
+            WorkerId::new(1, 0),
+            WorkerId::new(1, 1),
+            WorkerId::new(2, 0),
+            WorkerId::new(2, 1)
+        ]
+    );
+    // Hand-overs happen inside each child, between its own two threads.
+    assert!(
+        summary.gil_switches >= 2,
+        "{} switches",
+        summary.gil_switches
+    );
+    for p in [1, 2] {
+        let acquirers: std::collections::BTreeSet<u16> = events
+            .iter()
+            .filter(|e| e.worker.process == p && e.kind == EventKind::GilAcquire)
+            .map(|e| e.worker.thread)
+            .collect();
+        assert_eq!(acquirers.len(), 2, "process {p}");
+    }
+    assert_eq!(summary.tasks_done, 8);
+}
+
 fn startup_summary() -> RunSummary {
     let s = Scenario {
         threads: 3,
