@@ -16,3 +16,4 @@ pub mod export;
 pub mod model;
 pub mod recording;
 pub mod sampling;
+pub mod wire;

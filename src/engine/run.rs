@@ -5,10 +5,11 @@
 
 use crate::engine::cancel::CancelToken;
 use crate::engine::interp::{Interp, InterpError, panic_message};
-use crate::engine::labs::run_lab;
-use crate::engine::summarize::summarize;
+use crate::engine::labs::{self, run_lab};
+use crate::engine::processes::{self, ProcessError};
+use crate::engine::summarize::{RunOutcome, SummaryExtras, summarize};
 use crate::model::scenario::RangeError;
-use crate::model::{Event, RunMessage, RunSummary, Scenario};
+use crate::model::{Event, Lab, RunMessage, RunSummary, Scenario};
 use crate::recording::{Clock, EventSink};
 use crate::sampling::spawn_core_sampler;
 use std::sync::Arc;
@@ -32,6 +33,9 @@ pub enum EngineError {
     /// An interpreter failed.
     #[error(transparent)]
     Interp(#[from] InterpError),
+    /// A child process failed, or could not be started or understood.
+    #[error(transparent)]
+    Process(#[from] ProcessError),
     /// Something else, said in words.
     #[error("{0}")]
     Other(String),
@@ -99,21 +103,26 @@ fn coordinate(
         })
         .flatten();
     let started = clock.now_ns();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_interpreters(&scenario, &clock, &sink, &cancel)
-    }));
+    let ctx = RunContext {
+        scenario: scenario.clone(),
+        clock: clock.clone(),
+        sink: sink.clone(),
+        cancel: cancel.clone(),
+    };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_interpreters(&ctx)));
+    drop(ctx);
     let wall_ns = clock.now_ns().saturating_sub(started);
     sampler_stop.cancel();
     if let Some(h) = sampler {
         let _ = h.join();
     }
     let finished = match outcome {
-        Ok(Ok(results)) => Ok(summarize(
-            &scenario,
-            &results,
-            wall_ns,
-            cancel.is_cancelled(),
-        )),
+        Ok(Ok(outcome)) => {
+            let mut summary =
+                summarize(&scenario, &outcome.results, wall_ns, cancel.is_cancelled());
+            outcome.extras.apply(&mut summary);
+            Ok(summary)
+        }
         Ok(Err(e)) => Err(e.to_string()),
         Err(payload) => Err(format!("the run failed: {}", panic_message(&payload))),
     };
@@ -126,26 +135,52 @@ fn coordinate(
     let _ = sink.sender().send(RunMessage::Finished(Box::new(finished)));
 }
 
-fn run_interpreters(
-    scenario: &Arc<Scenario>,
-    clock: &Clock,
-    sink: &EventSink,
-    cancel: &CancelToken,
-) -> Result<Vec<crate::engine::interp::InterpResult>, EngineError> {
-    if scenario.uses_processes() {
-        return Err(EngineError::Other(
-            "child processes are not available in this build".to_owned(),
-        ));
+/// What every part of a run shares: the scenario, the clock, where events
+/// go, and the stop request.
+#[derive(Clone, Debug)]
+pub struct RunContext {
+    /// The experiment.
+    pub scenario: Arc<Scenario>,
+    /// The run's clock (child processes use its epoch).
+    pub clock: Clock,
+    /// Where events go.
+    pub sink: EventSink,
+    /// The run's stop request.
+    pub cancel: CancelToken,
+}
+
+impl RunContext {
+    /// An interpreter of threadlab's own process for this run.
+    pub fn own_interp(&self, cancel: CancelToken) -> Interp {
+        Interp::new(
+            0,
+            1,
+            self.scenario.clone(),
+            self.clock.clone(),
+            self.sink.clone(),
+            cancel,
+        )
     }
-    let interp = Interp::new(
-        0,
-        1,
-        scenario.clone(),
-        clock.clone(),
-        sink.clone(),
-        cancel.clone(),
-    );
-    Ok(vec![run_lab(&interp)?])
+}
+
+/// Runs the scenario's interpreters: the labs that compare threads with
+/// processes start both groups; otherwise P >= 2 child processes, or the
+/// threads of threadlab's own process.
+fn run_interpreters(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
+    match ctx.scenario.lab {
+        Lab::Startup => return labs::startup::run_both(ctx),
+        Lab::SharedMemory => return labs::shared_memory::run_both(ctx),
+        Lab::Kill => return labs::kill::run_both(ctx),
+        _ => {}
+    }
+    if ctx.scenario.uses_processes() {
+        return processes::run_processes(ctx);
+    }
+    let interp = ctx.own_interp(ctx.cancel.clone());
+    Ok(RunOutcome {
+        results: vec![run_lab(&interp)?],
+        extras: SummaryExtras::default(),
+    })
 }
 
 impl RunHandle {

@@ -9,6 +9,7 @@ use crate::engine::platform;
 use crate::engine::workload::{STEP_INTEGERS, sum_squares};
 use crate::model::{EventKind, WorkerId, WorkerSummary};
 use crate::recording::Recorder;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -45,7 +46,7 @@ pub struct Worker {
 }
 
 /// What a worker measured about itself.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct WorkerStats {
     /// Tasks completed.
     pub tasks_done: u64,
@@ -226,6 +227,9 @@ impl Worker {
         self.rec
             .record(EventKind::IoWaitStart, wait.as_micros() as u64);
         self.drop_gil(false);
+        // Hand the events over before blocking, so a watcher sees the wait
+        // begin (and a killed child process has sent them).
+        self.rec.flush();
         std::thread::sleep(wait);
         let woke = self.rec.clock().now_ns();
         self.rec.record_at(woke, EventKind::IoWaitEnd, 0);

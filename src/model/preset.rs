@@ -29,6 +29,9 @@ presets![
     "race",
     "queue",
     "daemon",
+    "startup",
+    "shared-memory",
+    "kill",
 ];
 
 /// The preset the window opens on.

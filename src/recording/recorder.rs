@@ -40,6 +40,26 @@ impl EventSink {
     pub fn sender(&self) -> &SyncSender<RunMessage> {
         &self.tx
     }
+
+    /// Hands over a batch recorded elsewhere (a child process's) without
+    /// blocking; when the consumer has no room, the batch is dropped, counted
+    /// here, and its size returned as the error.
+    pub fn send_batch(&self, batch: Vec<Event>) -> Result<(), u64> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        match self.tx.try_send(RunMessage::Events(batch)) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(m)) | Err(TrySendError::Disconnected(m)) => {
+                let lost = match m {
+                    RunMessage::Events(b) => b.len() as u64,
+                    _ => 0,
+                };
+                self.dropped.fetch_add(lost, Ordering::Relaxed);
+                Err(lost)
+            }
+        }
+    }
 }
 
 /// One worker's recorder.

@@ -3,9 +3,12 @@
 
 pub mod convoy;
 pub mod daemon;
+pub mod kill;
 pub mod main_exit;
 pub mod queue;
 pub mod race;
+pub mod shared_memory;
+pub mod startup;
 pub mod tasks;
 
 use crate::engine::interp::{Interp, InterpError, InterpResult};
@@ -19,6 +22,8 @@ pub fn run_lab(interp: &Interp) -> Result<InterpResult, InterpError> {
         Lab::Race => race::run(interp),
         Lab::Queue => queue::run(interp),
         Lab::Daemon => daemon::run(interp),
-        other => Err(InterpError::Unsupported(other.name())),
+        Lab::Startup => startup::run(interp),
+        Lab::SharedMemory => shared_memory::run(interp),
+        Lab::Kill => kill::run(interp),
     }
 }
