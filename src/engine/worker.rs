@@ -161,6 +161,7 @@ impl Worker {
         if self.steps_to_core_check == 0 {
             self.steps_to_core_check = CORE_CHECK_EVERY;
             self.check_core();
+            self.rec.flush_if_due();
         }
         self.steps_to_core_check -= 1;
         true

@@ -201,12 +201,13 @@ impl ProcessGroup {
     /// failure returned. Every child is reaped before this returns.
     pub fn supervise(&mut self, stop: &CancelToken) -> Result<(), ProcessError> {
         loop {
-            if stop.is_cancelled() && self.slots.iter().any(|s| !s.killed) {
-                self.kill_all();
-                let _ = self.status.try_send(RunMessage::Status(format!(
-                    "stopped: {} child processes killed",
-                    self.slots.len()
-                )));
+            if stop.is_cancelled() && self.slots.iter().any(|s| !s.killed && s.outcome.is_none()) {
+                let killed = self.kill_all();
+                if killed > 0 {
+                    let _ = self.status.try_send(RunMessage::Status(format!(
+                        "stopped: {killed} child processes killed"
+                    )));
+                }
             }
             if self.slots.iter().all(|s| s.outcome.is_some()) {
                 break;
@@ -307,16 +308,21 @@ impl ProcessGroup {
         }
     }
 
-    /// Sends SIGKILL to every child not yet reaped.
-    fn kill_all(&mut self) {
+    /// Sends SIGKILL to every child that has not ended; returns how many.
+    /// A child whose output already ended is left to exit by itself.
+    fn kill_all(&mut self) -> usize {
+        let mut killed = 0;
         for slot in &mut self.slots {
+            if slot.killed || slot.outcome.is_some() || slot.reaped_at_ns.is_some() {
+                continue;
+            }
             slot.killed = true;
-            if slot.reaped_at_ns.is_none()
-                && let Some(child) = slot.child.as_mut()
-            {
+            if let Some(child) = slot.child.as_mut() {
                 let _ = child.kill();
+                killed += 1;
             }
         }
+        killed
     }
 
     /// Waits for every child (killing any that does not exit in time) and
@@ -407,6 +413,8 @@ impl Slot {
 }
 
 impl Drop for ProcessGroup {
+    /// Kills every child still running and reaps them all (one that ended
+    /// its output but does not exit is killed after a grace period).
     fn drop(&mut self) {
         self.kill_all();
         self.reap_all();
