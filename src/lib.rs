@@ -13,6 +13,8 @@ pub mod analysis;
 pub mod cli;
 pub mod engine;
 pub mod export;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod model;
 pub mod recording;
 pub mod sampling;

@@ -40,6 +40,16 @@ fn main() -> ExitCode {
     }
 }
 
+#[cfg(feature = "gui")]
+fn open_window(args: GuiArgs) -> anyhow::Result<()> {
+    threadlab::gui::run(args)
+}
+
+/// Without the `gui` feature there is no window: say so in one line, exit 2.
+#[cfg(not(feature = "gui"))]
 fn open_window(_args: GuiArgs) -> anyhow::Result<()> {
-    Err(anyhow::anyhow!("the window is not available in this build"))
+    Err(cli::BadInput(
+        "the window is not available in this build (built without the gui feature)".to_owned(),
+    )
+    .into())
 }

@@ -1,0 +1,355 @@
+//! A run's events turned into what a timeline draws, incrementally: per-worker
+//! state lanes grouped by process, who held each GIL and lock, which worker ran
+//! on which core, and the queue-depth and shared-counter series.
+//!
+//! The window feeds every batch it drains into [`Timeline::ingest`] and draws
+//! from the lanes with [`lanes::Lane::lod`], whose cost follows the pixels on
+//! screen, not the number of events. Nothing here knows about drawing.
+
+pub mod lanes;
+pub mod track;
+
+pub use lanes::{CATEGORIES, Lane, LodItem, Merged, PixelWindow, Span, Totals};
+pub use track::{HoldSpan, NO_TASK, State, StateSpan, Track};
+
+use crate::model::{Event, EventKind, WorkerId};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A value over time, kept in time order.
+pub type Series = Vec<(u64, u64)>;
+
+/// Everything a run recorded, ready to draw.
+#[derive(Clone, Debug, Default)]
+pub struct Timeline {
+    gil_mode: bool,
+    tracks: BTreeMap<WorkerId, Track>,
+    horizon_ns: u64,
+    queue_depth: Series,
+    counter: Series,
+    events: u64,
+}
+
+impl Timeline {
+    /// An empty timeline for a run whose interpreters have a GIL (`gil_mode`)
+    /// or run free-threaded.
+    pub fn new(gil_mode: bool) -> Self {
+        Self {
+            gil_mode,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the run's interpreters have a GIL.
+    pub fn gil_mode(&self) -> bool {
+        self.gil_mode
+    }
+
+    /// Adds a batch of events. Each worker's events must come in its time
+    /// order; batches of different workers may interleave in any order.
+    pub fn ingest(&mut self, batch: &[Event]) {
+        let gil_mode = self.gil_mode;
+        for e in batch {
+            self.events += 1;
+            self.horizon_ns = self.horizon_ns.max(e.t_ns);
+            match e.kind {
+                EventKind::QueueDepth => insert_sorted(&mut self.queue_depth, (e.t_ns, e.arg)),
+                EventKind::CounterWrite => insert_sorted(&mut self.counter, (e.t_ns, e.arg)),
+                _ => {}
+            }
+            self.tracks
+                .entry(e.worker)
+                .or_insert_with(|| Track::new(e.worker, gil_mode))
+                .apply(e);
+        }
+    }
+
+    /// The latest time any event carries, ns: open spans are drawn up to it.
+    pub fn horizon_ns(&self) -> u64 {
+        self.horizon_ns
+    }
+
+    /// Events ingested so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Every worker's track, by process then thread.
+    pub fn tracks(&self) -> impl Iterator<Item = &Track> {
+        self.tracks.values()
+    }
+
+    /// Number of workers seen.
+    pub fn worker_count(&self) -> usize {
+        self.tracks.len()
+    }
+
+    /// The processes that recorded events, in order.
+    pub fn processes(&self) -> Vec<u16> {
+        let set: BTreeSet<u16> = self.tracks.keys().map(|w| w.process).collect();
+        set.into_iter().collect()
+    }
+
+    /// The tracks of one process, by thread.
+    pub fn process_tracks(&self, process: u16) -> impl Iterator<Item = &Track> {
+        self.tracks
+            .range(WorkerId::new(process, 0)..=WorkerId::new(process, u16::MAX))
+            .map(|(_, t)| t)
+    }
+
+    /// Every core some worker was seen executing on.
+    pub fn cores_seen(&self) -> BTreeSet<u32> {
+        self.tracks
+            .values()
+            .flat_map(|t| {
+                let open = t.open_core(self.horizon_ns).map(|(c, _)| c);
+                t.cores.keys().copied().chain(open)
+            })
+            .collect()
+    }
+
+    /// GIL hand-overs seen so far, all interpreters.
+    pub fn gil_handovers(&self) -> u64 {
+        self.tracks.values().map(|t| t.gil_handovers).sum()
+    }
+
+    /// GIL drop requests seen so far, all interpreters.
+    pub fn gil_drop_requests(&self) -> u64 {
+        self.tracks.values().map(|t| t.gil_drop_requests).sum()
+    }
+
+    /// Time all workers together waited for a GIL so far, ns.
+    pub fn gil_wait_ns(&self) -> u64 {
+        self.tracks
+            .values()
+            .map(|t| t.gil_wait_ns(self.horizon_ns))
+            .sum()
+    }
+
+    /// Tasks finished so far, all workers.
+    pub fn tasks_done(&self) -> u64 {
+        self.tracks.values().map(|t| t.tasks_done).sum()
+    }
+
+    /// Queue depth after each put or get, in time order.
+    pub fn queue_depth(&self) -> &[(u64, u64)] {
+        &self.queue_depth
+    }
+
+    /// The shared counter's values as written, in time order. The n-th write
+    /// (from 1) is the n-th increment, so a correct counter reads n there.
+    pub fn counter_writes(&self) -> &[(u64, u64)] {
+        &self.counter
+    }
+}
+
+/// Inserts `item` keeping `series` sorted by time; late batches land near the
+/// end, so the shift is short.
+fn insert_sorted(series: &mut Series, item: (u64, u64)) {
+    if series.last().is_none_or(|last| last.0 <= item.0) {
+        series.push(item);
+    } else {
+        let at = series.partition_point(|p| p.0 <= item.0);
+        series.insert(at, item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use EventKind::*;
+
+    fn ev(t: u64, thread: u16, kind: EventKind, arg: u64) -> Event {
+        Event::new(t, WorkerId::new(0, thread), kind, arg)
+    }
+
+    /// Two threads hand one GIL back and forth while computing one task each.
+    fn two_threads() -> Vec<Event> {
+        vec![
+            ev(0, 0, WorkerStart, 0),
+            ev(0, 0, CoreChange, 1),
+            ev(1, 0, GilAcquire, 1),
+            ev(2, 0, TaskStart, 0),
+            ev(2, 1, WorkerStart, 0),
+            ev(3, 1, GilWait, 0),
+            ev(10, 1, GilDropRequest, 0),
+            ev(11, 0, GilRelease, 1),
+            ev(11, 1, GilAcquire, 2),
+            ev(11, 1, CoreChange, 0),
+            ev(11, 1, TaskStart, 1),
+            ev(12, 0, GilWait, 0),
+            ev(20, 1, TaskEnd, 1),
+            ev(21, 1, GilRelease, 0),
+            ev(21, 1, WorkerExit, 0),
+            ev(21, 0, GilAcquire, 3),
+            ev(30, 0, TaskEnd, 0),
+            ev(31, 0, GilRelease, 0),
+            ev(31, 0, WorkerExit, 0),
+        ]
+    }
+
+    /// Feeds each worker's events as its own batch, thread 1 first, as the
+    /// channel may deliver them.
+    fn ingest_out_of_order(events: &[Event]) -> Timeline {
+        let mut tl = Timeline::new(true);
+        for thread in [1, 0] {
+            let batch: Vec<Event> = events
+                .iter()
+                .copied()
+                .filter(|e| e.worker.thread == thread)
+                .collect();
+            tl.ingest(&batch);
+        }
+        tl
+    }
+
+    fn states(track: &Track) -> Vec<(u64, u64, State, Option<u32>)> {
+        track
+            .states
+            .spans()
+            .iter()
+            .map(|s| (s.start_ns, s.end_ns, s.state, s.task()))
+            .collect()
+    }
+
+    #[test]
+    fn states_follow_the_gil_and_the_tasks() {
+        let tl = ingest_out_of_order(&two_threads());
+        let t: Vec<&Track> = tl.tracks().collect();
+        assert_eq!(
+            states(t[0]),
+            [
+                (0, 1, State::Idle, None),
+                (1, 2, State::Running, None),
+                (2, 11, State::Running, Some(0)),
+                (11, 12, State::Idle, Some(0)),
+                (12, 21, State::GilWait, Some(0)),
+                (21, 30, State::Running, Some(0)),
+                (30, 31, State::Running, None),
+            ]
+        );
+        assert_eq!(
+            states(t[1]),
+            [
+                (2, 3, State::Idle, None),
+                (3, 11, State::GilWait, None),
+                (11, 20, State::Running, Some(1)),
+                (20, 21, State::Running, None),
+            ]
+        );
+        assert!(t.iter().all(|t| t.open_state(99).is_none()));
+    }
+
+    #[test]
+    fn counters_are_read_from_the_events() {
+        let tl = ingest_out_of_order(&two_threads());
+        assert_eq!(tl.gil_handovers(), 2, "t0 -> t1 -> t0");
+        assert_eq!(tl.gil_drop_requests(), 1);
+        assert_eq!(tl.gil_wait_ns(), (11 - 3) + (21 - 12));
+        assert_eq!(tl.tasks_done(), 2);
+        assert_eq!(tl.horizon_ns(), 31);
+        assert_eq!(tl.events(), two_threads().len() as u64);
+    }
+
+    #[test]
+    fn gil_holds_mark_hand_overs() {
+        let tl = ingest_out_of_order(&two_threads());
+        let holds: Vec<(u64, u64, u16, bool)> = tl
+            .tracks()
+            .flat_map(|t| t.gil.spans().iter())
+            .map(|h| (h.start_ns, h.end_ns, h.worker.thread, h.handover))
+            .collect();
+        assert_eq!(
+            holds,
+            [(1, 11, 0, false), (21, 31, 0, true), (11, 21, 1, true)]
+        );
+    }
+
+    #[test]
+    fn cores_hold_only_executing_time() {
+        let tl = ingest_out_of_order(&two_threads());
+        assert_eq!(tl.cores_seen(), BTreeSet::from([0, 1]));
+        let t0 = tl.tracks().next().unwrap();
+        let on_core_1: Vec<(u64, u64)> = t0.cores[&1]
+            .spans()
+            .iter()
+            .map(|s| (s.start_ns, s.end_ns))
+            .collect();
+        assert_eq!(on_core_1, [(1, 11), (21, 31)]);
+    }
+
+    #[test]
+    fn open_spans_grow_to_the_horizon() {
+        let events = two_threads();
+        let mut tl = Timeline::new(true);
+        tl.ingest(&events[..4]);
+        let t0 = tl.tracks().next().unwrap();
+        let open = t0.open_state(50).unwrap();
+        assert_eq!(
+            (open.start_ns, open.end_ns, open.state),
+            (2, 50, State::Running)
+        );
+        assert_eq!(
+            t0.open_gil(50).map(|h| (h.start_ns, h.end_ns)),
+            Some((1, 50))
+        );
+        assert_eq!(t0.open_core(50).map(|(c, _)| c), Some(1));
+    }
+
+    #[test]
+    fn without_a_gil_alive_workers_run() {
+        let mut tl = Timeline::new(false);
+        tl.ingest(&[
+            ev(0, 0, WorkerStart, 0),
+            ev(5, 0, NativeStart, 0),
+            ev(9, 0, NativeEnd, 0),
+            ev(10, 0, IoWaitStart, 100),
+            ev(20, 0, IoWaitEnd, 0),
+            ev(25, 0, WorkerExit, 0),
+        ]);
+        let t = tl.tracks().next().unwrap();
+        let got: Vec<State> = t.states.spans().iter().map(|s| s.state).collect();
+        assert_eq!(
+            got,
+            [
+                State::Running,
+                State::Native,
+                State::Running,
+                State::IoWait,
+                State::Running
+            ]
+        );
+    }
+
+    #[test]
+    fn locks_queues_and_counters() {
+        let mut tl = Timeline::new(true);
+        tl.ingest(&[
+            ev(0, 1, WorkerStart, 0),
+            ev(1, 1, LockWait, 0),
+            ev(4, 1, LockAcquire, 0),
+            ev(5, 1, CounterWrite, 2),
+            ev(6, 1, LockRelease, 0),
+            ev(7, 1, QueueDepth, 3),
+            ev(8, 1, WorkerExit, 0),
+        ]);
+        tl.ingest(&[
+            ev(0, 0, WorkerStart, 0),
+            ev(2, 0, LockAcquire, 0),
+            ev(3, 0, CounterWrite, 1),
+            ev(3, 0, LockRelease, 0),
+            ev(5, 0, QueueDepth, 4),
+            ev(9, 0, CutOff, 7),
+        ]);
+        assert_eq!(tl.counter_writes(), [(3, 1), (5, 2)]);
+        assert_eq!(tl.queue_depth(), [(5, 4), (7, 3)]);
+        let t: Vec<&Track> = tl.tracks().collect();
+        assert_eq!(t[0].cut_off_ns, Some(9));
+        assert!(t.iter().all(|t| t.used_lock()));
+        assert!(!t[0].lock.spans()[0].handover);
+        assert!(t[1].lock.spans()[0].handover, "t1 waited for it");
+        assert_eq!(
+            states(t[1]).iter().map(|s| s.2).collect::<Vec<_>>(),
+            [State::Idle, State::LockWait, State::Idle]
+        );
+    }
+}

@@ -1,0 +1,358 @@
+//! Append-only lanes of time spans, and the level-of-detail walk that turns a
+//! lane into what one frame can draw.
+//!
+//! A lane can hold millions of spans; a frame has a few hundred pixels. The
+//! walk visits a lane with binary searches, one pixel column at a time, so its
+//! cost follows the pixels on screen, not the spans recorded: a span at least
+//! a pixel wide is drawn as itself, and the spans that start in one column and
+//! are thinner than a pixel become one [`Merged`] mark that says how many it
+//! holds and how their time splits between categories (puffin #106: merging
+//! must be said, never hidden).
+
+use std::ops::Range;
+
+/// Number of categories a lane keeps time totals for (the worker states).
+pub const CATEGORIES: usize = 6;
+
+/// Spans per checkpoint of the running time totals.
+const CHECKPOINT_EVERY: usize = 32;
+
+/// Something that occupies `start_ns..end_ns` on a lane.
+pub trait Span {
+    /// Start, ns since the run's epoch.
+    fn start_ns(&self) -> u64;
+    /// End, ns since the run's epoch (at least the start).
+    fn end_ns(&self) -> u64;
+    /// Which time total this span adds to, `0..CATEGORIES`.
+    fn category(&self) -> usize;
+    /// Length, ns.
+    fn duration_ns(&self) -> u64 {
+        self.end_ns().saturating_sub(self.start_ns())
+    }
+}
+
+/// Time per category, ns.
+pub type Totals = [u64; CATEGORIES];
+
+/// Spans in time order that never overlap, appended as they end.
+///
+/// Every [`CHECKPOINT_EVERY`] spans the lane keeps the running time total per
+/// category, so the time of any index range is known after at most two short
+/// scans, whatever the lane's length.
+#[derive(Clone, Debug)]
+pub struct Lane<S> {
+    spans: Vec<S>,
+    /// `checkpoints[k]` = totals of `spans[..k * CHECKPOINT_EVERY]`.
+    checkpoints: Vec<Totals>,
+}
+
+impl<S> Default for Lane<S> {
+    fn default() -> Self {
+        Self {
+            spans: Vec::new(),
+            checkpoints: vec![[0; CATEGORIES]],
+        }
+    }
+}
+
+impl<S: Span> Lane<S> {
+    /// Appends a span that starts no earlier than the last one ends.
+    pub fn push(&mut self, span: S) {
+        debug_assert!(
+            self.spans
+                .last()
+                .is_none_or(|last| last.end_ns() <= span.start_ns()),
+            "spans of a lane must not overlap"
+        );
+        self.spans.push(span);
+        if self.spans.len().is_multiple_of(CHECKPOINT_EVERY) {
+            let mut totals = *self.checkpoints.last().unwrap_or(&[0; CATEGORIES]);
+            let block = &self.spans[self.spans.len() - CHECKPOINT_EVERY..];
+            add_totals(&mut totals, block);
+            self.checkpoints.push(totals);
+        }
+    }
+
+    /// Every span, in time order.
+    pub fn spans(&self) -> &[S] {
+        &self.spans
+    }
+
+    /// Number of spans.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether the lane holds no span.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Time per category of all spans before index `i`.
+    fn prefix(&self, i: usize) -> Totals {
+        let i = i.min(self.spans.len());
+        let k = i / CHECKPOINT_EVERY;
+        let mut totals = self.checkpoints[k.min(self.checkpoints.len() - 1)];
+        add_totals(&mut totals, &self.spans[k * CHECKPOINT_EVERY..i]);
+        totals
+    }
+
+    /// Time per category of the spans with indices in `range`.
+    pub fn totals(&self, range: Range<usize>) -> Totals {
+        let (hi, lo) = (self.prefix(range.end), self.prefix(range.start));
+        std::array::from_fn(|c| hi[c].saturating_sub(lo[c]))
+    }
+
+    /// Total time of every span, all categories.
+    pub fn total_ns(&self) -> u64 {
+        self.totals(0..self.spans.len()).iter().sum()
+    }
+
+    /// The span covering `t_ns`, if any.
+    pub fn span_at(&self, t_ns: u64) -> Option<(usize, &S)> {
+        let i = self.spans.partition_point(|s| s.end_ns() <= t_ns);
+        self.spans
+            .get(i)
+            .filter(|s| s.start_ns() <= t_ns)
+            .map(|s| (i, s))
+    }
+
+    /// The level-of-detail walk over the part of the lane inside `window`.
+    pub fn lod(&self, window: PixelWindow) -> Lod<'_, S> {
+        let first = self
+            .spans
+            .partition_point(|s| (s.end_ns() as f64) <= window.start_ns);
+        Lod {
+            lane: self,
+            window,
+            next: first,
+        }
+    }
+}
+
+fn add_totals<S: Span>(totals: &mut Totals, spans: &[S]) {
+    for s in spans {
+        totals[s.category().min(CATEGORIES - 1)] += s.duration_ns();
+    }
+}
+
+/// The time range on screen and how many nanoseconds one pixel covers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PixelWindow {
+    /// Time at the left edge, ns.
+    pub start_ns: f64,
+    /// Time at the right edge, ns.
+    pub end_ns: f64,
+    /// Nanoseconds per pixel (> 0).
+    pub ns_per_px: f64,
+}
+
+impl PixelWindow {
+    /// A window of `width_px` pixels showing `start_ns..end_ns`.
+    pub fn new(start_ns: f64, end_ns: f64, width_px: f32) -> Self {
+        let span = (end_ns - start_ns).max(1.0);
+        Self {
+            start_ns,
+            end_ns: start_ns + span,
+            ns_per_px: span / f64::from(width_px.max(1.0)),
+        }
+    }
+
+    /// Pixel offset of time `t_ns` from the left edge.
+    pub fn x_of(&self, t_ns: f64) -> f64 {
+        (t_ns - self.start_ns) / self.ns_per_px
+    }
+
+    /// Time at pixel offset `x` from the left edge.
+    pub fn t_of(&self, x: f64) -> f64 {
+        self.start_ns + x * self.ns_per_px
+    }
+}
+
+/// Spans that start in one pixel column and are each thinner than a pixel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merged {
+    /// Start of the first merged span, ns.
+    pub start_ns: u64,
+    /// End of the last merged span, ns.
+    pub end_ns: u64,
+    /// Index range of the merged spans in their lane.
+    pub indices: Range<usize>,
+    /// Time per category of the merged spans, ns.
+    pub totals: Totals,
+}
+
+impl Merged {
+    /// How many spans this mark stands for.
+    pub fn count(&self) -> usize {
+        self.indices.len()
+    }
+}
+
+/// One thing to draw.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LodItem<'a, S> {
+    /// A span drawn as itself (at least a pixel wide, or alone in its column).
+    Span(&'a S),
+    /// Several thin spans drawn as one honest mark.
+    Merged(Merged),
+}
+
+/// The iterator of [`Lane::lod`]: at most about two items per pixel column,
+/// each found with a binary search.
+#[derive(Clone, Debug)]
+pub struct Lod<'a, S> {
+    lane: &'a Lane<S>,
+    window: PixelWindow,
+    next: usize,
+}
+
+impl<'a, S: Span> Iterator for Lod<'a, S> {
+    type Item = LodItem<'a, S>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let spans = &self.lane.spans;
+        let i = self.next;
+        let span = spans.get(i)?;
+        let w = self.window;
+        if span.start_ns() as f64 >= w.end_ns {
+            return None;
+        }
+        let wide = |s: &S| s.duration_ns() as f64 >= w.ns_per_px;
+        if wide(span) {
+            self.next = i + 1;
+            return Some(LodItem::Span(span));
+        }
+        // A thin span: take every span that starts in the same pixel column.
+        let column = w.x_of((span.start_ns() as f64).max(w.start_ns)).floor();
+        let column_end_ns = w.t_of(column + 1.0);
+        let mut end =
+            i + 1 + spans[i + 1..].partition_point(|s| (s.start_ns() as f64) < column_end_ns);
+        // The last one may be wide: it is drawn as itself next.
+        if end - i > 1 && wide(&spans[end - 1]) {
+            end -= 1;
+        }
+        self.next = end;
+        if end - i == 1 {
+            return Some(LodItem::Span(span));
+        }
+        Some(LodItem::Merged(Merged {
+            start_ns: span.start_ns(),
+            end_ns: spans[end - 1].end_ns(),
+            indices: i..end,
+            totals: self.lane.totals(i..end),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq)]
+    struct S(u64, u64, usize);
+
+    impl Span for S {
+        fn start_ns(&self) -> u64 {
+            self.0
+        }
+        fn end_ns(&self) -> u64 {
+            self.1
+        }
+        fn category(&self) -> usize {
+            self.2
+        }
+    }
+
+    fn lane(spans: impl IntoIterator<Item = S>) -> Lane<S> {
+        let mut l = Lane::default();
+        spans.into_iter().for_each(|s| l.push(s));
+        l
+    }
+
+    #[test]
+    fn totals_match_a_plain_sum_for_every_range() {
+        let l = lane((0..200).map(|i| S(i * 10, i * 10 + 1 + i % 7, (i % 3) as usize)));
+        for (a, b) in [
+            (0, 0),
+            (0, 200),
+            (5, 37),
+            (31, 33),
+            (32, 64),
+            (100, 199),
+            (63, 200),
+        ] {
+            let mut want = [0; CATEGORIES];
+            for s in &l.spans()[a..b] {
+                want[s.2] += s.1 - s.0;
+            }
+            assert_eq!(l.totals(a..b), want, "range {a}..{b}");
+        }
+    }
+
+    #[test]
+    fn wide_spans_are_drawn_as_themselves() {
+        let l = lane([S(0, 100, 0), S(100, 250, 1), S(300, 400, 0)]);
+        let items: Vec<_> = l.lod(PixelWindow::new(0.0, 400.0, 40.0)).collect();
+        assert_eq!(items.len(), 3);
+        assert!(items.iter().all(|i| matches!(i, LodItem::Span(_))));
+    }
+
+    #[test]
+    fn thin_spans_in_one_column_merge_and_say_how_many() {
+        // 10 ns per pixel; ten 1 ns spans in column 0, then a wide span.
+        let mut spans: Vec<S> = (0..10).map(|i| S(i, i + 1, (i % 2) as usize)).collect();
+        spans.push(S(10, 100, 0));
+        let l = lane(spans);
+        let items: Vec<_> = l.lod(PixelWindow::new(0.0, 100.0, 10.0)).collect();
+        assert_eq!(items.len(), 2);
+        let LodItem::Merged(m) = &items[0] else {
+            panic!("expected a merged mark, got {:?}", items[0]);
+        };
+        assert_eq!(m.count(), 10);
+        assert_eq!((m.start_ns, m.end_ns), (0, 10));
+        assert_eq!(m.totals[0] + m.totals[1], 10);
+        assert_eq!(items[1], LodItem::Span(&S(10, 100, 0)));
+    }
+
+    #[test]
+    fn a_lone_thin_span_is_not_called_merged() {
+        let l = lane([S(0, 1, 0), S(50, 51, 0)]);
+        let items: Vec<_> = l.lod(PixelWindow::new(0.0, 100.0, 10.0)).collect();
+        assert_eq!(items.len(), 2);
+        assert!(items.iter().all(|i| matches!(i, LodItem::Span(_))));
+    }
+
+    #[test]
+    fn only_the_window_is_visited() {
+        let l = lane((0..1000).map(|i| S(i * 10, i * 10 + 10, 0)));
+        let items: Vec<_> = l.lod(PixelWindow::new(5000.0, 5100.0, 100.0)).collect();
+        assert_eq!(items.len(), 10);
+        assert_eq!(items[0], LodItem::Span(&S(5000, 5010, 0)));
+    }
+
+    #[test]
+    fn items_stay_few_per_pixel_however_many_spans() {
+        let l = lane((0..1_000_000u64).map(|i| S(i * 3, i * 3 + 2, (i % 2) as usize)));
+        let window = PixelWindow::new(0.0, 3_000_000.0, 500.0);
+        let items: Vec<_> = l.lod(window).collect();
+        assert!(items.len() <= 1000, "{} items for 500 px", items.len());
+        let merged: usize = items
+            .iter()
+            .map(|i| match i {
+                LodItem::Merged(m) => m.count(),
+                LodItem::Span(_) => 1,
+            })
+            .sum();
+        assert_eq!(merged, 1_000_000, "every span is accounted for");
+    }
+
+    #[test]
+    fn span_at_finds_the_covering_span() {
+        let l = lane([S(0, 10, 0), S(20, 30, 1)]);
+        assert_eq!(l.span_at(5).map(|(i, _)| i), Some(0));
+        assert_eq!(l.span_at(15), None);
+        assert_eq!(l.span_at(29).map(|(i, _)| i), Some(1));
+        assert_eq!(l.span_at(30), None);
+    }
+}

@@ -1,0 +1,207 @@
+//! The serial run that speedups are measured against: the same tasks done by
+//! one thread. It is measured once per work definition (workload, tasks, task
+//! size, wait) and kept, after the run the lecturer asked for, never beside
+//! it, so the two never compete for the cores.
+
+use crate::engine::{EngineError, RunHandle, RunOptions};
+use crate::model::{Lab, RunMessage, Scenario, Workload};
+use std::collections::HashMap;
+
+/// What makes two runs "the same work".
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct WorkKey {
+    workload: Workload,
+    tasks: u32,
+    task_size: u64,
+    io_ms: u64,
+}
+
+/// The work `s` does, when a speedup over a serial run means something
+/// (the task-pool lab); `None` for the other labs.
+pub fn work_key(s: &Scenario) -> Option<WorkKey> {
+    (s.lab == Lab::Tasks).then(|| WorkKey {
+        workload: s.workload,
+        tasks: s.tasks,
+        task_size: if s.workload.computes() {
+            s.task_size
+        } else {
+            0
+        },
+        io_ms: if s.workload.waits() { s.io_ms } else { 0 },
+    })
+}
+
+/// One thread, one process, doing `s`'s work, unrecorded.
+pub fn serial_of(s: &Scenario) -> Scenario {
+    Scenario {
+        name: format!("{} (serial)", s.name),
+        lab: Lab::Tasks,
+        processes: 1,
+        threads: 1,
+        gil: true,
+        record: false,
+        ..s.clone()
+    }
+}
+
+/// Whether `s` itself is the serial run of its work.
+pub fn is_serial(s: &Scenario) -> bool {
+    s.processes == 1 && s.threads == 1
+}
+
+/// Serial wall times measured so far, and the measurement under way.
+#[derive(Debug, Default)]
+pub struct Baselines {
+    known: HashMap<WorkKey, f64>,
+    pending: Option<(WorkKey, RunHandle)>,
+    /// Why the last measurement failed, if it did.
+    pub error: Option<String>,
+}
+
+impl Baselines {
+    /// The serial wall time of `s`'s work, ms, once known.
+    pub fn serial_ms(&self, s: &Scenario) -> Option<f64> {
+        work_key(s).and_then(|k| self.known.get(&k).copied())
+    }
+
+    /// Whether the serial run of `s`'s work is being measured now.
+    pub fn is_measuring(&self, s: &Scenario) -> bool {
+        let key = work_key(s);
+        self.pending
+            .as_ref()
+            .is_some_and(|(k, _)| Some(k) == key.as_ref())
+    }
+
+    /// Whether any measurement is under way.
+    pub fn busy(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Keeps `wall_ms` as the serial time of `s`'s work when `s` is serial.
+    pub fn remember(&mut self, s: &Scenario, wall_ms: f64) {
+        if let Some(key) = work_key(s).filter(|_| is_serial(s) && wall_ms > 0.0) {
+            self.known.entry(key).or_insert(wall_ms);
+        }
+    }
+
+    /// Starts measuring the serial run of `s`'s work unless it is known or
+    /// already being measured.
+    pub fn measure(&mut self, s: &Scenario) -> Result<(), EngineError> {
+        let Some(key) = work_key(s) else {
+            return Ok(());
+        };
+        if self.known.contains_key(&key) || self.is_measuring(s) {
+            return Ok(());
+        }
+        let options = RunOptions {
+            sample_cores: false,
+        };
+        let handle = crate::engine::start(serial_of(s), options)?;
+        self.error = None;
+        self.pending = Some((key, handle));
+        Ok(())
+    }
+
+    /// Takes the measurement in when it has finished; returns whether it did,
+    /// and the finished run's handle, to be dropped off the UI thread.
+    pub fn poll(&mut self) -> (bool, Option<RunHandle>) {
+        let Some((_, handle)) = &self.pending else {
+            return (false, None);
+        };
+        let mut finished = None;
+        while let Some(message) = handle.try_recv() {
+            if let RunMessage::Finished(outcome) = message {
+                finished = Some(outcome);
+            }
+        }
+        let Some(outcome) = finished else {
+            return (false, None);
+        };
+        let Some((key, handle)) = self.pending.take() else {
+            return (false, None);
+        };
+        match outcome {
+            Ok(summary) if !summary.stopped => {
+                self.known.insert(key, summary.wall_ms);
+            }
+            Ok(_) => {}
+            Err(e) => self.error = Some(format!("the serial run failed: {e}")),
+        }
+        (true, Some(handle))
+    }
+
+    /// Abandons the measurement under way; returns its handle to be dropped.
+    pub fn cancel(&mut self) -> Option<RunHandle> {
+        self.pending.take().map(|(_, h)| h)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_work_shares_a_key_whatever_the_shape() {
+        let a = Scenario::default();
+        let b = Scenario {
+            threads: 9,
+            processes: 2,
+            gil: false,
+            ..a.clone()
+        };
+        assert_eq!(work_key(&a), work_key(&b));
+        let c = Scenario {
+            tasks: a.tasks + 1,
+            ..a.clone()
+        };
+        assert_ne!(work_key(&a), work_key(&c));
+        let io = Scenario {
+            workload: Workload::Io,
+            task_size: 5,
+            ..a.clone()
+        };
+        assert_eq!(
+            work_key(&io),
+            work_key(&Scenario {
+                task_size: 6,
+                ..io.clone()
+            })
+        );
+    }
+
+    #[test]
+    fn the_serial_run_is_one_recorded_thread_off() {
+        let s = serial_of(&Scenario {
+            threads: 4,
+            processes: 3,
+            gil: false,
+            ..Scenario::default()
+        });
+        assert!(is_serial(&s) && s.gil && !s.record);
+        assert_eq!(s.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_serial_run_is_remembered() {
+        let mut b = Baselines::default();
+        let s = Scenario {
+            threads: 1,
+            ..Scenario::default()
+        };
+        b.remember(&s, 120.0);
+        assert_eq!(
+            b.serial_ms(&Scenario {
+                threads: 4,
+                ..s.clone()
+            }),
+            Some(120.0)
+        );
+        let mut other = Baselines::default();
+        other.remember(&Scenario::default(), 50.0);
+        assert_eq!(
+            other.serial_ms(&Scenario::default()),
+            None,
+            "4 threads are not serial"
+        );
+    }
+}

@@ -1,0 +1,420 @@
+//! The knobs of the experiment. Every slider offers only values the engine
+//! accepts (within `model::limits`), every control says in plain words what it
+//! does, and with auto-run on, letting go of a knob runs the experiment again.
+
+#[cfg(test)]
+use crate::model::limits;
+use crate::model::{Lab, Scenario, Update, Workload};
+use egui::{ComboBox, Grid, Response, RichText, Slider, SliderClamping, Ui};
+use std::ops::RangeInclusive;
+
+/// What the lecturer asked for this frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Action {
+    /// Nothing.
+    #[default]
+    None,
+    /// Run with the current knobs.
+    Run,
+    /// Stop the run.
+    Stop,
+    /// Back to the preset's knobs, picture cleared.
+    Reset,
+    /// Load the preset with this index.
+    Preset(usize),
+}
+
+/// Settings of the controls themselves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ControlSettings {
+    /// Run again as soon as a knob is let go.
+    pub auto_run: bool,
+}
+
+impl Default for ControlSettings {
+    fn default() -> Self {
+        Self { auto_run: true }
+    }
+}
+
+/// Slider ranges: inside `model::limits`, and narrow enough to drag well.
+mod range {
+    use super::*;
+    pub const PROCESSES: RangeInclusive<u32> = 1..=16;
+    pub const THREADS: RangeInclusive<u32> = 1..=64;
+    pub const SWITCH_US: RangeInclusive<u64> = 100..=100_000;
+    pub const TASK_SIZE: RangeInclusive<u64> = 1_000..=1_000_000_000;
+    pub const IO_MS: RangeInclusive<u64> = 0..=2_000;
+    pub const TASKS: RangeInclusive<u32> = 1..=1_000;
+    pub const QUEUE: RangeInclusive<u32> = 0..=100;
+    pub const INCREMENTS: RangeInclusive<u32> = 1..=100_000;
+}
+
+/// Draws the controls; returns the button pressed (if any) and whether a knob
+/// changed in a way that should run the experiment again.
+pub fn controls_ui(
+    ui: &mut Ui,
+    scenario: &mut Scenario,
+    presets: &[Scenario],
+    preset: usize,
+    settings: &mut ControlSettings,
+    running: bool,
+) -> (Action, bool) {
+    let mut action = Action::None;
+    let mut edited = false;
+    ui.spacing_mut().slider_width = 104.0;
+    Grid::new("knobs")
+        .num_columns(2)
+        .spacing([10.0, 7.0])
+        .show(ui, |ui| {
+            let label = ui.label("Preset").on_hover_text(
+                "A ready-made experiment. Each one shows one idea; its lesson is on the right.",
+            );
+            let current = presets.get(preset).map_or("custom", |p| p.name.as_str());
+            ComboBox::from_id_salt("preset")
+                .selected_text(current)
+                .width(150.0)
+                .show_ui(ui, |ui| {
+                    for (i, p) in presets.iter().enumerate() {
+                        if ui
+                            .selectable_label(i == preset, &p.name)
+                            .on_hover_text(&p.title)
+                            .clicked()
+                        {
+                            action = Action::Preset(i);
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            edited |= knobs_ui(ui, scenario);
+        });
+    ui.add_space(10.0);
+    ui.horizontal(|ui| {
+        let run = ui
+            .add(egui::Button::new(RichText::new("Run").strong()).min_size([64.0, 26.0].into()))
+            .on_hover_text("Run the experiment with these settings.");
+        if run.clicked() {
+            action = Action::Run;
+        }
+        let stop = ui
+            .add_enabled(
+                running,
+                egui::Button::new("Stop").min_size([56.0, 26.0].into()),
+            )
+            .on_hover_text("Ask every worker to stop at its next chance.");
+        if stop.clicked() {
+            action = Action::Stop;
+        }
+        let reset = ui
+            .add(egui::Button::new("Reset").min_size([56.0, 26.0].into()))
+            .on_hover_text("Put every setting back to the preset's values and clear the picture.");
+        if reset.clicked() {
+            action = Action::Reset;
+        }
+    });
+    ui.checkbox(&mut settings.auto_run, "Run again when a setting changes")
+        .on_hover_text(
+            "Let go of a slider or flip a switch, and the experiment runs again at once.",
+        );
+    (action, edited && settings.auto_run)
+}
+
+/// The scenario's knobs, two columns of a grid; returns whether one was
+/// committed (a slider let go, a switch flipped).
+fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
+    let mut done = false;
+    done |= slider(
+        ui,
+        "Processes",
+        "How many Python processes to start. Each has its own interpreter and its own GIL. 1 means the workers are threads inside threadlab's own process.",
+        &mut s.processes,
+        range::PROCESSES,
+        (false, true),
+        Unit::Count,
+    );
+    done |= slider(
+        ui,
+        "Threads",
+        "How many threads each process runs. Threads of one process share its memory and its GIL.",
+        &mut s.threads,
+        range::THREADS,
+        (true, true),
+        Unit::Count,
+    );
+    let label = ui.label("GIL");
+    let r = ui
+        .checkbox(&mut s.gil, "one per process")
+        .on_hover_text("The global interpreter lock: only the thread holding it may run Python code. Turn it off to see a free-threaded Python (3.13t).")
+        .labelled_by(label.id);
+    done |= r.changed();
+    ui.end_row();
+    let gil = s.gil;
+    done |= slider(
+        ui,
+        "Switch interval",
+        "How long a thread may keep the GIL while others wait before it is asked to let go (sys.setswitchinterval). Python's default is 5 ms.",
+        &mut s.switch_interval_us,
+        range::SWITCH_US,
+        (true, gil),
+        Unit::Micros,
+    );
+    done |= workload_ui(ui, s);
+    let (computes, waits) = (s.workload.computes(), s.workload.waits());
+    done |= slider(
+        ui,
+        "Task size",
+        "How many numbers each task squares and adds up. Bigger means longer tasks.",
+        &mut s.task_size,
+        range::TASK_SIZE,
+        (true, computes),
+        Unit::Count,
+    );
+    done |= slider(
+        ui,
+        "I/O wait",
+        "How long each task waits, like the time a web page takes to arrive.",
+        &mut s.io_ms,
+        range::IO_MS,
+        (false, waits),
+        Unit::Millis,
+    );
+    done |= slider(
+        ui,
+        "Tasks",
+        "How many tasks there are in all, shared among the workers.",
+        &mut s.tasks,
+        range::TASKS,
+        (true, true),
+        Unit::Count,
+    );
+    done |= lab_knobs_ui(ui, s);
+    done
+}
+
+/// Knobs only some labs use, shown only for them.
+fn lab_knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
+    let mut done = false;
+    if s.lab == Lab::Queue {
+        done |= slider(
+            ui,
+            "Queue size",
+            "How many items the queue holds before a producer must wait. 0 means no limit.",
+            &mut s.queue_size,
+            range::QUEUE,
+            (false, true),
+            Unit::Count,
+        );
+    }
+    if matches!(s.lab, Lab::Daemon | Lab::Queue) {
+        done |= switch(
+            ui,
+            "Daemon",
+            "workers are daemons",
+            "Daemon workers are killed when the main program ends, even in the middle of a task.",
+            &mut s.daemon,
+        );
+    }
+    if matches!(s.lab, Lab::Race | Lab::SharedMemory) {
+        done |= switch(
+            ui,
+            "Lock",
+            "guard each update",
+            "Guard each update of the shared counter with a lock, so no update can be lost.",
+            &mut s.lock,
+        );
+        done |= slider(
+            ui,
+            "Increments",
+            "How many times each worker adds one to the shared counter.",
+            &mut s.increments,
+            range::INCREMENTS,
+            (true, true),
+            Unit::Count,
+        );
+        let label = ui.label("Update");
+        let before = s.update;
+        ComboBox::from_id_salt("update")
+            .selected_text(update_text(s.update))
+            .show_ui(ui, |ui| {
+                for u in Update::ALL {
+                    ui.selectable_value(&mut s.update, u, update_text(u));
+                }
+            })
+            .response
+            .on_hover_text("How a worker adds one: x += 1; x = x + f(), with a call between the read and the write; or read, wait, write back.")
+            .labelled_by(label.id);
+        done |= s.update != before;
+        ui.end_row();
+    }
+    done
+}
+
+fn workload_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
+    let label = ui.label("Workload");
+    let before = s.workload;
+    ComboBox::from_id_salt("workload")
+        .selected_text(workload_text(s.workload))
+        .show_ui(ui, |ui| {
+            for w in Workload::ALL {
+                ui.selectable_value(&mut s.workload, w, workload_text(w));
+            }
+        })
+        .response
+        .on_hover_text("What each task does. cpu: pure computation, holding the GIL. io: waiting, like a download, with the GIL released. native: computation in a C extension that releases the GIL, as numpy does. mixed: compute, then wait.")
+        .labelled_by(label.id);
+    ui.end_row();
+    s.workload != before
+}
+
+/// Names of workloads in the picker.
+pub fn workload_text(w: Workload) -> &'static str {
+    match w {
+        Workload::Cpu => "cpu: compute",
+        Workload::Io => "io: wait",
+        Workload::Native => "native: compute, no GIL",
+        Workload::Mixed => "mixed: compute, then wait",
+    }
+}
+
+fn update_text(u: Update) -> &'static str {
+    match u {
+        Update::Plain => "x += 1",
+        Update::Call => "x = x + f()",
+        Update::Wait => "read, wait, write",
+    }
+}
+
+/// How a slider shows its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    /// A count: `8`, `20 k`, `200 M`.
+    Count,
+    /// Microseconds: `500 µs`, `5 ms`.
+    Micros,
+    /// Milliseconds: `100 ms`, `1.5 s`.
+    Millis,
+}
+
+impl Unit {
+    fn format(self, v: f64) -> String {
+        let short = |x: f64| {
+            let text = format!("{x:.1}");
+            text.trim_end_matches(".0").to_owned()
+        };
+        match self {
+            Unit::Count if v >= 1e9 => format!("{} G", short(v / 1e9)),
+            Unit::Count if v >= 1e6 => format!("{} M", short(v / 1e6)),
+            Unit::Count if v >= 1e4 => format!("{} k", short(v / 1e3)),
+            Unit::Count => format!("{v:.0}"),
+            Unit::Micros if v >= 1e3 => format!("{} ms", short(v / 1e3)),
+            Unit::Micros => format!("{v:.0} µs"),
+            Unit::Millis if v >= 1e3 => format!("{} s", short(v / 1e3)),
+            Unit::Millis => format!("{v:.0} ms"),
+        }
+    }
+
+    /// Reads what someone typed: a number with an optional scale or unit.
+    fn parse(self, text: &str) -> Option<f64> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_' || c == ','))
+            .unwrap_or(text.len());
+        let number: f64 = text[..split].replace(['_', ','], "").parse().ok()?;
+        let scale = match (self, text[split..].trim().to_lowercase().as_str()) {
+            (_, "") => 1.0,
+            (Unit::Count, "k") => 1e3,
+            (Unit::Count, "m") => 1e6,
+            (Unit::Count, "g") => 1e9,
+            (Unit::Micros, "µs" | "us") => 1.0,
+            (Unit::Micros, "ms") | (Unit::Millis, "s") => 1e3,
+            (Unit::Micros, "s") => 1e6,
+            (Unit::Millis, "ms") => 1.0,
+            _ => return None,
+        };
+        Some(number * scale)
+    }
+}
+
+/// A labelled slider row, `(logarithmic, enabled)`; true when its value was
+/// committed.
+fn slider<T: egui::emath::Numeric>(
+    ui: &mut Ui,
+    name: &str,
+    tip: &str,
+    value: &mut T,
+    range: RangeInclusive<T>,
+    (logarithmic, enabled): (bool, bool),
+    unit: Unit,
+) -> bool {
+    let label = ui
+        .add_enabled(enabled, egui::Label::new(name))
+        .on_hover_text(tip);
+    let r = ui
+        .add_enabled(
+            enabled,
+            Slider::new(value, range)
+                .logarithmic(logarithmic)
+                .clamping(SliderClamping::Edits)
+                .custom_formatter(move |v, _| unit.format(v))
+                .custom_parser(move |text| unit.parse(text)),
+        )
+        .on_hover_text(tip)
+        .labelled_by(label.id);
+    ui.end_row();
+    committed(&r)
+}
+
+fn switch(ui: &mut Ui, name: &str, text: &str, tip: &str, value: &mut bool) -> bool {
+    let label = ui.label(name).on_hover_text(tip);
+    let r = ui
+        .checkbox(value, text)
+        .on_hover_text(tip)
+        .labelled_by(label.id);
+    ui.end_row();
+    r.changed()
+}
+
+/// A slider's value counts once it is let go, or when it was set without a
+/// drag (keys, typing, assistive technology).
+fn committed(r: &Response) -> bool {
+    r.drag_stopped() || (r.changed() && !r.dragged())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slider_values_read_well_and_parse_back() {
+        assert_eq!(Unit::Count.format(200_000_000.0), "200 M");
+        assert_eq!(Unit::Count.format(1_500.0), "1500");
+        assert_eq!(Unit::Count.format(25_000.0), "25 k");
+        assert_eq!(Unit::Micros.format(5_000.0), "5 ms");
+        assert_eq!(Unit::Micros.format(250.0), "250 µs");
+        assert_eq!(Unit::Millis.format(1_500.0), "1.5 s");
+        assert_eq!(Unit::Count.parse("200 M"), Some(2e8));
+        assert_eq!(Unit::Count.parse("1,000"), Some(1e3));
+        assert_eq!(Unit::Micros.parse("5 ms"), Some(5e3));
+        assert_eq!(Unit::Millis.parse("100"), Some(100.0));
+        assert_eq!(Unit::Count.parse("lots"), None);
+    }
+
+    #[test]
+    fn sliders_offer_only_values_the_engine_accepts() {
+        let within =
+            |inner: (u64, u64), outer: (u64, u64)| inner.0 >= outer.0 && inner.1 <= outer.1;
+        let u = |r: &RangeInclusive<u32>| (u64::from(*r.start()), u64::from(*r.end()));
+        let w = |r: &RangeInclusive<u64>| (*r.start(), *r.end());
+        assert!(within(u(&range::PROCESSES), u(&limits::PROCESSES)));
+        assert!(within(u(&range::THREADS), u(&limits::THREADS)));
+        assert!(range::PROCESSES.end() * range::THREADS.end() <= limits::TOTAL_WORKERS);
+        assert!(within(w(&range::SWITCH_US), w(&limits::SWITCH_INTERVAL_US)));
+        assert!(within(w(&range::TASK_SIZE), w(&limits::TASK_SIZE)));
+        assert!(within(w(&range::IO_MS), w(&limits::IO_MS)));
+        assert!(within(u(&range::TASKS), u(&limits::TASKS)));
+        assert!(within(u(&range::QUEUE), u(&limits::QUEUE_SIZE)));
+        assert!(within(u(&range::INCREMENTS), u(&limits::INCREMENTS)));
+    }
+}

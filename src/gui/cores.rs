@@ -1,0 +1,246 @@
+//! The cores view, under the timeline and on the same time axis: one lane
+//! per CPU core showing which worker ran there (as the workers saw it), and
+//! a plot of each core's load as the OS measured it, other programs included.
+
+use super::lanes::{Holder, XMap, hold_lane};
+use super::live::RunData;
+use super::paint::LanePainter;
+use super::palette;
+use super::timeline::{LABEL_W, RIGHT_PAD};
+use super::view::TimeView;
+use crate::analysis::timeline::{HoldSpan, Lane, Timeline};
+use egui::{Align2, Color32, FontId, Rect, Sense, Stroke, Ui, UiBuilder, pos2, vec2};
+use egui_plot::{GridMark, HoverPosition, Line, Plot, PlotBounds, PlotPoints};
+use std::sync::OnceLock;
+
+/// Height of the load plot: at least, and at most.
+const PLOT_H: [f32; 2] = [64.0, 140.0];
+const TITLE_H: f32 = 18.0;
+/// Height of a core's lane: at least, and at most.
+const LANE_H: [f32; 2] = [3.0, 26.0];
+
+/// Height of the core lanes for `cores` cores.
+fn lanes_height(cores: usize) -> f32 {
+    (cores as f32 * LANE_H[1]).clamp(44.0, 170.0)
+}
+
+/// The least height the cores view needs for `cores` cores.
+pub fn min_height(cores: usize) -> f32 {
+    TITLE_H + lanes_height(cores) + 6.0 + PLOT_H[0]
+}
+
+/// Number of cores to show: what the OS reported, or at least every core a
+/// worker was seen on.
+pub fn core_count(data: &RunData) -> usize {
+    let sampled = data.cores.last().map_or(0, |s| s.usage.len());
+    let seen = data
+        .timeline
+        .cores_seen()
+        .last()
+        .map_or(0, |&c| c as usize + 1);
+    sampled.max(seen).max(1)
+}
+
+/// Draws the core lanes and the load plot in a block `height` tall.
+pub fn cores_ui(ui: &mut Ui, data: &RunData, view: &mut TimeView, height: f32) {
+    let (rect, response) =
+        ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click_and_drag());
+    let plot_x = (rect.left() + LABEL_W)..=(rect.right() - RIGHT_PAD);
+    let horizon = data.horizon_ns();
+    let n = core_count(data);
+    let lanes_bottom = rect.top() + TITLE_H + lanes_height(n);
+    let lanes_rect = Rect::from_x_y_ranges(plot_x.clone(), (rect.top() + TITLE_H)..=lanes_bottom);
+    let plot_h = (rect.bottom() - lanes_bottom - 6.0).clamp(PLOT_H[0], PLOT_H[1]);
+    view.interact(ui, &response, lanes_rect, horizon);
+    let map = XMap {
+        left: *plot_x.start(),
+        right: *plot_x.end(),
+        window: view.window(horizon, lanes_rect.width()),
+    };
+    let painter = ui.painter_at(rect);
+    painter.line_segment(
+        [
+            pos2(rect.left(), rect.top() + 0.5),
+            pos2(rect.right(), rect.top() + 0.5),
+        ],
+        Stroke::new(1.0, palette::GRID),
+    );
+    painter.text(
+        pos2(rect.left() + 2.0, rect.top() + TITLE_H * 0.5 + 1.0),
+        Align2::LEFT_CENTER,
+        "CPU cores · which worker ran where",
+        FontId::proportional(12.5),
+        Color32::from_gray(0xd8),
+    );
+    let lane_h = (lanes_rect.height() / n as f32).clamp(LANE_H[0], LANE_H[1]);
+    let mut lp = LanePainter::new(palette::hatch_texture(ui.ctx()).id(), lanes_rect.width());
+    for core in 0..n {
+        let top = lanes_rect.top() + core as f32 * lane_h;
+        if top + lane_h > lanes_rect.bottom() + 0.5 {
+            break;
+        }
+        let gap = if lane_h >= 10.0 { 2.0 } else { 0.5 };
+        let bar = Rect::from_x_y_ranges(plot_x.clone(), top..=(top + lane_h - gap));
+        painter.rect_filled(bar, 0.0, palette::LANE_BG);
+        if lane_h >= 9.0 {
+            painter.text(
+                pos2(rect.left() + 6.0, bar.center().y),
+                Align2::LEFT_CENTER,
+                format!("core {core}"),
+                FontId::proportional((lane_h * 0.75).clamp(9.0, 12.0)),
+                palette::WEAK_TEXT,
+            );
+        }
+        hold_lane(
+            &mut lp,
+            &painter,
+            bar,
+            map,
+            core_holders(&data.timeline, core as u32).into_iter(),
+            false,
+        );
+    }
+    lp.finish(&painter);
+    let plot_rect =
+        Rect::from_x_y_ranges(plot_x, (lanes_bottom + 6.0)..=(lanes_bottom + 6.0 + plot_h));
+    painter.rect_filled(plot_rect, 0.0, palette::LANE_BG);
+    painter.text(
+        pos2(rect.left() + 6.0, plot_rect.center().y - 7.0),
+        Align2::LEFT_CENTER,
+        "load per core",
+        FontId::proportional(12.0),
+        palette::WEAK_TEXT,
+    );
+    painter.text(
+        pos2(rect.left() + 6.0, plot_rect.center().y + 8.0),
+        Align2::LEFT_CENTER,
+        "(OS, all programs)",
+        FontId::proportional(10.5),
+        palette::WEAK_TEXT,
+    );
+    for value in [0.0, 100.0] {
+        let y = plot_rect.bottom() - (value + 4.0) / 108.0 * plot_rect.height();
+        painter.text(
+            pos2(plot_rect.left() - 4.0, y),
+            Align2::RIGHT_CENTER,
+            format!("{value:.0} %"),
+            FontId::proportional(10.5),
+            palette::WEAK_TEXT,
+        );
+    }
+    load_plot_ui(ui, plot_rect, data, map);
+}
+
+/// Every worker that ran on `core`, in its identity colour.
+fn core_holders(timeline: &Timeline, core: u32) -> Vec<Holder<'_>> {
+    let horizon = timeline.horizon_ns();
+    timeline
+        .tracks()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let open = t
+                .open_core(horizon)
+                .filter(|(c, _)| *c == core)
+                .map(|(_, s)| s);
+            let lane = t.cores.get(&core);
+            let lane = match (lane, open) {
+                (Some(l), _) => l,
+                (None, Some(_)) => empty_lane(),
+                (None, None) => return None,
+            };
+            Some(Holder {
+                lane,
+                open,
+                color: palette::worker_color(i),
+            })
+        })
+        .collect()
+}
+
+/// A lane with no span, for a worker whose only time on a core is still open.
+fn empty_lane() -> &'static Lane<HoldSpan> {
+    static EMPTY: OnceLock<Lane<HoldSpan>> = OnceLock::new();
+    EMPTY.get_or_init(Lane::default)
+}
+
+/// Colour of core `i`'s load line.
+fn core_line_color(i: usize) -> Color32 {
+    const LINES: [Color32; 6] = [
+        Color32::from_rgb(0x8f, 0xc7, 0xff),
+        Color32::from_rgb(0xff, 0xc2, 0x7a),
+        Color32::from_rgb(0x9e, 0xe6, 0xa0),
+        Color32::from_rgb(0xff, 0x9e, 0x9e),
+        Color32::from_rgb(0xd4, 0xb0, 0xff),
+        Color32::from_rgb(0xf5, 0xe8, 0x8a),
+    ];
+    LINES[i % LINES.len()]
+}
+
+/// Each core's load over time, on the timeline's time axis.
+fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap) {
+    let cores = data.cores.last().map_or(0, |s| s.usage.len());
+    let [x0, x1] = [map.window.start_ns / 1e6, map.window.end_ns / 1e6];
+    ui.scope_builder(UiBuilder::new().max_rect(rect), |ui| {
+        Plot::new("core-load")
+            .width(rect.width())
+            .height(rect.height())
+            .show_axes([false, false])
+            .show_background(false)
+            .show_grid([false, true])
+            .y_grid_spacer(|_| {
+                [0.0, 50.0, 100.0]
+                    .into_iter()
+                    .map(|value| GridMark {
+                        value,
+                        step_size: 50.0,
+                    })
+                    .collect()
+            })
+            .allow_zoom(false)
+            .allow_drag(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+            .show_x(false)
+            .y_axis_formatter(|mark, _| format!("{:.0} %", mark.value))
+            .label_formatter(|hover| match hover {
+                HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => Some(format!(
+                    "{plot_name}: {:.0} % at {:.0} ms",
+                    position.y, position.x
+                )),
+                HoverPosition::Elsewhere { .. } => None,
+            })
+            .show(ui, |plot| {
+                plot.set_plot_bounds(PlotBounds::from_min_max([x0, -4.0], [x1, 104.0]));
+                for core in 0..cores {
+                    let points: Vec<[f64; 2]> = data
+                        .cores
+                        .iter()
+                        .filter_map(|s| {
+                            s.usage
+                                .get(core)
+                                .map(|u| [s.t_ns as f64 / 1e6, f64::from(*u)])
+                        })
+                        .collect();
+                    plot.line(
+                        Line::new(format!("core {core}"), PlotPoints::new(points))
+                            .color(core_line_color(core))
+                            .width(1.5),
+                    );
+                }
+            });
+    });
+    if data.cores.is_empty() {
+        ui.painter().text(
+            rect.center(),
+            Align2::CENTER_CENTER,
+            "the OS is sampled every 250 ms while a run goes on",
+            FontId::proportional(11.0),
+            palette::WEAK_TEXT,
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Counters read from the events as they arrive (and from the summary once
+//! the run ends): GIL hand-overs and time spent waiting for it, queue depth
+//! over time, and the shared counter, expected against actual.
+
+use super::live::RunData;
+use super::paint::group_thousands;
+use super::palette;
+use super::view::duration_label;
+use crate::analysis::timeline::{Span, State, Timeline};
+use egui::{Color32, Grid, RichText, Ui};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+/// Time all workers were alive, ns: the denominator of "share of worker time".
+fn worker_time_ns(timeline: &Timeline) -> u64 {
+    let horizon = timeline.horizon_ns();
+    timeline
+        .tracks()
+        .map(|t| t.states.total_ns() + t.open_state(horizon).map_or(0, |s| s.duration_ns()))
+        .sum()
+}
+
+/// The counters block.
+pub fn counters_ui(ui: &mut Ui, data: &RunData) {
+    let tl = &data.timeline;
+    let summary = data.summary();
+    let strong = |t: String| RichText::new(t).strong().color(Color32::WHITE);
+    Grid::new("counters").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+        if data.scenario.gil {
+            let switches = summary.map_or(tl.gil_handovers(), |s| s.gil_switches);
+            ui.label("GIL hand-overs")
+                .on_hover_text("How often the GIL went from one thread to another.");
+            ui.label(strong(group_thousands(switches)));
+            ui.end_row();
+            let wait_ns = summary.map_or(tl.gil_wait_ns() as f64, |s| s.gil_wait_ms * 1e6);
+            let share = wait_ns / worker_time_ns(tl).max(1) as f64;
+            ui.label("Waiting for the GIL")
+                .on_hover_text("Time all threads together spent waiting to run, and its share of their lifetime.");
+            ui.label(strong(format!("{} ({:.0} %)", duration_label(wait_ns), (share * 100.0).min(100.0))));
+            ui.end_row();
+            let requests = summary.map_or(tl.gil_drop_requests(), |s| s.gil_drop_requests);
+            ui.label("Drop requests")
+                .on_hover_text("How often a waiting thread ran out of patience (one switch interval) and asked the holder to let go.");
+            ui.label(strong(group_thousands(requests)));
+            ui.end_row();
+        }
+        if let Some(p) = summary.and_then(|s| s.io_wake_delay_us) {
+            ui.label("I/O wake-up delay")
+                .on_hover_text("How late the waiting thread got going again after its wait ended: it needed the GIL back first.");
+            ui.label(strong(format!("median {:.0} µs, p90 {:.0} µs", p.median, p.p90)));
+            ui.end_row();
+        }
+        if let Some(q) = summary.and_then(|s| s.queue) {
+            ui.label("Queue");
+            let cap = if q.maxsize == 0 { "no limit".to_owned() } else { format!("max {}", q.maxsize) };
+            ui.label(strong(format!("deepest {} ({cap}), {} put, {} got", q.max_depth, q.puts, q.gets)));
+            ui.end_row();
+        }
+        if let Some(c) = summary.and_then(|s| s.cut_off) {
+            ui.label(RichText::new("Cut off").color(palette::ERROR));
+            ui.label(strong(format!("{} tasks mid-way, {} resources left open", c.tasks, c.unreleased_resources)));
+            ui.end_row();
+        }
+        let dropped = data.events_dropped;
+        ui.label("Events").on_hover_text("Events the workers recorded, and any the window could not keep up with.");
+        let text = format!("{} recorded, {} dropped", group_thousands(tl.events()), group_thousands(dropped));
+        ui.label(if dropped > 0 { RichText::new(text).color(palette::ERROR) } else { RichText::new(text) });
+        ui.end_row();
+    });
+    counter_ui(ui, data);
+    queue_plot_ui(ui, tl);
+}
+
+/// The shared counter: what it should read against what it reads.
+fn counter_ui(ui: &mut Ui, data: &RunData) {
+    let writes = data.timeline.counter_writes();
+    let final_counts = data.summary().and_then(|s| s.counter);
+    if writes.is_empty() && final_counts.is_none() {
+        return;
+    }
+    ui.add_space(6.0);
+    if let Some(c) = final_counts {
+        let lost = RichText::new(format!("{} updates lost", group_thousands(c.lost_updates)))
+            .size(20.0)
+            .strong();
+        ui.label(format!(
+            "Counter: expected {}, got {}",
+            group_thousands(c.expected),
+            group_thousands(c.actual)
+        ));
+        ui.label(if c.lost_updates > 0 {
+            lost.color(palette::ERROR)
+        } else {
+            lost.color(palette::state_color(State::Running))
+        });
+    }
+    if writes.is_empty() {
+        return;
+    }
+    let expected: Vec<[f64; 2]> = writes
+        .iter()
+        .enumerate()
+        .map(|(i, (t, _))| [*t as f64 / 1e6, (i + 1) as f64])
+        .collect();
+    let actual: Vec<[f64; 2]> = writes
+        .iter()
+        .map(|(t, v)| [*t as f64 / 1e6, *v as f64])
+        .collect();
+    small_plot("counter-plot").show(ui, |p| {
+        p.line(Line::new("expected", PlotPoints::new(expected)).color(Color32::from_gray(0xb0)));
+        p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::ERROR));
+    });
+}
+
+/// Queue depth over time, when the lab has a queue.
+fn queue_plot_ui(ui: &mut Ui, tl: &Timeline) {
+    let depth = tl.queue_depth();
+    if depth.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.label("Queue depth over time");
+    // A step line: the depth holds until the next put or get.
+    let mut points = Vec::with_capacity(depth.len() * 2);
+    for (i, (t, d)) in depth.iter().enumerate() {
+        let x = *t as f64 / 1e6;
+        if i > 0 {
+            points.push([x, depth[i - 1].1 as f64]);
+        }
+        points.push([x, *d as f64]);
+    }
+    small_plot("queue-plot").show(ui, |p| {
+        p.line(
+            Line::new("depth", PlotPoints::new(points))
+                .color(palette::state_color(State::LockWait)),
+        );
+    });
+}
+
+fn small_plot(id: &str) -> Plot<'static> {
+    Plot::new(id.to_owned())
+        .height(90.0)
+        .legend(Legend::default())
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .x_axis_formatter(|mark, _| format!("{:.0} ms", mark.value))
+}

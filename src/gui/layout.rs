@@ -1,0 +1,281 @@
+//! How the window is laid out: controls on the left, results and the lesson
+//! on the right, and in the middle a one-line status, the legend, the
+//! timeline and the cores view, all on one time axis.
+
+use super::baseline::Baselines;
+use super::cores::{core_count, cores_ui};
+use super::counters::counters_ui;
+use super::live::RunData;
+use super::paint::group_thousands;
+use super::palette::{self, Fill};
+use super::summary::{lesson_ui, summary_ui};
+use super::timeline::{DrawStats, timeline_ui};
+use super::view::{TimeView, duration_label};
+use crate::analysis::timeline::{Span, State, Timeline};
+use crate::model::Scenario;
+use egui::{Color32, Context, Frame, RichText, Sense, Stroke, TextStyle, Ui, vec2};
+
+/// Text sizes that read well on a projector, dark theme.
+pub fn setup_style(ctx: &Context, present: bool) {
+    ctx.set_theme(egui::Theme::Dark);
+    ctx.all_styles_mut(|style| {
+        let sizes = [
+            (TextStyle::Heading, 17.0),
+            (TextStyle::Body, 13.5),
+            (TextStyle::Button, 13.5),
+            (TextStyle::Monospace, 12.5),
+            (TextStyle::Small, 11.0),
+        ];
+        for (text_style, size) in sizes {
+            if let Some(font) = style.text_styles.get_mut(&text_style) {
+                font.size = size;
+            }
+        }
+        style.spacing.item_spacing = vec2(8.0, 5.0);
+    });
+    if present {
+        ctx.set_zoom_factor(1.25);
+    }
+}
+
+/// The app's name above the controls.
+pub fn brand_ui(ui: &mut Ui) {
+    ui.add_space(6.0);
+    ui.label(
+        RichText::new("threadlab")
+            .size(22.0)
+            .strong()
+            .color(Color32::WHITE),
+    );
+    ui.label(RichText::new("threads and processes, live").color(palette::WEAK_TEXT));
+    ui.add_space(8.0);
+}
+
+/// The right-hand column: result, counters, lesson.
+pub fn results_ui(
+    ui: &mut Ui,
+    data: Option<&RunData>,
+    scenario: &Scenario,
+    baselines: &Baselines,
+    cores: usize,
+) {
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.add_space(6.0);
+        ui.heading("Result");
+        summary_ui(ui, data, baselines, cores);
+        if let Some(data) = data.filter(|d| d.timeline.events() > 0 || d.summary().is_some()) {
+            ui.add_space(6.0);
+            ui.separator();
+            ui.heading("Counters");
+            counters_ui(ui, data);
+        }
+        ui.add_space(6.0);
+        ui.separator();
+        ui.heading("Lesson");
+        lesson_ui(ui, scenario);
+    });
+}
+
+/// What the status line reports on.
+pub struct Banner<'a> {
+    /// The current or last run.
+    pub data: Option<&'a RunData>,
+    /// Why the last run could not start.
+    pub start_error: Option<&'a str>,
+    /// The knobs as set now.
+    pub scenario: &'a Scenario,
+}
+
+/// The middle: status, legend, timeline and cores; returns what the
+/// timeline drew (`last` is the previous frame's, shown in the legend row).
+pub fn central_ui(
+    ui: &mut Ui,
+    banner: Banner<'_>,
+    view: &mut TimeView,
+    last: DrawStats,
+) -> DrawStats {
+    banner_ui(ui, &banner);
+    let empty;
+    let data = match banner.data {
+        Some(d) => d,
+        None => {
+            empty = RunData::new(banner.scenario.clone());
+            &empty
+        }
+    };
+    legend_ui(ui, &data.timeline, view, last);
+    let cores = core_count(data);
+    let cores_h = super::cores::min_height(cores);
+    let timeline_h = (ui.available_height() - cores_h - 8.0).max(80.0);
+    let stats = ui
+        .allocate_ui(vec2(ui.available_width(), timeline_h), |ui| {
+            timeline_ui(ui, &data.timeline, view, data.horizon_ns())
+        })
+        .inner;
+    ui.add_space(6.0);
+    cores_ui(ui, data, view, ui.available_height().max(cores_h));
+    if stats != last {
+        ui.ctx().request_repaint();
+    }
+    stats
+}
+
+fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
+    let error = b.start_error.or_else(|| b.data.and_then(RunData::error));
+    if let Some(error) = error {
+        Frame::new()
+            .fill(Color32::from_rgb(0x4a, 0x1c, 0x1c))
+            .stroke(Stroke::new(1.0, palette::ERROR))
+            .corner_radius(4.0)
+            .inner_margin(vec2(10.0, 6.0))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    RichText::new(format!("The run failed: {error}"))
+                        .color(Color32::WHITE)
+                        .strong(),
+                );
+                ui.label(
+                    RichText::new("Change a setting and press Run again.")
+                        .color(Color32::from_gray(0xdd)),
+                );
+            });
+        return;
+    }
+    let s = b.data.map_or(b.scenario, |d| &d.scenario);
+    let shape = format!(
+        "{} · {} · {} tasks",
+        s.shape_label(),
+        super::controls::workload_text(s.workload),
+        s.tasks
+    );
+    let (status, color) = match b.data {
+        None => ("press Run to start".to_owned(), palette::WEAK_TEXT),
+        Some(d) => match d.summary() {
+            None => (
+                format!(
+                    "running, {} so far",
+                    duration_label(d.timeline.horizon_ns() as f64)
+                ),
+                palette::state_color(State::Running),
+            ),
+            Some(sum) if sum.stopped => (
+                format!("stopped after {}", duration_label(sum.wall_ms * 1e6)),
+                palette::state_color(State::IoWait),
+            ),
+            Some(sum) => (
+                format!("finished in {}", duration_label(sum.wall_ms * 1e6)),
+                Color32::WHITE,
+            ),
+        },
+    };
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(&s.name)
+                .size(16.0)
+                .strong()
+                .color(Color32::WHITE),
+        );
+        ui.label(RichText::new(shape).size(14.0));
+        ui.label(RichText::new(format!("· {status}")).size(14.0).color(color));
+    });
+}
+
+/// The legend of the states on screen, the merged-marks note, and Fit.
+fn legend_ui(ui: &mut Ui, timeline: &Timeline, view: &mut TimeView, last: DrawStats) {
+    let present = states_present(timeline);
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 5.0;
+        for state in State::ALL.into_iter().filter(|s| present[s.index()]) {
+            swatch(ui, state);
+            ui.label(RichText::new(legend_label(state, timeline.gil_mode())).size(12.5));
+            ui.add_space(8.0);
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if !view.is_fit()
+                && ui
+                    .button("Fit")
+                    .on_hover_text("Show the whole run again (or double-click the timeline).")
+                    .clicked()
+            {
+                view.fit();
+            }
+            if last.merged_spans > 0 {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!(
+                            "{} spans merged",
+                            group_thousands(last.merged_spans)
+                        ))
+                        .size(12.0)
+                        .color(palette::MERGED),
+                    )
+                    .truncate(),
+                )
+                .on_hover_text(format!(
+                    "At this zoom, {} spans are thinner than a pixel. They are drawn as {} marks, \
+                     each underlined and split by how their time was spent. \
+                     Zoom in (mouse wheel) to see them one by one.",
+                    group_thousands(last.merged_spans),
+                    group_thousands(last.merged_marks)
+                ));
+            } else if last.hidden_rows > 0 {
+                ui.label(
+                    RichText::new(format!("{} lanes do not fit", last.hidden_rows))
+                        .size(11.5)
+                        .color(palette::WEAK_TEXT),
+                );
+            }
+        });
+    });
+}
+
+/// Which states the run has shown so far (all but lock waits before any data).
+fn states_present(timeline: &Timeline) -> [bool; 6] {
+    let mut seen = [false; 6];
+    let horizon = timeline.horizon_ns();
+    for t in timeline.tracks() {
+        let totals = t.states.totals(0..t.states.len());
+        for (i, total) in totals.iter().enumerate() {
+            seen[i] |= *total > 0;
+        }
+        if let Some(open) = t.open_state(horizon).filter(|s| s.duration_ns() > 0) {
+            seen[open.state.index()] = true;
+        }
+    }
+    if timeline.worker_count() == 0 {
+        seen = [true, timeline.gil_mode(), false, true, true, true];
+    }
+    seen
+}
+
+/// The legend's words for a state.
+fn legend_label(state: State, gil_mode: bool) -> &'static str {
+    match state {
+        State::Running if !gil_mode => "running",
+        State::Running => "running (holds the GIL)",
+        other => other.label(),
+    }
+}
+
+fn swatch(ui: &mut Ui, state: State) {
+    let (rect, _) = ui.allocate_exact_size(vec2(18.0, 12.0), Sense::hover());
+    let color = palette::state_color(state);
+    let painter = ui.painter();
+    match palette::state_fill(state) {
+        Fill::Solid => {
+            painter.rect_filled(rect, 2.0, color);
+        }
+        Fill::Hatched => {
+            let mut lp = super::paint::LanePainter::new(palette::hatch_texture(ui.ctx()).id(), 1.0);
+            lp.hatched(rect, color);
+            lp.finish(painter);
+        }
+        Fill::Thin => {
+            painter.line_segment(
+                [rect.left_center(), rect.right_center()],
+                Stroke::new(2.0, palette::faded(color, 0.8)),
+            );
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! A run as the window owns it. Each frame drains what the engine sent into
+//! state the window owns (never holding a lock across a frame), within a time
+//! budget so a flood of events cannot freeze the window.
+
+use crate::analysis::timeline::Timeline;
+use crate::engine::{EngineError, RunHandle, RunOptions};
+use crate::model::{CoreSample, RunMessage, RunSummary, Scenario};
+use std::time::{Duration, Instant};
+
+/// Everything one run told the window, whether it is still going or not.
+#[derive(Clone, Debug)]
+pub struct RunData {
+    /// The knobs the run was started with.
+    pub scenario: Scenario,
+    /// Its events, as lanes.
+    pub timeline: Timeline,
+    /// Per-core load samples, in time order.
+    pub cores: Vec<CoreSample>,
+    /// The latest status line from the engine.
+    pub status: Option<String>,
+    /// The summary, or why the run failed; `None` while it goes on.
+    pub outcome: Option<Result<RunSummary, String>>,
+    /// Events dropped so far because the window fell behind.
+    pub events_dropped: u64,
+}
+
+impl RunData {
+    /// Nothing recorded yet for `scenario`.
+    pub fn new(scenario: Scenario) -> Self {
+        let timeline = Timeline::new(scenario.gil);
+        Self {
+            scenario,
+            timeline,
+            cores: Vec::new(),
+            status: None,
+            outcome: None,
+            events_dropped: 0,
+        }
+    }
+
+    /// Takes one message of the run in.
+    pub fn apply(&mut self, message: RunMessage) {
+        match message {
+            RunMessage::Events(batch) => self.timeline.ingest(&batch),
+            RunMessage::Cores(sample) => self.cores.push(sample),
+            RunMessage::Status(text) => self.status = Some(text),
+            RunMessage::Finished(outcome) => {
+                if let Ok(summary) = &outcome {
+                    self.events_dropped = self.events_dropped.max(summary.events_dropped);
+                }
+                self.outcome = Some(outcome);
+            }
+        }
+    }
+
+    /// The latest time the run has reported, ns: its events and core samples.
+    pub fn horizon_ns(&self) -> u64 {
+        let sampled = self.cores.last().map_or(0, |s| s.t_ns);
+        self.timeline.horizon_ns().max(sampled)
+    }
+
+    /// The summary, when the run finished well.
+    pub fn summary(&self) -> Option<&RunSummary> {
+        self.outcome.as_ref().and_then(|o| o.as_ref().ok())
+    }
+
+    /// Why the run failed, if it did.
+    pub fn error(&self) -> Option<&str> {
+        self.outcome
+            .as_ref()
+            .and_then(|o| o.as_ref().err())
+            .map(String::as_str)
+    }
+
+    /// Whether the run has ended (well or not).
+    pub fn is_finished(&self) -> bool {
+        self.outcome.is_some()
+    }
+}
+
+/// A run in progress and what it sent so far.
+#[derive(Debug)]
+pub struct LiveRun {
+    handle: Option<RunHandle>,
+    /// What the run sent so far.
+    pub data: RunData,
+}
+
+impl LiveRun {
+    /// Starts `scenario` on the engine.
+    pub fn start(scenario: Scenario) -> Result<Self, EngineError> {
+        let handle = crate::engine::start(scenario.clone(), RunOptions::default())?;
+        Ok(Self {
+            handle: Some(handle),
+            data: RunData::new(scenario),
+        })
+    }
+
+    /// A finished run made of data recorded elsewhere (tests, replays).
+    pub fn recorded(data: RunData) -> Self {
+        Self { handle: None, data }
+    }
+
+    /// Drains waiting messages for at most `budget`; returns whether
+    /// anything arrived. Once the run has finished, hands its handle back to
+    /// be dropped off the UI thread.
+    pub fn poll(&mut self, budget: Duration) -> (bool, Option<RunHandle>) {
+        let Some(handle) = &self.handle else {
+            return (false, None);
+        };
+        let deadline = Instant::now() + budget;
+        let mut changed = false;
+        while let Some(message) = handle.try_recv() {
+            changed = true;
+            self.data.apply(message);
+            if Instant::now() >= deadline && !self.data.is_finished() {
+                break;
+            }
+        }
+        self.data.events_dropped = self.data.events_dropped.max(handle.events_dropped());
+        let done = if self.data.is_finished() {
+            self.handle.take()
+        } else {
+            None
+        };
+        (changed, done)
+    }
+
+    /// Asks the run to stop; it ends at its workers' next check.
+    pub fn stop(&self) {
+        if let Some(h) = &self.handle {
+            h.stop();
+        }
+    }
+
+    /// Whether the run is still going.
+    pub fn is_running(&self) -> bool {
+        self.handle.is_some() && !self.data.is_finished()
+    }
+
+    /// Run's clock now, ns (while it goes on).
+    pub fn now_ns(&self) -> Option<u64> {
+        self.handle.as_ref().map(RunHandle::now_ns)
+    }
+
+    /// Gives up the run: its handle (to be dropped off the UI thread) and data.
+    pub fn into_parts(self) -> (Option<RunHandle>, RunData) {
+        (self.handle, self.data)
+    }
+}

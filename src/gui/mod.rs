@@ -1,0 +1,62 @@
+//! The window: the only module that knows egui, eframe and egui_plot.
+//!
+//! A lecturer drags sliders, presses Run, and watches real threads and real
+//! processes work: one lane per worker coloured by state, who holds each GIL,
+//! which core ran what, and the numbers the run is about. The window owns
+//! everything it draws; each frame it drains the engine's messages into that
+//! state, and it repaints only while something changes.
+
+pub mod app;
+pub mod baseline;
+pub mod controls;
+pub mod cores;
+pub mod counters;
+pub mod lanes;
+pub mod layout;
+pub mod live;
+pub mod paint;
+pub mod palette;
+pub mod reaper;
+pub mod screenshot;
+pub mod summary;
+pub mod timeline;
+pub mod tooltip;
+pub mod view;
+
+pub use app::{AppOptions, ThreadlabApp};
+
+use crate::cli::BadInput;
+use crate::cli::args::GuiArgs;
+
+/// The window's size when it opens, in points.
+pub const WINDOW_SIZE: [f32; 2] = [1280.0, 720.0];
+
+/// Opens the window and runs it until it is closed. With `--screenshot` and
+/// `--exit` it saves the window after the run and returns; a failed run or
+/// screenshot is returned as an error.
+pub fn run(args: GuiArgs) -> anyhow::Result<()> {
+    let options = AppOptions {
+        preset: args.preset,
+        run: args.run,
+        screenshot: args.screenshot,
+        exit: args.exit,
+        present: args.present,
+    };
+    let app = ThreadlabApp::new(options).map_err(BadInput)?;
+    let status = app.exit_status();
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("threadlab")
+            .with_app_id("io.github.threadlab.Threadlab")
+            .with_inner_size(WINDOW_SIZE)
+            .with_min_inner_size([960.0, 600.0]),
+        ..Default::default()
+    };
+    eframe::run_native("threadlab", native, Box::new(move |_cc| Ok(Box::new(app))))
+        .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))?;
+    let failure = status.lock().ok().and_then(|mut s| s.take());
+    match failure {
+        Some(message) => Err(anyhow::anyhow!(message)),
+        None => Ok(()),
+    }
+}

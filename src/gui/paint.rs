@@ -1,0 +1,310 @@
+//! Painting lanes cheaply. Bars go into two meshes (solid, and striped with a
+//! repeating texture), so a frame with thousands of bars is a handful of
+//! shapes and tessellation stays in proportion to the pixels drawn. Text and
+//! marks are added on top at the end.
+
+use super::palette::{self, Fill, HATCH_PX};
+use crate::analysis::timeline::{CATEGORIES, Merged, PixelWindow, State, Totals};
+use egui::epaint::{Mesh, TextureId};
+use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
+
+/// Font of labels drawn on bars.
+pub fn bar_font(lane_h: f32) -> FontId {
+    FontId::proportional((lane_h * 0.62).clamp(9.0, 13.0))
+}
+
+/// Collects one frame's bars, marks and labels, then paints them in order.
+pub struct LanePainter {
+    solid: Mesh,
+    hatch: Mesh,
+    marks: Vec<Shape>,
+    labels: Vec<Label>,
+    /// Columns of the current lane with merged spans: `(count, used height)`.
+    columns: Vec<(u32, f32)>,
+    /// Spans merged on screen this frame, all lanes.
+    pub merged_spans: u64,
+    /// Merged marks on screen this frame, all lanes.
+    pub merged_marks: u64,
+}
+
+struct Label {
+    pos: Pos2,
+    text: String,
+    font: FontId,
+    color: Color32,
+    backdrop: bool,
+}
+
+impl LanePainter {
+    /// A painter for bars `width_px` wide at most, striping with `hatch`.
+    pub fn new(hatch: TextureId, width_px: f32) -> Self {
+        Self {
+            solid: Mesh::default(),
+            hatch: Mesh::with_texture(hatch),
+            marks: Vec::new(),
+            labels: Vec::new(),
+            columns: vec![(0, 0.0); width_px.max(1.0) as usize + 2],
+            merged_spans: 0,
+            merged_marks: 0,
+        }
+    }
+
+    /// A solid bar.
+    pub fn solid(&mut self, rect: Rect, color: Color32) {
+        self.solid.add_colored_rect(rect, color);
+    }
+
+    /// A dim bar with stripes in `color`.
+    pub fn hatched(&mut self, rect: Rect, color: Color32) {
+        self.solid
+            .add_colored_rect(rect, palette::faded(color, 0.30));
+        let uv = Rect::from_min_max(
+            (rect.min.to_vec2() / HATCH_PX).to_pos2(),
+            (rect.max.to_vec2() / HATCH_PX).to_pos2(),
+        );
+        self.hatch
+            .add_rect_with_uv(rect, uv, palette::faded(color, 0.62));
+    }
+
+    /// A state bar between `x0` and `x1` in the lane `row`.
+    pub fn state_bar(&mut self, row: Rect, x0: f32, x1: f32, state: State) {
+        let color = palette::state_color(state);
+        let full = Rect::from_x_y_ranges(x0..=x1, row.y_range());
+        match palette::state_fill(state) {
+            Fill::Solid => self.solid(full, color),
+            Fill::Hatched => self.hatched(full, color),
+            Fill::Thin => {
+                let h = (row.height() * 0.12).max(1.0);
+                let y = row.center().y;
+                self.solid(
+                    Rect::from_x_y_ranges(x0..=x1, (y - h * 0.5)..=(y + h * 0.5)),
+                    palette::faded(color, 0.8),
+                );
+            }
+        }
+    }
+
+    /// A label centred in `rect` when it fits; returns whether it was placed.
+    pub fn label_in(
+        &mut self,
+        painter: &Painter,
+        rect: Rect,
+        text: String,
+        color: Color32,
+    ) -> bool {
+        let font = bar_font(rect.height());
+        let width = painter
+            .layout_no_wrap(text.clone(), font.clone(), color)
+            .size()
+            .x;
+        if width + 6.0 > rect.width() || rect.height() < 9.0 {
+            return false;
+        }
+        self.labels.push(Label {
+            pos: rect.center(),
+            text,
+            font,
+            color,
+            backdrop: false,
+        });
+        true
+    }
+
+    /// A hand-over mark at `x`: a bright tick with a notch at the top.
+    pub fn handover(&mut self, row: Rect, x: f32) {
+        let stroke = Stroke::new(1.5, Color32::WHITE);
+        self.marks.push(Shape::line_segment(
+            [pos2(x, row.top()), pos2(x, row.bottom())],
+            stroke,
+        ));
+        let s = (row.height() * 0.3).clamp(3.0, 6.0);
+        self.marks.push(Shape::convex_polygon(
+            vec![
+                pos2(x - s, row.top()),
+                pos2(x + s, row.top()),
+                pos2(x, row.top() + s),
+            ],
+            Color32::WHITE,
+            Stroke::NONE,
+        ));
+    }
+
+    /// An extra mark, painted above the bars.
+    pub fn mark(&mut self, shape: Shape) {
+        self.marks.push(shape);
+    }
+
+    /// Starts a new lane: forgets the previous lane's merged columns.
+    pub fn begin_lane(&mut self) {
+        self.columns.iter_mut().for_each(|c| *c = (0, 0.0));
+    }
+
+    /// A merged mark on a state lane: the column is split top to bottom in
+    /// proportion to the time each state took.
+    pub fn merged_states(&mut self, row: Rect, plot_left: f32, window: PixelWindow, m: &Merged) {
+        let (x0, x1) = self.merged_extent(plot_left, window, m);
+        let total: u64 = m.totals.iter().sum();
+        let mut y = row.top();
+        for state in State::ALL {
+            let share = m.totals[state.index()] as f32 / total.max(1) as f32;
+            if share <= 0.0 {
+                continue;
+            }
+            let h = share * row.height();
+            let color = palette::state_color(state);
+            let color = match palette::state_fill(state) {
+                Fill::Solid => color,
+                Fill::Hatched => palette::faded(color, 0.75),
+                Fill::Thin => palette::faded(color, 0.45),
+            };
+            self.solid(Rect::from_x_y_ranges(x0..=x1, y..=y + h), color);
+            y += h;
+        }
+    }
+
+    /// A merged mark on a lane of holds: a bar from the bottom as tall as the
+    /// share of the time it was held, stacked on the other workers' marks.
+    pub fn merged_holds(
+        &mut self,
+        row: Rect,
+        plot_left: f32,
+        window: PixelWindow,
+        m: &Merged,
+        color: Color32,
+    ) {
+        let (x0, x1) = self.merged_extent(plot_left, window, m);
+        let held: u64 = m.totals.iter().sum();
+        let share = held as f64 / (m.end_ns - m.start_ns).max(1) as f64;
+        let h = (share as f32).clamp(0.0, 1.0) * row.height();
+        let column = ((x0 - plot_left).max(0.0) as usize).min(self.columns.len() - 1);
+        let used = self.columns[column].1;
+        let bottom = row.bottom() - used;
+        self.solid(
+            Rect::from_x_y_ranges(x0..=x1, (bottom - h).max(row.top())..=bottom),
+            color,
+        );
+        self.columns[column].1 = (used + h).min(row.height());
+    }
+
+    fn merged_extent(&mut self, plot_left: f32, window: PixelWindow, m: &Merged) -> (f32, f32) {
+        let x0 = plot_left + window.x_of(m.start_ns as f64).max(0.0) as f32;
+        let x1 = (plot_left + window.x_of(m.end_ns as f64) as f32).max(x0 + 1.0);
+        let column = ((x0 - plot_left) as usize).min(self.columns.len() - 1);
+        self.columns[column].0 += m.count() as u32;
+        self.merged_spans += m.count() as u64;
+        (x0, x1)
+    }
+
+    /// Ends a lane: every run of neighbouring merged columns gets a bracket
+    /// under it and, when it fits, the words "N merged".
+    pub fn end_lane(&mut self, painter: &Painter, row: Rect, plot_left: f32) {
+        let mut run: Option<(usize, usize, u64)> = None;
+        let columns = std::mem::take(&mut self.columns);
+        for (i, &(count, _)) in columns.iter().enumerate() {
+            match (&mut run, count) {
+                (Some((_, end, n)), c) if c > 0 && i <= *end + 2 => {
+                    *end = i;
+                    *n += u64::from(c);
+                }
+                (_, 0) => {}
+                (_, c) => {
+                    if let Some(done) = run.take() {
+                        self.merged_run(painter, row, plot_left, done);
+                    }
+                    run = Some((i, i, u64::from(c)));
+                }
+            }
+        }
+        if let Some(done) = run {
+            self.merged_run(painter, row, plot_left, done);
+        }
+        self.columns = columns;
+    }
+
+    fn merged_run(
+        &mut self,
+        painter: &Painter,
+        row: Rect,
+        plot_left: f32,
+        run: (usize, usize, u64),
+    ) {
+        let (first, last, count) = run;
+        self.merged_marks += 1;
+        let x0 = plot_left + first as f32;
+        let x1 = plot_left + last as f32 + 1.0;
+        let y = row.bottom() + 0.5;
+        self.marks.push(Shape::line_segment(
+            [pos2(x0, y), pos2(x1, y)],
+            Stroke::new(1.0, palette::MERGED),
+        ));
+        let text = format!("{} merged", group_thousands(count));
+        let font = bar_font(row.height());
+        let width = painter
+            .layout_no_wrap(text.clone(), font.clone(), Color32::WHITE)
+            .size()
+            .x;
+        if x1 - x0 >= width + 10.0 && row.height() >= 11.0 {
+            self.labels.push(Label {
+                pos: pos2((x0 + x1) * 0.5, row.center().y),
+                text,
+                font,
+                color: Color32::WHITE,
+                backdrop: true,
+            });
+        }
+    }
+
+    /// Paints everything collected, bars first, then marks, then text.
+    pub fn finish(self, painter: &Painter) {
+        if !self.solid.is_empty() {
+            painter.add(Shape::mesh(self.solid));
+        }
+        if !self.hatch.is_empty() {
+            painter.add(Shape::mesh(self.hatch));
+        }
+        painter.extend(self.marks);
+        for label in self.labels {
+            let galley = painter.layout_no_wrap(label.text, label.font, label.color);
+            let rect = Align2::CENTER_CENTER.anchor_size(label.pos, galley.size());
+            if label.backdrop {
+                painter.rect_filled(
+                    rect.expand2(vec2(4.0, 1.0)),
+                    3.0,
+                    Color32::from_black_alpha(200),
+                );
+            }
+            painter.galley(rect.min, galley, label.color);
+        }
+    }
+}
+
+/// `1234567` as `1,234,567`: readable from the back of the room.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Shares of each state in `totals`, 0..=1.
+pub fn shares(totals: &Totals) -> [f32; CATEGORIES] {
+    let total: u64 = totals.iter().sum();
+    std::array::from_fn(|i| totals[i] as f32 / total.max(1) as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(7), "7");
+        assert_eq!(group_thousands(1234), "1,234");
+        assert_eq!(group_thousands(1_234_567), "1,234,567");
+    }
+}

@@ -1,0 +1,188 @@
+//! The numbers a run is about, large: wall time, speedup over one thread
+//! doing the same work, efficiency against the best the machine allows, CPU
+//! time; then the preset's lesson in plain words.
+
+use super::baseline::{Baselines, work_key};
+use super::live::RunData;
+use super::palette;
+use super::view::duration_label;
+use crate::analysis::{efficiency, speedup};
+use crate::model::Scenario;
+use egui::{Color32, Grid, RichText, Ui};
+
+/// The best speedup `s`'s work can reach on `cores` cores: computing is
+/// bounded by the cores, waiting is not; neither beats the number of tasks.
+pub fn ideal_speedup(s: &Scenario, cores: usize) -> f64 {
+    let workers = s.total_workers().min(s.tasks).max(1);
+    let bound = if s.workload.computes() {
+        workers.min(u32::try_from(cores).unwrap_or(u32::MAX).max(1))
+    } else {
+        workers
+    };
+    f64::from(bound)
+}
+
+/// Speedup of the finished run in `data` over its serial run, once known.
+pub fn run_speedup(data: &RunData, baselines: &Baselines) -> Option<f64> {
+    let summary = data.summary().filter(|s| !s.stopped)?;
+    let serial = baselines.serial_ms(&data.scenario)?;
+    Some(speedup(serial, summary.wall_ms))
+}
+
+/// The result block.
+pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, cores: usize) {
+    let Some(data) = data else {
+        ui.label(RichText::new("No run yet. Press Run.").color(palette::WEAK_TEXT));
+        return;
+    };
+    if let Some(error) = data.error() {
+        ui.label(
+            RichText::new("The run failed")
+                .strong()
+                .color(palette::ERROR),
+        );
+        ui.label(RichText::new(error).color(palette::ERROR));
+        return;
+    }
+    let Some(summary) = data.summary() else {
+        let elapsed = duration_label(data.timeline.horizon_ns() as f64);
+        // No spinner: it would repaint without pause and take a core from the run.
+        ui.label(format!("running… {elapsed}"));
+        return;
+    };
+    let big = |text: String, color: Color32| RichText::new(text).size(22.0).strong().color(color);
+    let note = |text: String| RichText::new(text).size(11.5).color(palette::WEAK_TEXT);
+    Grid::new("summary")
+        .num_columns(2)
+        .spacing([12.0, 2.0])
+        .show(ui, |ui| {
+            ui.label("Wall time");
+            ui.label(big(duration_label(summary.wall_ms * 1e6), Color32::WHITE));
+            ui.end_row();
+            ui.label("");
+            ui.label(note(if summary.stopped {
+                "stopped before the end".to_owned()
+            } else {
+                "start to finish".to_owned()
+            }));
+            ui.end_row();
+
+            let ideal = ideal_speedup(&data.scenario, cores);
+            if work_key(&data.scenario).is_some() {
+                ui.label("Speedup");
+                match run_speedup(data, baselines) {
+                    Some(x) => {
+                        ui.label(big(format!("{x:.2}×"), speedup_color(x, ideal)));
+                        ui.end_row();
+                        ui.label("");
+                        let serial = baselines.serial_ms(&data.scenario).unwrap_or(0.0);
+                        ui.label(note(format!(
+                            "over one thread: {}",
+                            duration_label(serial * 1e6)
+                        )));
+                        ui.end_row();
+                        ui.label("Efficiency");
+                        let e = efficiency(x, ideal);
+                        ui.label(big(format!("{:.0} %", e * 100.0), speedup_color(x, ideal)));
+                        ui.end_row();
+                        ui.label("");
+                        ui.label(note(format!("of the best possible here: {ideal:.0}×")));
+                    }
+                    None if baselines.is_measuring(&data.scenario) => {
+                        ui.label("measuring…");
+                        ui.end_row();
+                        ui.label("");
+                        ui.label(note("timing one thread doing the same work".to_owned()));
+                    }
+                    None => {
+                        let why = baselines
+                            .error
+                            .clone()
+                            .unwrap_or_else(|| "not measured (the run was stopped)".to_owned());
+                        ui.label(note(why));
+                    }
+                }
+                ui.end_row();
+            }
+            ui.label("CPU time");
+            ui.label(big(duration_label(summary.cpu_ms * 1e6), Color32::WHITE));
+            ui.end_row();
+            ui.label("");
+            let busy = summary.cpu_ms / summary.wall_ms.max(1e-9);
+            ui.label(note(format!(
+                "≈ {busy:.1} of {cores} cores busy on average"
+            )));
+            ui.end_row();
+            ui.label("Tasks");
+            let outcome = match summary.result_ok {
+                Some(true) => ", results correct",
+                Some(false) => ", results WRONG",
+                None => "",
+            };
+            ui.label(format!(
+                "{} of {} done{outcome}",
+                summary.tasks_done, data.scenario.tasks
+            ));
+            ui.end_row();
+        });
+    for n in &summary.notes {
+        ui.label(note(n.clone()));
+    }
+}
+
+/// Red when the workers bring almost nothing, green near the ideal.
+fn speedup_color(x: f64, ideal: f64) -> Color32 {
+    if x < 1.3 && ideal >= 2.0 {
+        palette::state_color(crate::analysis::timeline::State::GilWait)
+    } else if efficiency(x, ideal) >= 0.7 {
+        palette::state_color(crate::analysis::timeline::State::Running)
+    } else {
+        palette::state_color(crate::analysis::timeline::State::IoWait)
+    }
+}
+
+/// The preset's lesson, with its title.
+pub fn lesson_ui(ui: &mut Ui, scenario: &Scenario) {
+    if !scenario.title.is_empty() {
+        ui.label(RichText::new(&scenario.title).strong());
+    }
+    let lesson = scenario
+        .lesson
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ui.label(
+        RichText::new(lesson)
+            .size(12.5)
+            .color(Color32::from_gray(0xc8)),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Workload;
+
+    #[test]
+    fn the_ideal_is_bounded_by_cores_tasks_and_workers() {
+        let s = Scenario {
+            threads: 4,
+            tasks: 8,
+            ..Scenario::default()
+        };
+        assert_eq!(ideal_speedup(&s, 2), 2.0);
+        assert_eq!(ideal_speedup(&s, 16), 4.0);
+        let io = Scenario {
+            threads: 20,
+            tasks: 20,
+            workload: Workload::Io,
+            ..Scenario::default()
+        };
+        assert_eq!(
+            ideal_speedup(&io, 2),
+            20.0,
+            "waiting is not bounded by cores"
+        );
+        assert_eq!(ideal_speedup(&Scenario { tasks: 3, ..io }, 2), 3.0);
+    }
+}

@@ -1,0 +1,267 @@
+//! The timeline: a time axis in ms, then per process a header, its GIL lane
+//! (who holds it), its lock lane when the lab has a lock, and one lane per
+//! worker coloured by state. Wheel zooms, drag pans, double-click fits.
+//! Everything is painted from the level-of-detail walk, so a frame costs the
+//! same for ten thousand events as for ten million.
+
+use super::lanes::{Holder, XMap, hold_lane, state_lane};
+use super::paint::LanePainter;
+use super::palette;
+use super::tooltip;
+use super::view::{TimeView, ticks};
+use crate::analysis::timeline::{Timeline, Track};
+use egui::{Align2, FontId, Painter, Rect, Sense, Stroke, Ui, pos2, vec2};
+
+/// Width of the label column left of the lanes; the cores view uses it too.
+pub const LABEL_W: f32 = 120.0;
+/// Height of the time axis.
+pub const AXIS_H: f32 = 18.0;
+const HEADER_H: f32 = 18.0;
+/// Tallest lane.
+pub const MAX_LANE_H: f32 = 42.0;
+/// Space right of the lanes.
+pub const RIGHT_PAD: f32 = 6.0;
+
+/// One row of the timeline.
+#[derive(Clone, Copy)]
+pub enum Row<'a> {
+    /// A process's header.
+    Header(u16),
+    /// A process's GIL: who holds it.
+    Gil(u16),
+    /// A process's lock: who holds it.
+    Lock(u16),
+    /// One worker's states, with its index in the run (for its colour).
+    Worker(&'a Track, usize),
+}
+
+/// What the last frame drew, for the note under the legend.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DrawStats {
+    /// Spans merged into marks on screen.
+    pub merged_spans: u64,
+    /// Marks standing for merged spans.
+    pub merged_marks: u64,
+    /// Lanes that did not fit.
+    pub hidden_rows: usize,
+}
+
+/// The rows of `timeline`, grouped by process.
+pub fn rows(timeline: &Timeline) -> Vec<Row<'_>> {
+    let mut rows = Vec::new();
+    let mut index = 0;
+    for process in timeline.processes() {
+        rows.push(Row::Header(process));
+        if timeline.gil_mode() {
+            rows.push(Row::Gil(process));
+        }
+        if timeline.process_tracks(process).any(Track::used_lock) {
+            rows.push(Row::Lock(process));
+        }
+        for track in timeline.process_tracks(process) {
+            rows.push(Row::Worker(track, index));
+            index += 1;
+        }
+    }
+    rows
+}
+
+/// Draws the timeline into the space left in `ui` and handles zoom and pan;
+/// `horizon_ns` is the end of the run so far (the cores view uses the same).
+pub fn timeline_ui(
+    ui: &mut Ui,
+    timeline: &Timeline,
+    view: &mut TimeView,
+    horizon_ns: u64,
+) -> DrawStats {
+    let rows = rows(timeline);
+    let headers = rows.iter().filter(|r| matches!(r, Row::Header(_))).count() as f32;
+    let lanes = rows.len() as f32 - headers;
+    let wanted = AXIS_H + headers * HEADER_H + lanes * MAX_LANE_H;
+    let avail = ui.available_size();
+    let size = vec2(avail.x, wanted.min(avail.y).max(AXIS_H + 40.0));
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
+    let plot = Rect::from_min_max(
+        pos2(rect.left() + LABEL_W, rect.top() + AXIS_H),
+        pos2(rect.right() - RIGHT_PAD, rect.bottom()),
+    );
+    let horizon = horizon_ns;
+    view.interact(ui, &response, plot, horizon);
+    let painter = ui.painter_at(rect);
+    if rows.is_empty() {
+        painter.text(
+            plot.center(),
+            Align2::CENTER_CENTER,
+            "Press Run: every worker gets a lane here.",
+            FontId::proportional(15.0),
+            palette::WEAK_TEXT,
+        );
+        return DrawStats::default();
+    }
+    let map = XMap {
+        left: plot.left(),
+        right: plot.right(),
+        window: view.window(horizon, plot.width()),
+    };
+    axis(&painter, plot, rect.top(), map);
+    let lane_h = ((plot.height() - headers * HEADER_H) / lanes.max(1.0)).clamp(4.0, MAX_LANE_H);
+    let mut lp = LanePainter::new(palette::hatch_texture(ui.ctx()).id(), plot.width());
+    let mut y = plot.top();
+    let mut hidden = 0;
+    let mut placed = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let h = if matches!(row, Row::Header(_)) {
+            HEADER_H
+        } else {
+            lane_h
+        };
+        if y + h > rect.bottom() + 0.5 {
+            hidden += 1;
+            continue;
+        }
+        let full = Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + h));
+        let bar = Rect::from_x_y_ranges(plot.x_range(), (y + 1.0)..=(y + h - lane_gap(h)));
+        row_ui(&mut lp, &painter, timeline, *row, full, bar, map);
+        placed.push((*row, full));
+        y += h;
+    }
+    let stats = DrawStats {
+        merged_spans: lp.merged_spans,
+        merged_marks: lp.merged_marks,
+        hidden_rows: hidden,
+    };
+    lp.finish(&painter);
+    if !response.dragged()
+        && let Some(pos) = response.hover_pos()
+        && plot.x_range().contains(pos.x)
+        && let Some((row, _)) = placed.iter().find(|(_, r)| r.y_range().contains(pos.y))
+    {
+        let t = map.window.t_of(f64::from(pos.x - plot.left()));
+        if let Some(text) = tooltip::row_text(timeline, *row, t, map.window) {
+            response.on_hover_text_at_pointer(text);
+        }
+    }
+    stats
+}
+
+/// Gap under a lane, so neighbouring lanes stay apart.
+fn lane_gap(h: f32) -> f32 {
+    if h >= 12.0 { 3.0 } else { 1.0 }
+}
+
+fn row_ui(
+    lp: &mut LanePainter,
+    painter: &Painter,
+    timeline: &Timeline,
+    row: Row<'_>,
+    full: Rect,
+    bar: Rect,
+    map: XMap,
+) {
+    let horizon = timeline.horizon_ns();
+    let label_pos = pos2(full.left() + 4.0, bar.center().y);
+    let font = FontId::proportional((bar.height() * 0.75).clamp(9.0, 13.0));
+    match row {
+        Row::Header(process) => {
+            let y = full.top() + 0.5;
+            painter.line_segment(
+                [pos2(full.left(), y), pos2(full.right(), y)],
+                Stroke::new(1.0, palette::GRID),
+            );
+            let count = timeline.process_tracks(process).count();
+            painter.text(
+                pos2(full.left() + 2.0, full.center().y + 1.0),
+                Align2::LEFT_CENTER,
+                process_title(process, count, timeline.gil_mode()),
+                FontId::proportional(12.5),
+                egui::Color32::from_gray(0xd8),
+            );
+        }
+        Row::Gil(process) | Row::Lock(process) => {
+            let gil = matches!(row, Row::Gil(_));
+            painter.rect_filled(bar, 0.0, palette::LANE_BG);
+            painter.text(
+                label_pos,
+                Align2::LEFT_CENTER,
+                if gil { "GIL held by" } else { "lock held by" },
+                font,
+                egui::Color32::from_gray(0xe8),
+            );
+            let holders = holders(timeline, process, horizon, gil);
+            hold_lane(lp, painter, bar, map, holders.into_iter(), true);
+        }
+        Row::Worker(track, index) => {
+            painter.rect_filled(bar, 0.0, palette::LANE_BG);
+            if bar.height() >= 8.0 {
+                let chip = Rect::from_center_size(
+                    pos2(full.left() + 10.0, bar.center().y),
+                    vec2(8.0, 8.0),
+                );
+                painter.rect_filled(chip, 2.0, palette::worker_color(index));
+                painter.text(
+                    pos2(full.left() + 20.0, bar.center().y),
+                    Align2::LEFT_CENTER,
+                    format!("thread {}", track.id.thread),
+                    font,
+                    palette::WEAK_TEXT,
+                );
+            }
+            state_lane(lp, painter, bar, map, track, horizon);
+        }
+    }
+}
+
+/// The holders of a process's GIL (or lock), each in its worker's colour.
+fn holders(timeline: &Timeline, process: u16, horizon: u64, gil: bool) -> Vec<Holder<'_>> {
+    let first = timeline
+        .tracks()
+        .position(|t| t.id.process == process)
+        .unwrap_or(0);
+    timeline
+        .process_tracks(process)
+        .enumerate()
+        .map(|(i, t)| Holder {
+            lane: if gil { &t.gil } else { &t.lock },
+            open: if gil {
+                t.open_gil(horizon)
+            } else {
+                t.open_lock(horizon)
+            },
+            color: palette::worker_color(first + i),
+        })
+        .collect()
+}
+
+/// "main process · 4 threads · one GIL", "process 2 · 4 threads · its own GIL".
+pub fn process_title(process: u16, threads: usize, gil_mode: bool) -> String {
+    let who = if process == 0 {
+        "threadlab's process".to_owned()
+    } else {
+        format!("child process {process}")
+    };
+    let plural = if threads == 1 { "" } else { "s" };
+    let gil = match (gil_mode, process) {
+        (false, _) => "no GIL (free-threaded)",
+        (true, 0) => "one GIL shared by its threads",
+        (true, _) => "its own GIL",
+    };
+    format!("{who} · {threads} thread{plural} · {gil}")
+}
+
+/// The time axis above `plot`, with faint grid lines through the lanes.
+pub fn axis(painter: &Painter, plot: Rect, top: f32, map: XMap) {
+    for (t, label) in ticks(map.window, 90.0) {
+        let x = map.left + map.window.x_of(t) as f32;
+        if x < plot.left() - 0.5 || x > plot.right() + 0.5 {
+            continue;
+        }
+        painter.line_segment(
+            [pos2(x, top + AXIS_H - 4.0), pos2(x, plot.bottom())],
+            Stroke::new(1.0, palette::GRID),
+        );
+        let galley = painter.layout_no_wrap(label, FontId::proportional(11.0), palette::WEAK_TEXT);
+        if x + 3.0 + galley.size().x <= plot.right() + RIGHT_PAD {
+            painter.galley(pos2(x + 3.0, top + 1.0), galley, palette::WEAK_TEXT);
+        }
+    }
+}
