@@ -111,6 +111,7 @@ impl Baselines {
         let mut finished = None;
         while let Some(message) = handle.try_recv() {
             if let RunMessage::Finished(outcome) = message {
+                let outcome = *outcome;
                 finished = Some(outcome);
             }
         }
