@@ -43,7 +43,7 @@ install -Dm644 "packaging/linux/$app_id.metainfo.xml" "$root/share/metainfo/$app
 install -Dm644 assets/icon/threadlab.svg "$root/share/icons/hicolor/scalable/apps/$app_id.svg"
 for png in packaging/linux/icons/hicolor/*/apps/"$app_id".png; do
   # packaging/linux/icons/hicolor/<size>/apps/<id>.png -> share/icons/hicolor/<size>/apps/<id>.png
-  install -Dm644 "$png" "$root/share/${png#packaging/linux/icons/}"
+  install -Dm644 "$png" "$root/share/icons/${png#packaging/linux/icons/}"
 done
 # Nothing at the top level but bin/ and share/: unpacking into ~/.local must
 # not scatter a README and licences there.
