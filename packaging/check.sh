@@ -99,7 +99,9 @@ fi
 installed=1
 export DEBIAN_FRONTEND=noninteractive
 if ! $sudo dpkg -i "$deb"; then
-  # dpkg does not fetch dependencies; apt-get does, and finishes the install.
+  # dpkg does not fetch dependencies; apt-get does, and finishes the install
+  # (after refreshing its package lists, which a fresh machine may lack).
+  $sudo apt-get update -qq
   $sudo apt-get install -f -y -qq --no-install-recommends
 fi
 dpkg-query -W -f='${Status}\n' threadlab | grep -q "install ok installed" ||
