@@ -33,13 +33,19 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
 
 /// `threadlab list`.
 pub fn list() -> anyhow::Result<()> {
+    use std::io::Write;
     let width = PRESETS.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let mut out = std::io::stdout().lock();
     for p in PRESETS {
         let title = load_preset(p.name)
             .and_then(Result::ok)
             .map(|s| s.title)
             .unwrap_or_default();
-        println!("{:width$}  {title}", p.name);
+        // A reader that closed the pipe (`| head -1`) has all it wanted.
+        match writeln!(out, "{:width$}  {title}", p.name) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other?,
+        }
     }
     Ok(())
 }
