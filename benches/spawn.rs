@@ -5,7 +5,8 @@
 //!   of threadlab's own process; a child process with one worker thread,
 //!   hand-shake included). Reported as the time per worker.
 //! * `cpu-bound/processes/P`: wall time of the same CPU-bound work (8 tasks)
-//!   on 1 worker thread, and on 2 and 4 child processes; speedup = P1 / PN.
+//!   on 1 worker thread, and on 2 and 4 child processes (process start-up
+//!   included); speedup = P1 / PN.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::time::Duration;
@@ -72,13 +73,13 @@ fn speedup(c: &mut Criterion) {
     set_worker_program(env!("CARGO_BIN_EXE_threadlab"));
     let mut group = c.benchmark_group("cpu-bound");
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(8));
+    group.measurement_time(Duration::from_secs(10));
     for processes in [1u32, 2, 4] {
         let work = Scenario {
             processes,
             threads: 1,
             tasks: 8,
-            task_size: 25_000_000,
+            task_size: 100_000_000,
             record: false,
             ..cpu_bound()
         };
