@@ -18,3 +18,4 @@ pub mod gui;
 pub mod model;
 pub mod recording;
 pub mod sampling;
+pub mod wire;

@@ -32,9 +32,7 @@ fn main() -> ExitCode {
         Some(Command::List) => cli::list(),
         Some(Command::Run(args)) => cli::run(&args),
         Some(Command::Compare(args)) => cli::compare(&args),
-        Some(Command::Worker) => Err(anyhow::anyhow!(
-            "child processes are not available in this build"
-        )),
+        Some(Command::Worker) => threadlab::engine::processes::child::main().map_err(Into::into),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

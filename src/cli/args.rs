@@ -22,8 +22,10 @@ pub enum Command {
     /// List the presets: name and one-line title.
     List,
     /// Run a preset or a scenario file headless and print what it measured.
+    #[command(allow_negative_numbers = true)]
     Run(RunArgs),
     /// Run the same work serially, with threads, with processes, GIL off and native.
+    #[command(allow_negative_numbers = true)]
     Compare(CompareArgs),
     /// Internal: a child process of a run (started by threadlab itself).
     #[command(hide = true)]

@@ -5,7 +5,7 @@ pub mod args;
 pub mod report;
 
 use crate::engine::compare::run_compare;
-use crate::engine::{RunOptions, run_to_end};
+use crate::engine::{RunOptions, start};
 use crate::export::write_chrome_trace;
 use crate::model::{LoadError, PRESETS, Scenario, load_preset, load_scenario_file};
 use anyhow::Context;
@@ -33,13 +33,19 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
 
 /// `threadlab list`.
 pub fn list() -> anyhow::Result<()> {
+    use std::io::Write;
     let width = PRESETS.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let mut out = std::io::stdout().lock();
     for p in PRESETS {
         let title = load_preset(p.name)
             .and_then(Result::ok)
             .map(|s| s.title)
             .unwrap_or_default();
-        println!("{:width$}  {title}", p.name);
+        // A reader that closed the pipe (`| head -1`) has all it wanted.
+        match writeln!(out, "{:width$}  {title}", p.name) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other?,
+        }
     }
     Ok(())
 }
@@ -76,7 +82,9 @@ pub fn resolve_scenario(
 /// `threadlab run`.
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let scenario = resolve_scenario(&args.source, &args.overrides)?;
-    let (summary, events) = run_to_end(scenario, RunOptions::default())?;
+    // Status lines (a run that hangs says why) go to stderr as they come.
+    let (summary, events) = start(scenario, RunOptions::default())?
+        .wait_with_status(|text| eprintln!("threadlab: {text}"))?;
     if let Some(path) = &args.trace {
         write_chrome_trace(path, &summary, &events)
             .with_context(|| format!("writing the trace to {}", path.display()))?;

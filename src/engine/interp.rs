@@ -5,13 +5,16 @@
 
 use crate::engine::cancel::CancelToken;
 use crate::engine::gil::Gil;
+use crate::engine::platform;
 use crate::engine::worker::{Worker, WorkerStats};
 use crate::model::{
     CounterSummary, CutOffSummary, QueueSummary, Scenario, WorkerId, WorkerSummary,
 };
 use crate::recording::{Clock, EventSink, Recorder};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Everything the threads of one interpreter share.
 #[derive(Clone, Debug)]
@@ -30,10 +33,15 @@ pub struct Interp {
     pub cancel: CancelToken,
     /// This interpreter's GIL; `None` when free-threaded.
     pub gil: Option<Arc<Gil>>,
+    /// When the start of this interpreter's workers was requested, on the
+    /// run's clock; `None` = just before each thread is spawned. A child
+    /// process sets the moment its parent was about to spawn it, so a
+    /// process worker's spawn latency includes starting the process.
+    pub spawn_requested_ns: Option<u64>,
 }
 
 /// One finished worker.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Finished {
     /// Its summary.
     pub summary: WorkerSummary,
@@ -42,7 +50,7 @@ pub struct Finished {
 }
 
 /// What one interpreter measured.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct InterpResult {
     /// Every worker, in thread order.
     pub workers: Vec<Finished>,
@@ -71,9 +79,14 @@ pub enum InterpError {
         /// The OS error.
         source: std::io::Error,
     },
-    /// The lab does not exist yet on this path.
-    #[error("the {0} lab cannot run here")]
-    Unsupported(&'static str),
+    /// A lab could not create, write or clean up a resource it needs.
+    #[error("{what}: {source}")]
+    Resource {
+        /// What the lab was working on.
+        what: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
     /// A worker panicked.
     #[error("worker {worker} failed: {message}")]
     Panicked {
@@ -105,7 +118,14 @@ impl Interp {
             sink,
             cancel,
             gil,
+            spawn_requested_ns: None,
         }
+    }
+
+    /// The same interpreter, its workers' spawn latency counted from `t_ns`.
+    pub fn with_spawn_requested_ns(mut self, t_ns: u64) -> Self {
+        self.spawn_requested_ns = Some(t_ns);
+        self
     }
 
     /// This interpreter's share of the work: 0 for the app's own process,
@@ -145,6 +165,10 @@ impl Interp {
     /// Runs `count` worker threads, numbered from `first_thread`, each calling
     /// `body(worker, thread)`, and joins them all. A panic in one worker stops
     /// the others (through the stop request) and is reported with its name.
+    ///
+    /// Each worker's `rss_bytes` is the growth of this process's resident
+    /// memory from before the first spawn until every thread has begun,
+    /// divided by the number of threads: a thread's own share cannot be read.
     pub fn run_workers<F>(
         &self,
         first_thread: u16,
@@ -155,6 +179,8 @@ impl Interp {
         F: Fn(&mut Worker, u16) + Send + Sync,
     {
         let body = &body;
+        let entered = &AtomicUsize::new(0);
+        let rss_before = platform::own_rss_bytes();
         std::thread::scope(|scope| {
             let mut handles = Vec::with_capacity(count as usize);
             let mut spawn_error = None;
@@ -163,10 +189,13 @@ impl Interp {
                 let rec = self.recorder(thread);
                 let gil = self.gil.clone();
                 let cancel = self.cancel.clone();
-                let requested = self.clock.now_ns();
+                let requested = self
+                    .spawn_requested_ns
+                    .unwrap_or_else(|| self.clock.now_ns());
                 let spawned = std::thread::Builder::new()
                     .name(id.thread_name())
                     .spawn_scoped(scope, move || {
+                        entered.fetch_add(1, Ordering::Release);
                         let mut worker = Worker::begin(id, rec, gil, cancel, requested);
                         body(&mut worker, thread);
                         worker.finish()
@@ -184,11 +213,16 @@ impl Interp {
                     }
                 }
             }
+            let rss_per_thread = rss_growth_per_thread(entered, handles.len(), rss_before);
             let mut finished = Vec::with_capacity(handles.len());
             let mut panic_error = None;
             for (id, h) in handles {
                 match h.join() {
-                    Ok((summary, stats)) => finished.push(Finished { summary, stats }),
+                    Ok((mut summary, mut stats)) => {
+                        summary.rss_bytes = rss_per_thread;
+                        stats.rss_bytes = rss_per_thread;
+                        finished.push(Finished { summary, stats });
+                    }
                     Err(payload) => {
                         self.cancel.cancel();
                         panic_error.get_or_insert(InterpError::Panicked {
@@ -204,6 +238,20 @@ impl Interp {
             }
         })
     }
+}
+
+/// How long [`Interp::run_workers`] waits for its threads to begin before it
+/// reads the resident memory anyway.
+const RSS_WAIT_LIMIT: Duration = Duration::from_secs(1);
+
+/// Waits until `started` threads have entered (or [`RSS_WAIT_LIMIT`]), then
+/// returns this process's memory growth since `before`, per thread.
+fn rss_growth_per_thread(entered: &AtomicUsize, started: usize, before: u64) -> u64 {
+    let deadline = Instant::now() + RSS_WAIT_LIMIT;
+    while entered.load(Ordering::Acquire) < started && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_micros(100));
+    }
+    platform::own_rss_bytes().saturating_sub(before) / started.max(1) as u64
 }
 
 /// The text of a panic payload.

@@ -5,14 +5,15 @@
 
 use crate::engine::cancel::CancelToken;
 use crate::engine::interp::{Interp, InterpError, panic_message};
-use crate::engine::labs::run_lab;
-use crate::engine::summarize::summarize;
+use crate::engine::labs::{self, run_lab};
+use crate::engine::processes::{self, ProcessError};
+use crate::engine::summarize::{RunOutcome, SummaryExtras, summarize};
 use crate::model::scenario::RangeError;
-use crate::model::{Event, RunMessage, RunSummary, Scenario};
+use crate::model::{Event, Lab, RunMessage, RunSummary, Scenario};
 use crate::recording::{Clock, EventSink};
 use crate::sampling::spawn_core_sampler;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -32,6 +33,9 @@ pub enum EngineError {
     /// An interpreter failed.
     #[error(transparent)]
     Interp(#[from] InterpError),
+    /// A child process failed, or could not be started or understood.
+    #[error(transparent)]
+    Process(#[from] ProcessError),
     /// Something else, said in words.
     #[error("{0}")]
     Other(String),
@@ -99,21 +103,26 @@ fn coordinate(
         })
         .flatten();
     let started = clock.now_ns();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_interpreters(&scenario, &clock, &sink, &cancel)
-    }));
+    let ctx = RunContext {
+        scenario: scenario.clone(),
+        clock: clock.clone(),
+        sink: sink.clone(),
+        cancel: cancel.clone(),
+    };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_interpreters(&ctx)));
+    drop(ctx);
     let wall_ns = clock.now_ns().saturating_sub(started);
     sampler_stop.cancel();
     if let Some(h) = sampler {
         let _ = h.join();
     }
     let finished = match outcome {
-        Ok(Ok(results)) => Ok(summarize(
-            &scenario,
-            &results,
-            wall_ns,
-            cancel.is_cancelled(),
-        )),
+        Ok(Ok(outcome)) => {
+            let mut summary =
+                summarize(&scenario, &outcome.results, wall_ns, cancel.is_cancelled());
+            outcome.extras.apply(&mut summary);
+            Ok(summary)
+        }
         Ok(Err(e)) => Err(e.to_string()),
         Err(payload) => Err(format!("the run failed: {}", panic_message(&payload))),
     };
@@ -123,29 +132,55 @@ fn coordinate(
     });
     // Blocking send: the summary must not be dropped. If the consumer is gone
     // the send fails at once and nobody is waiting for it anyway.
-    let _ = sink.sender().send(RunMessage::Finished(finished));
+    let _ = sink.sender().send(RunMessage::Finished(Box::new(finished)));
 }
 
-fn run_interpreters(
-    scenario: &Arc<Scenario>,
-    clock: &Clock,
-    sink: &EventSink,
-    cancel: &CancelToken,
-) -> Result<Vec<crate::engine::interp::InterpResult>, EngineError> {
-    if scenario.uses_processes() {
-        return Err(EngineError::Other(
-            "child processes are not available in this build".to_owned(),
-        ));
+/// What every part of a run shares: the scenario, the clock, where events
+/// go, and the stop request.
+#[derive(Clone, Debug)]
+pub struct RunContext {
+    /// The experiment.
+    pub scenario: Arc<Scenario>,
+    /// The run's clock (child processes use its epoch).
+    pub clock: Clock,
+    /// Where events go.
+    pub sink: EventSink,
+    /// The run's stop request.
+    pub cancel: CancelToken,
+}
+
+impl RunContext {
+    /// An interpreter of threadlab's own process for this run.
+    pub fn own_interp(&self, cancel: CancelToken) -> Interp {
+        Interp::new(
+            0,
+            1,
+            self.scenario.clone(),
+            self.clock.clone(),
+            self.sink.clone(),
+            cancel,
+        )
     }
-    let interp = Interp::new(
-        0,
-        1,
-        scenario.clone(),
-        clock.clone(),
-        sink.clone(),
-        cancel.clone(),
-    );
-    Ok(vec![run_lab(&interp)?])
+}
+
+/// Runs the scenario's interpreters: the labs that compare threads with
+/// processes start both groups; otherwise P >= 2 child processes, or the
+/// threads of threadlab's own process.
+fn run_interpreters(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
+    match ctx.scenario.lab {
+        Lab::Startup => return labs::startup::run_both(ctx),
+        Lab::SharedMemory => return labs::shared_memory::run_both(ctx),
+        Lab::Kill => return labs::kill::run_both(ctx),
+        _ => {}
+    }
+    if ctx.scenario.uses_processes() {
+        return processes::run_processes(ctx);
+    }
+    let interp = ctx.own_interp(ctx.cancel.clone());
+    Ok(RunOutcome {
+        results: vec![run_lab(&interp)?],
+        extras: SummaryExtras::default(),
+    })
 }
 
 impl RunHandle {
@@ -161,10 +196,7 @@ impl RunHandle {
 
     /// The next message, waiting up to `timeout`.
     pub fn recv_timeout(&self, timeout: Duration) -> Option<RunMessage> {
-        match self.rx.as_ref()?.recv_timeout(timeout) {
-            Ok(m) => Some(m),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.rx.as_ref()?.recv_timeout(timeout).ok()
     }
 
     /// Events dropped so far because the consumer fell behind.
@@ -184,7 +216,16 @@ impl RunHandle {
 
     /// Drains every message until the run finishes; returns the summary and
     /// all events in arrival order (per worker, in time order).
-    pub fn wait(mut self) -> Result<(RunSummary, Vec<Event>), EngineError> {
+    pub fn wait(self) -> Result<(RunSummary, Vec<Event>), EngineError> {
+        self.wait_with_status(|_| {})
+    }
+
+    /// Like [`RunHandle::wait`], and hands every status line the run sends
+    /// (such as "waiting on 4 non-daemon workers") to `on_status` as it comes.
+    pub fn wait_with_status(
+        mut self,
+        mut on_status: impl FnMut(&str),
+    ) -> Result<(RunSummary, Vec<Event>), EngineError> {
         let mut events = Vec::new();
         let rx = self
             .rx
@@ -193,7 +234,8 @@ impl RunHandle {
         let result = loop {
             match rx.recv() {
                 Ok(RunMessage::Events(batch)) => events.extend(batch),
-                Ok(RunMessage::Finished(r)) => break r,
+                Ok(RunMessage::Finished(r)) => break *r,
+                Ok(RunMessage::Status(text)) => on_status(&text),
                 Ok(_) => {}
                 Err(_) => break Err("the run ended without a summary".to_owned()),
             }

@@ -1,7 +1,56 @@
 //! Turns what the interpreters measured into one [`RunSummary`].
 
 use crate::engine::interp::InterpResult;
-use crate::model::{Lab, Percentiles, RunSummary, Scenario};
+use crate::model::{
+    CounterSummary, KillSummary, Lab, Percentiles, RunSummary, Scenario, SharedMemorySummary,
+    StartupSummary,
+};
+
+/// What a run's interpreters measured, and what the run measured beside them.
+#[derive(Debug, Default)]
+pub struct RunOutcome {
+    /// Every interpreter's result: threadlab's own first, then each child process.
+    pub results: Vec<InterpResult>,
+    /// Measurements that belong to the run rather than to one interpreter.
+    pub extras: SummaryExtras,
+}
+
+/// Run-level measurements that [`summarize`] cannot derive from the
+/// interpreters' results alone (clock alignment, labs comparing two groups).
+#[derive(Debug, Default)]
+pub struct SummaryExtras {
+    /// Replaces the counter merged from every interpreter.
+    pub counter: Option<CounterSummary>,
+    /// Largest error of child timestamps on the parent's time axis, µs.
+    pub clock_alignment_error_us: Option<f64>,
+    /// Startup lab.
+    pub startup: Option<StartupSummary>,
+    /// Shared-memory lab.
+    pub shared_memory: Option<SharedMemorySummary>,
+    /// Kill lab.
+    pub kill: Option<KillSummary>,
+    /// The run was stopped before its end (by the lab itself or by a kill).
+    pub stopped: bool,
+    /// Notes for people, after the interpreters' own.
+    pub notes: Vec<String>,
+}
+
+impl SummaryExtras {
+    /// Writes these measurements into `summary`.
+    pub fn apply(self, summary: &mut RunSummary) {
+        if self.counter.is_some() {
+            summary.counter = self.counter;
+        }
+        if self.clock_alignment_error_us.is_some() {
+            summary.clock_alignment_error_us = self.clock_alignment_error_us;
+        }
+        summary.startup = self.startup.or(summary.startup);
+        summary.shared_memory = self.shared_memory.or(summary.shared_memory.take());
+        summary.kill = self.kill.or(summary.kill.take());
+        summary.stopped |= self.stopped;
+        summary.notes.extend(self.notes);
+    }
+}
 
 /// Builds the run's summary from every interpreter's result.
 pub fn summarize(
@@ -45,6 +94,9 @@ pub fn summarize(
         spawn_us: workers.iter().map(|w| w.summary.spawn_us).collect(),
         rss_bytes: workers.iter().map(|w| w.summary.rss_bytes).collect(),
         clock_alignment_error_us: None,
+        startup: None,
+        shared_memory: None,
+        kill: None,
         notes: results.iter().flat_map(|r| r.notes.clone()).collect(),
         workers: workers.iter().map(|w| w.summary.clone()).collect(),
     }

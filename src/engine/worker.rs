@@ -9,12 +9,17 @@ use crate::engine::platform;
 use crate::engine::workload::{STEP_INTEGERS, sum_squares};
 use crate::model::{EventKind, WorkerId, WorkerSummary};
 use crate::recording::Recorder;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Steps between two looks at the current core.
 const CORE_CHECK_EVERY: u32 = 16;
+
+/// How often an interruptible wait looks at the run's stop request (it wakes
+/// at once for its own interrupt).
+const INTERRUPT_POLL: Duration = Duration::from_millis(10);
 
 /// How a computation ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +46,7 @@ pub struct Worker {
 }
 
 /// What a worker measured about itself.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct WorkerStats {
     /// Tasks completed.
     pub tasks_done: u64,
@@ -156,6 +161,7 @@ impl Worker {
         if self.steps_to_core_check == 0 {
             self.steps_to_core_check = CORE_CHECK_EVERY;
             self.check_core();
+            self.rec.flush_if_due();
         }
         self.steps_to_core_check -= 1;
         true
@@ -222,6 +228,9 @@ impl Worker {
         self.rec
             .record(EventKind::IoWaitStart, wait.as_micros() as u64);
         self.drop_gil(false);
+        // Hand the events over before blocking, so a watcher sees the wait
+        // begin (and a killed child process has sent them).
+        self.rec.flush();
         std::thread::sleep(wait);
         let woke = self.rec.clock().now_ns();
         self.rec.record_at(woke, EventKind::IoWaitEnd, 0);
@@ -231,6 +240,35 @@ impl Worker {
             self.stats.wake_delays_ns.push(held_at.saturating_sub(woke));
         }
         self.check_core();
+    }
+
+    /// A blocking wait like [`Worker::io_wait`] that ends early when
+    /// `interrupt` fires or a stop is requested: the model of a thread that a
+    /// process exit cuts off in the middle of a blocking call (a daemon thread
+    /// dies wherever it is). Ordinary waits are not cut short. The GIL is
+    /// released for the wait and held again on return. Returns true when the
+    /// whole wait elapsed.
+    pub fn io_wait_interruptible(&mut self, wait: Duration, interrupt: &CancelToken) -> bool {
+        self.rec
+            .record(EventKind::IoWaitStart, wait.as_micros() as u64);
+        self.drop_gil(false);
+        let deadline = Instant::now() + wait;
+        let completed = loop {
+            if interrupt.is_cancelled() || self.cancel.is_cancelled() {
+                break false;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                break true;
+            }
+            // Wakes at once when `interrupt` fires; looks at the stop request
+            // at least every `INTERRUPT_POLL`.
+            interrupt.wait_timeout((deadline - now).min(INTERRUPT_POLL));
+        };
+        self.rec.record(EventKind::IoWaitEnd, 0);
+        self.take_gil();
+        self.check_core();
+        completed
     }
 
     /// Ends the worker: gives the GIL back, records its exit, and returns its

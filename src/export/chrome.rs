@@ -212,7 +212,12 @@ mod tests {
         ];
         let doc = chrome_trace(&RunSummary::default(), &events);
         let evs = doc["traceEvents"].as_array().unwrap();
-        assert!(evs.iter().any(|e| e["ph"] == "M" && e["args"]["name"].as_str().unwrap().contains("thread 1")));
+        assert!(evs.iter().any(|e| {
+            e["ph"] == "M"
+                && e["args"]["name"]
+                    .as_str()
+                    .is_some_and(|n| n.contains("thread 1"))
+        }));
         let task = evs
             .iter()
             .find(|e| e["ph"] == "X" && e["cat"] == "task")

@@ -181,7 +181,7 @@ fn watch(handle: RunHandle, stop: &AtomicBool) -> Result<RunSummary, String> {
             return Err("stopped".to_owned());
         }
         if let Some(RunMessage::Finished(outcome)) = handle.recv_timeout(WATCH_EVERY) {
-            return outcome;
+            return *outcome;
         }
     }
 }

@@ -45,6 +45,7 @@ impl RunData {
             RunMessage::Cores(sample) => self.cores.push(sample),
             RunMessage::Status(text) => self.status = Some(text),
             RunMessage::Finished(outcome) => {
+                let outcome = *outcome;
                 if let Ok(summary) = &outcome {
                     self.events_dropped = self.events_dropped.max(summary.events_dropped);
                 }

@@ -21,6 +21,7 @@ pub enum RunMessage {
     Cores(CoreSample),
     /// Something a person should read now ("waiting on 4 non-daemon workers").
     Status(String),
-    /// The run ended: its summary, or why it failed.
-    Finished(Result<RunSummary, String>),
+    /// The run ended: its summary, or why it failed. Boxed: it is sent once,
+    /// and keeps the common `Events` message small.
+    Finished(Box<Result<RunSummary, String>>),
 }

@@ -21,7 +21,18 @@ macro_rules! presets {
     };
 }
 
-presets!["cpu-bound", "io-bound", "gil-free", "convoy"];
+presets![
+    "cpu-bound",
+    "io-bound",
+    "gil-free",
+    "convoy",
+    "race",
+    "queue",
+    "daemon",
+    "startup",
+    "shared-memory",
+    "kill",
+];
 
 /// The preset the window opens on.
 pub const DEFAULT_PRESET: &str = "cpu-bound";

@@ -96,6 +96,58 @@ pub struct CutOffSummary {
     pub unreleased_resources: u64,
 }
 
+/// One group of the startup lab: threads of threadlab's own process, or
+/// child processes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartupGroup {
+    /// Workers in the group.
+    pub workers: u32,
+    /// Median spawn latency, µs.
+    pub spawn_us_median: f64,
+    /// Largest spawn latency, µs.
+    pub spawn_us_max: f64,
+    /// Median resident memory per worker, bytes.
+    pub rss_bytes_median: u64,
+}
+
+/// Threads and processes started side by side (startup lab).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartupSummary {
+    /// The threads, started in threadlab's own process.
+    pub threads: StartupGroup,
+    /// The child processes, one worker thread each.
+    pub processes: StartupGroup,
+}
+
+/// Where the increments of the shared-memory lab ended up.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedMemorySummary {
+    /// Increments each worker made.
+    pub increments_per_worker: u64,
+    /// The one counter every thread incremented, after they all ended.
+    pub threads_counter: u64,
+    /// The parent's own counter after every child process ended: children
+    /// incremented copies of it, so it is unchanged.
+    pub parent_copy: u64,
+    /// Each child's own copy when it ended, in process order.
+    pub child_copies: Vec<u64>,
+    /// The children's copies added up by the parent from what they sent back
+    /// over the pipe: the only way their counting reaches the parent.
+    pub sent_back_total: u64,
+}
+
+/// How long each worker took to end after a stop request (kill lab).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KillSummary {
+    /// When the stop was requested, ms since the run started.
+    pub stop_at_ms: f64,
+    /// Per thread: from the stop request until the thread ended, ms.
+    pub threads_stop_ms: Vec<f64>,
+    /// Per child process: from the stop request until it was killed and
+    /// reaped, ms.
+    pub processes_stop_ms: Vec<f64>,
+}
+
 /// Everything a finished run measured.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -155,6 +207,15 @@ pub struct RunSummary {
     /// Largest error of child timestamps on the parent's time axis, µs (processes only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_alignment_error_us: Option<f64>,
+    /// Threads vs processes started side by side (startup lab).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup: Option<StartupSummary>,
+    /// Where the counting of threads and of processes ended up (shared-memory lab).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_memory: Option<SharedMemorySummary>,
+    /// Time to stop, per thread and per process (kill lab).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kill: Option<KillSummary>,
     /// Lab-specific notes for people (what happened and why).
     pub notes: Vec<String>,
     /// Every worker's own numbers.

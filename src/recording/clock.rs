@@ -7,8 +7,22 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Nanoseconds of the machine's monotonic clock (the same in every process).
-#[cfg(unix)]
+///
+/// Where the CPU has an invariant time-stamp counter, this reads the TSC and
+/// scales it with a calibration against `CLOCK_MONOTONIC` (see [`super::tsc`]):
+/// in virtual machines `clock_gettime` can cost 80 ns or more, the TSC a
+/// fraction of that, and a worker stamps every event it records.
+#[inline]
 pub fn monotonic_ns() -> u64 {
+    match super::tsc::calibration() {
+        Some(c) => c.now_ns(),
+        None => os_monotonic_ns(),
+    }
+}
+
+/// `CLOCK_MONOTONIC` read through the OS.
+#[cfg(unix)]
+pub fn os_monotonic_ns() -> u64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
@@ -20,7 +34,7 @@ pub fn monotonic_ns() -> u64 {
 
 /// Nanoseconds since this process first asked (not shared across processes).
 #[cfg(not(unix))]
-pub fn monotonic_ns() -> u64 {
+pub fn os_monotonic_ns() -> u64 {
     use std::sync::OnceLock;
     use std::time::Instant;
     static BASE: OnceLock<Instant> = OnceLock::new();

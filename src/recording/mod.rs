@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod recorder;
+pub mod tsc;
 
-pub use clock::{Clock, monotonic_ns};
+pub use clock::{Clock, monotonic_ns, os_monotonic_ns};
 pub use recorder::{BATCH_EVENTS, EventSink, Recorder};

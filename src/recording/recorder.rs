@@ -40,6 +40,26 @@ impl EventSink {
     pub fn sender(&self) -> &SyncSender<RunMessage> {
         &self.tx
     }
+
+    /// Hands over a batch recorded elsewhere (a child process's) without
+    /// blocking; when the consumer has no room, the batch is dropped, counted
+    /// here, and its size returned as the error.
+    pub fn send_batch(&self, batch: Vec<Event>) -> Result<(), u64> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        match self.tx.try_send(RunMessage::Events(batch)) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(m)) | Err(TrySendError::Disconnected(m)) => {
+                let lost = match m {
+                    RunMessage::Events(b) => b.len() as u64,
+                    _ => 0,
+                };
+                self.dropped.fetch_add(lost, Ordering::Relaxed);
+                Err(lost)
+            }
+        }
+    }
 }
 
 /// One worker's recorder.
@@ -130,6 +150,20 @@ impl Recorder {
         }
     }
 
+    /// Hands a partly filled batch over once it has waited [`FLUSH_AFTER_NS`]
+    /// since the last hand-over; long computations call this now and then,
+    /// so a worker that records nothing for a while still shows live.
+    pub fn flush_if_due(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let now = self.clock.now_ns();
+        if now.saturating_sub(self.last_flush_ns) >= FLUSH_AFTER_NS {
+            self.last_flush_ns = now;
+            self.flush();
+        }
+    }
+
     /// Events recorded so far (including dropped ones).
     pub fn recorded(&self) -> u64 {
         self.recorded
@@ -201,6 +235,20 @@ mod tests {
         r.record(EventKind::TaskStart, 0);
         drop(r);
         assert!(events(&rx).is_empty());
+    }
+
+    #[test]
+    fn a_quiet_worker_hands_its_batch_over_when_due() {
+        let (tx, rx) = sync_channel(4);
+        let (clock, t) = Clock::manual();
+        let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), true);
+        t.store(1, Ordering::Relaxed);
+        r.record(EventKind::TaskStart, 0);
+        r.flush_if_due();
+        assert!(events(&rx).is_empty(), "not due yet");
+        t.store(FLUSH_AFTER_NS * 2, Ordering::Relaxed);
+        r.flush_if_due();
+        assert_eq!(events(&rx).len(), 1);
     }
 
     #[test]

@@ -351,10 +351,7 @@ impl Track {
     }
 }
 
-fn close<S: Span + Copy>(lane: &mut Lane<S>, open: Option<S>, t: u64)
-where
-    S: SetEnd,
-{
+fn close<S: Span + Copy + SetEnd>(lane: &mut Lane<S>, open: Option<S>, t: u64) {
     if let Some(mut span) = open
         && t > span.start_ns()
     {
