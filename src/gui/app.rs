@@ -16,8 +16,10 @@ use std::time::Duration;
 
 /// Frame interval while a run goes on: a steady 25 frames per second.
 pub const LIVE_FRAME: Duration = Duration::from_millis(40);
-/// How often a serial measurement is checked for its end.
-const BASELINE_POLL: Duration = Duration::from_millis(250);
+/// Frame interval while a run goes on when the window is drawn by the CPU
+/// (Mesa's llvmpipe, as under Xvfb): drawing then costs a core's worth of
+/// time, which the experiment needs more than the picture needs frames.
+pub const LIVE_FRAME_SOFTWARE: Duration = Duration::from_millis(125);
 /// Time each frame may spend taking in events.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
@@ -52,6 +54,7 @@ pub struct ThreadlabApp {
     started: bool,
     options: AppOptions,
     stats: DrawStats,
+    live_frame: Duration,
 }
 
 impl ThreadlabApp {
@@ -89,6 +92,7 @@ impl ThreadlabApp {
             started: false,
             options,
             stats: DrawStats::default(),
+            live_frame: LIVE_FRAME,
         })
     }
 
@@ -97,6 +101,16 @@ impl ThreadlabApp {
         self.scenario = data.scenario.clone();
         self.run = Some(LiveRun::recorded(data));
         self
+    }
+
+    /// Tells the window it is drawn by the CPU, so it repaints less often
+    /// during a run and leaves the cores to the experiment.
+    pub fn set_software_rendering(&mut self, software: bool) {
+        self.live_frame = if software {
+            LIVE_FRAME_SOFTWARE
+        } else {
+            LIVE_FRAME
+        };
     }
 
     /// Where a smoke-mode failure is reported.
@@ -137,8 +151,8 @@ impl ThreadlabApp {
         {
             self.reaper.reap(handle);
         }
-        if let Some(handle) = self.baselines.cancel() {
-            self.reaper.reap(handle);
+        if let Some(watcher) = self.baselines.cancel() {
+            self.reaper.adopt(watcher);
         }
         self.reaper.join_all();
     }
@@ -153,20 +167,24 @@ impl ThreadlabApp {
                 self.start_run();
             }
         }
-        self.poll();
+        self.poll(&ctx);
         let (action, rerun) = egui::Panel::left("controls")
             .exact_size(276.0)
             .show(ui, |ui| {
                 layout::brand_ui(ui);
                 let running = self.run.as_ref().is_some_and(LiveRun::is_running);
-                controls_ui(
+                let out = controls_ui(
                     ui,
                     &mut self.scenario,
                     &self.presets,
                     self.preset,
                     &mut self.settings,
                     running,
-                )
+                );
+                ui.add_space(14.0);
+                ui.separator();
+                egui::ScrollArea::vertical().show(ui, |ui| summary::lesson_ui(ui, &self.scenario));
+                out
             })
             .inner;
         let cores = self
@@ -175,7 +193,7 @@ impl ThreadlabApp {
         egui::Panel::right("results")
             .exact_size(300.0)
             .show(ui, |ui| {
-                layout::results_ui(ui, self.run_data(), &self.scenario, &self.baselines, cores);
+                layout::results_ui(ui, self.run_data(), &self.baselines, cores);
             });
         egui::CentralPanel::default().show(ui, |ui| {
             let banner = layout::Banner {
@@ -236,8 +254,8 @@ impl ThreadlabApp {
         {
             self.reaper.reap(handle);
         }
-        if let Some(handle) = self.baselines.cancel() {
-            self.reaper.reap(handle);
+        if let Some(watcher) = self.baselines.cancel() {
+            self.reaper.adopt(watcher);
         }
         self.start_error = None;
         self.view.fit();
@@ -252,28 +270,28 @@ impl ThreadlabApp {
     }
 
     /// Takes in what the run and the serial measurement sent.
-    fn poll(&mut self) {
+    fn poll(&mut self, ctx: &egui::Context) {
         if let Some(run) = &mut self.run {
             let (_, finished) = run.poll(DRAIN_BUDGET);
             if let Some(handle) = finished {
                 self.reaper.reap(handle);
-                self.on_finished();
+                self.on_finished(ctx);
             }
         }
-        if let (_, Some(handle)) = self.baselines.poll() {
-            self.reaper.reap(handle);
+        if let (_, Some(watcher)) = self.baselines.poll() {
+            self.reaper.adopt(watcher);
         }
     }
 
     /// A run ended: keep its time if it was serial, else measure the serial run.
-    fn on_finished(&mut self) {
+    fn on_finished(&mut self, ctx: &egui::Context) {
         let Some(data) = self.run_data() else { return };
         let Some(summary) = data.summary().filter(|s| !s.stopped) else {
             return;
         };
         let (scenario, wall_ms) = (data.scenario.clone(), summary.wall_ms);
         self.baselines.remember(&scenario, wall_ms);
-        if let Err(e) = self.baselines.measure(&scenario) {
+        if let Err(e) = self.baselines.measure(&scenario, &ctx) {
             self.baselines.error = Some(format!("could not time one thread: {e}"));
         }
     }
@@ -281,10 +299,9 @@ impl ThreadlabApp {
     /// Repaints at a steady rate while something runs, and not at all when idle.
     fn schedule_repaint(&self, ctx: &egui::Context) {
         if self.run.as_ref().is_some_and(LiveRun::is_running) {
-            ctx.request_repaint_after(LIVE_FRAME);
-        } else if self.baselines.busy() {
-            ctx.request_repaint_after(BASELINE_POLL);
+            ctx.request_repaint_after(self.live_frame);
         }
+        // A serial measurement wakes the window itself when it ends.
     }
 }
 

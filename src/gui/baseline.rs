@@ -1,11 +1,17 @@
 //! The serial run that speedups are measured against: the same tasks done by
 //! one thread. It is measured once per work definition (workload, tasks, task
 //! size, wait) and kept, after the run the lecturer asked for, never beside
-//! it, so the two never compete for the cores.
+//! it, so the two never compete for the cores; and the window draws no
+//! frame while it is timed.
 
 use crate::engine::{EngineError, RunHandle, RunOptions};
-use crate::model::{Lab, RunMessage, Scenario, Workload};
+use crate::model::{Lab, RunMessage, RunSummary, Scenario, Workload};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// What makes two runs "the same work".
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -53,10 +59,24 @@ pub fn is_serial(s: &Scenario) -> bool {
 #[derive(Debug, Default)]
 pub struct Baselines {
     known: HashMap<WorkKey, f64>,
-    pending: Option<(WorkKey, RunHandle)>,
+    pending: Option<Measurement>,
     /// Why the last measurement failed, if it did.
     pub error: Option<String>,
 }
+
+/// A serial run being timed. A watcher thread waits for its end and wakes
+/// the window, so the window draws no frame meanwhile and leaves the cores
+/// to the run it is timing.
+#[derive(Debug)]
+struct Measurement {
+    key: WorkKey,
+    result: Receiver<Result<RunSummary, String>>,
+    stop: Arc<AtomicBool>,
+    watcher: JoinHandle<()>,
+}
+
+/// How often the watcher looks for a stop request while it waits.
+const WATCH_EVERY: Duration = Duration::from_millis(50);
 
 impl Baselines {
     /// The serial wall time of `s`'s work, ms, once known.
@@ -69,7 +89,7 @@ impl Baselines {
         let key = work_key(s);
         self.pending
             .as_ref()
-            .is_some_and(|(k, _)| Some(k) == key.as_ref())
+            .is_some_and(|m| Some(&m.key) == key.as_ref())
     }
 
     /// Whether any measurement is under way.
@@ -85,8 +105,8 @@ impl Baselines {
     }
 
     /// Starts measuring the serial run of `s`'s work unless it is known or
-    /// already being measured.
-    pub fn measure(&mut self, s: &Scenario) -> Result<(), EngineError> {
+    /// already being measured; `waker` is repainted when it ends.
+    pub fn measure(&mut self, s: &Scenario, waker: &egui::Context) -> Result<(), EngineError> {
         let Some(key) = work_key(s) else {
             return Ok(());
         };
@@ -97,43 +117,72 @@ impl Baselines {
             sample_cores: false,
         };
         let handle = crate::engine::start(serial_of(s), options)?;
+        let (tx, result) = std::sync::mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let watcher = {
+            let (stop, waker) = (stop.clone(), waker.clone());
+            std::thread::Builder::new()
+                .name("tl-serial-watch".into())
+                .spawn(move || {
+                    let _ = tx.send(watch(handle, &stop));
+                    waker.request_repaint();
+                })
+                .map_err(EngineError::Start)?
+        };
         self.error = None;
-        self.pending = Some((key, handle));
+        self.pending = Some(Measurement {
+            key,
+            result,
+            stop,
+            watcher,
+        });
         Ok(())
     }
 
     /// Takes the measurement in when it has finished; returns whether it did,
-    /// and the finished run's handle, to be dropped off the UI thread.
-    pub fn poll(&mut self) -> (bool, Option<RunHandle>) {
-        let Some((_, handle)) = &self.pending else {
-            return (false, None);
-        };
-        let mut finished = None;
-        while let Some(message) = handle.try_recv() {
-            if let RunMessage::Finished(outcome) = message {
-                let outcome = *outcome;
-                finished = Some(outcome);
+    /// and the watcher thread, to be joined off the UI thread.
+    pub fn poll(&mut self) -> (bool, Option<JoinHandle<()>>) {
+        let outcome = match self.pending.as_ref().map(|m| m.result.try_recv()) {
+            Some(Ok(outcome)) => outcome,
+            Some(Err(TryRecvError::Disconnected)) => {
+                Err("the serial run ended without a result".to_owned())
             }
-        }
-        let Some(outcome) = finished else {
-            return (false, None);
+            Some(Err(TryRecvError::Empty)) | None => return (false, None),
         };
-        let Some((key, handle)) = self.pending.take() else {
+        let Some(m) = self.pending.take() else {
             return (false, None);
         };
         match outcome {
             Ok(summary) if !summary.stopped => {
-                self.known.insert(key, summary.wall_ms);
+                self.known.insert(m.key, summary.wall_ms);
             }
             Ok(_) => {}
             Err(e) => self.error = Some(format!("the serial run failed: {e}")),
         }
-        (true, Some(handle))
+        (true, Some(m.watcher))
     }
 
-    /// Abandons the measurement under way; returns its handle to be dropped.
-    pub fn cancel(&mut self) -> Option<RunHandle> {
-        self.pending.take().map(|(_, h)| h)
+    /// Abandons the measurement under way; returns its watcher thread, which
+    /// stops the run and ends at once.
+    pub fn cancel(&mut self) -> Option<JoinHandle<()>> {
+        self.pending.take().map(|m| {
+            m.stop.store(true, Ordering::Relaxed);
+            m.watcher
+        })
+    }
+}
+
+/// Waits for the run's summary, stopping the run when `stop` is set.
+fn watch(handle: RunHandle, stop: &AtomicBool) -> Result<RunSummary, String> {
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            // Dropping the handle stops the run and joins its threads.
+            drop(handle);
+            return Err("stopped".to_owned());
+        }
+        if let Some(RunMessage::Finished(outcome)) = handle.recv_timeout(WATCH_EVERY) {
+            return *outcome;
+        }
     }
 }
 

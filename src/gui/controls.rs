@@ -2,6 +2,7 @@
 //! accepts (within `model::limits`), every control says in plain words what it
 //! does, and with auto-run on, letting go of a knob runs the experiment again.
 
+use super::units::Unit;
 #[cfg(test)]
 use crate::model::limits;
 use crate::model::{Lab, Scenario, Update, Workload};
@@ -67,9 +68,9 @@ pub fn controls_ui(
         .num_columns(2)
         .spacing([10.0, 7.0])
         .show(ui, |ui| {
-            let label = ui.label("Preset").on_hover_text(
-                "A ready-made experiment. Each one shows one idea; its lesson is on the right.",
-            );
+            let tip =
+                "A ready-made experiment. Each one shows one idea; its lesson is on the right.";
+            let label = ui.label("Preset").on_hover_text(tip);
             let current = presets.get(preset).map_or("custom", |p| p.name.as_str());
             ComboBox::from_id_salt("preset")
                 .selected_text(current)
@@ -86,7 +87,8 @@ pub fn controls_ui(
                     }
                 })
                 .response
-                .labelled_by(label.id);
+                .labelled_by(label.id)
+                .on_hover_text(tip);
             ui.end_row();
             edited |= knobs_ui(ui, scenario);
         });
@@ -143,13 +145,13 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         (true, true),
         Unit::Count,
     );
-    let label = ui.label("GIL");
-    let r = ui
-        .checkbox(&mut s.gil, "one per process")
-        .on_hover_text("The global interpreter lock: only the thread holding it may run Python code. Turn it off to see a free-threaded Python (3.13t).")
-        .labelled_by(label.id);
-    done |= r.changed();
-    ui.end_row();
+    done |= switch(
+        ui,
+        "GIL",
+        "one per process",
+        "The global interpreter lock: only the thread holding it may run Python code. Turn it off to see a free-threaded Python (3.13t).",
+        &mut s.gil,
+    );
     let gil = s.gil;
     done |= slider(
         ui,
@@ -243,8 +245,8 @@ fn lab_knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
                 }
             })
             .response
-            .on_hover_text("How a worker adds one: x += 1; x = x + f(), with a call between the read and the write; or read, wait, write back.")
-            .labelled_by(label.id);
+            .labelled_by(label.id)
+            .on_hover_text("How a worker adds one: x += 1; x = x + f(), with a call between the read and the write; or read, wait, write back.");
         done |= s.update != before;
         ui.end_row();
     }
@@ -262,8 +264,8 @@ fn workload_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
             }
         })
         .response
-        .on_hover_text("What each task does. cpu: pure computation, holding the GIL. io: waiting, like a download, with the GIL released. native: computation in a C extension that releases the GIL, as numpy does. mixed: compute, then wait.")
-        .labelled_by(label.id);
+        .labelled_by(label.id)
+        .on_hover_text("What each task does. cpu: pure computation, holding the GIL. io: waiting, like a download, with the GIL released. native: computation in a C extension that releases the GIL, as numpy does. mixed: compute, then wait.");
     ui.end_row();
     s.workload != before
 }
@@ -283,57 +285,6 @@ fn update_text(u: Update) -> &'static str {
         Update::Plain => "x += 1",
         Update::Call => "x = x + f()",
         Update::Wait => "read, wait, write",
-    }
-}
-
-/// How a slider shows its value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Unit {
-    /// A count: `8`, `20 k`, `200 M`.
-    Count,
-    /// Microseconds: `500 µs`, `5 ms`.
-    Micros,
-    /// Milliseconds: `100 ms`, `1.5 s`.
-    Millis,
-}
-
-impl Unit {
-    fn format(self, v: f64) -> String {
-        let short = |x: f64| {
-            let text = format!("{x:.1}");
-            text.trim_end_matches(".0").to_owned()
-        };
-        match self {
-            Unit::Count if v >= 1e9 => format!("{} G", short(v / 1e9)),
-            Unit::Count if v >= 1e6 => format!("{} M", short(v / 1e6)),
-            Unit::Count if v >= 1e4 => format!("{} k", short(v / 1e3)),
-            Unit::Count => format!("{v:.0}"),
-            Unit::Micros if v >= 1e3 => format!("{} ms", short(v / 1e3)),
-            Unit::Micros => format!("{v:.0} µs"),
-            Unit::Millis if v >= 1e3 => format!("{} s", short(v / 1e3)),
-            Unit::Millis => format!("{v:.0} ms"),
-        }
-    }
-
-    /// Reads what someone typed: a number with an optional scale or unit.
-    fn parse(self, text: &str) -> Option<f64> {
-        let text = text.trim();
-        let split = text
-            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_' || c == ','))
-            .unwrap_or(text.len());
-        let number: f64 = text[..split].replace(['_', ','], "").parse().ok()?;
-        let scale = match (self, text[split..].trim().to_lowercase().as_str()) {
-            (_, "") => 1.0,
-            (Unit::Count, "k") => 1e3,
-            (Unit::Count, "m") => 1e6,
-            (Unit::Count, "g") => 1e9,
-            (Unit::Micros, "µs" | "us") => 1.0,
-            (Unit::Micros, "ms") | (Unit::Millis, "s") => 1e3,
-            (Unit::Micros, "s") => 1e6,
-            (Unit::Millis, "ms") => 1.0,
-            _ => return None,
-        };
-        Some(number * scale)
     }
 }
 
@@ -360,18 +311,26 @@ fn slider<T: egui::emath::Numeric>(
                 .custom_formatter(move |v, _| unit.format(v))
                 .custom_parser(move |text| unit.parse(text)),
         )
-        .on_hover_text(tip)
-        .labelled_by(label.id);
+        .labelled_by(label.id)
+        .on_hover_text(tip);
     ui.end_row();
     committed(&r)
 }
 
+/// A labelled on/off row: the checkbox is named by the label on the left
+/// (`name`), and `text` beside it says what "on" means.
 fn switch(ui: &mut Ui, name: &str, text: &str, tip: &str, value: &mut bool) -> bool {
     let label = ui.label(name).on_hover_text(tip);
     let r = ui
-        .checkbox(value, text)
-        .on_hover_text(tip)
-        .labelled_by(label.id);
+        .horizontal(|ui| {
+            let r = ui
+                .checkbox(value, "")
+                .labelled_by(label.id)
+                .on_hover_text(tip);
+            ui.label(RichText::new(text).color(super::palette::WEAK_TEXT));
+            r
+        })
+        .inner;
     ui.end_row();
     r.changed()
 }
@@ -385,21 +344,6 @@ fn committed(r: &Response) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slider_values_read_well_and_parse_back() {
-        assert_eq!(Unit::Count.format(200_000_000.0), "200 M");
-        assert_eq!(Unit::Count.format(1_500.0), "1500");
-        assert_eq!(Unit::Count.format(25_000.0), "25 k");
-        assert_eq!(Unit::Micros.format(5_000.0), "5 ms");
-        assert_eq!(Unit::Micros.format(250.0), "250 µs");
-        assert_eq!(Unit::Millis.format(1_500.0), "1.5 s");
-        assert_eq!(Unit::Count.parse("200 M"), Some(2e8));
-        assert_eq!(Unit::Count.parse("1,000"), Some(1e3));
-        assert_eq!(Unit::Micros.parse("5 ms"), Some(5e3));
-        assert_eq!(Unit::Millis.parse("100"), Some(100.0));
-        assert_eq!(Unit::Count.parse("lots"), None);
-    }
 
     #[test]
     fn sliders_offer_only_values_the_engine_accepts() {

@@ -14,7 +14,7 @@ use egui_plot::{GridMark, HoverPosition, Line, Plot, PlotBounds, PlotPoints};
 use std::sync::OnceLock;
 
 /// Height of the load plot: at least, and at most.
-const PLOT_H: [f32; 2] = [64.0, 140.0];
+const PLOT_H: [f32; 2] = [64.0, 220.0];
 const TITLE_H: f32 = 18.0;
 /// Height of a core's lane: at least, and at most.
 const LANE_H: [f32; 2] = [3.0, 26.0];

@@ -43,6 +43,11 @@ pub fn counters_ui(ui: &mut Ui, data: &RunData) {
             ui.label(strong(group_thousands(requests)));
             ui.end_row();
         }
+        if !data.scenario.gil {
+            ui.label("GIL").on_hover_text("A free-threaded Python has no global interpreter lock.");
+            ui.label(strong("none: every thread may run at once".to_owned()));
+            ui.end_row();
+        }
         if let Some(p) = summary.and_then(|s| s.io_wake_delay_us) {
             ui.label("I/O wake-up delay")
                 .on_hover_text("How late the waiting thread got going again after its wait ended: it needed the GIL back first.");

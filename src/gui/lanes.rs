@@ -93,8 +93,12 @@ pub fn hold_lane<'a>(
     handovers: bool,
 ) {
     lp.begin_lane();
+    // Hand-over marks only where the holds are wide enough to tell apart;
+    // on a crowded lane they would be noise.
+    let mut marks: Vec<f32> = Vec::new();
+    let (mut drawn, mut width, mut merged) = (0usize, 0.0f32, false);
     for holder in holders {
-        let draw = |lp: &mut LanePainter, s: &HoldSpan| {
+        let mut draw = |lp: &mut LanePainter, s: &HoldSpan| {
             if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
                 let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
                 lp.solid(rect, holder.color);
@@ -104,23 +108,34 @@ pub fn hold_lane<'a>(
                     palette::worker_short(s.worker),
                     palette::ON_BAR_TEXT,
                 );
-                if handovers && s.handover && x1 - x0 >= 5.0 {
-                    lp.handover(row, x0);
+                drawn += 1;
+                width += x1 - x0;
+                if s.handover {
+                    marks.push(x0);
                 }
             }
         };
         for item in holder.lane.lod(map.window) {
             match item {
                 LodItem::Span(s) => draw(lp, s),
-                LodItem::Merged(m) => lp.merged_holds(row, map.left, map.window, &m, holder.color),
+                LodItem::Merged(m) => {
+                    merged = true;
+                    lp.merged_holds(row, map.left, map.window, &m, holder.color);
+                }
             }
         }
         if let Some(s) = holder.open {
             draw(lp, &s);
         }
     }
+    if handovers && !merged && width >= HANDOVER_MIN_PX * drawn as f32 {
+        marks.into_iter().for_each(|x| lp.handover(row, x));
+    }
     lp.end_lane(painter, row, map.left);
 }
+
+/// Average width of holds, in pixels, from which hand-overs are marked.
+const HANDOVER_MIN_PX: f32 = 12.0;
 
 /// A red cross where the main program's exit cut a daemon worker off.
 fn cut_off_mark(lp: &mut LanePainter, row: Rect, x: f32) {

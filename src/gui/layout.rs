@@ -8,7 +8,7 @@ use super::counters::counters_ui;
 use super::live::RunData;
 use super::paint::group_thousands;
 use super::palette::{self, Fill};
-use super::summary::{lesson_ui, summary_ui};
+use super::summary::summary_ui;
 use super::timeline::{DrawStats, timeline_ui};
 use super::view::{TimeView, duration_label};
 use crate::analysis::timeline::{Span, State, Timeline};
@@ -51,14 +51,8 @@ pub fn brand_ui(ui: &mut Ui) {
     ui.add_space(8.0);
 }
 
-/// The right-hand column: result, counters, lesson.
-pub fn results_ui(
-    ui: &mut Ui,
-    data: Option<&RunData>,
-    scenario: &Scenario,
-    baselines: &Baselines,
-    cores: usize,
-) {
+/// The right-hand column: the result, then the counters.
+pub fn results_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, cores: usize) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(6.0);
         ui.heading("Result");
@@ -69,10 +63,6 @@ pub fn results_ui(
             ui.heading("Counters");
             counters_ui(ui, data);
         }
-        ui.add_space(6.0);
-        ui.separator();
-        ui.heading("Lesson");
-        lesson_ui(ui, scenario);
     });
 }
 
@@ -153,10 +143,13 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
         None => ("press Run to start".to_owned(), palette::WEAK_TEXT),
         Some(d) => match d.summary() {
             None => (
-                format!(
-                    "running, {} so far",
-                    duration_label(d.timeline.horizon_ns() as f64)
-                ),
+                match &d.status {
+                    Some(status) => format!(
+                        "running, {}: {status}",
+                        duration_label(d.horizon_ns() as f64)
+                    ),
+                    None => format!("running, {} so far", duration_label(d.horizon_ns() as f64)),
+                },
                 palette::state_color(State::Running),
             ),
             Some(sum) if sum.stopped => (

@@ -21,6 +21,7 @@ pub mod screenshot;
 pub mod summary;
 pub mod timeline;
 pub mod tooltip;
+pub mod units;
 pub mod view;
 
 pub use app::{AppOptions, ThreadlabApp};
@@ -42,7 +43,7 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         exit: args.exit,
         present: args.present,
     };
-    let app = ThreadlabApp::new(options).map_err(BadInput)?;
+    let mut app = ThreadlabApp::new(options).map_err(BadInput)?;
     let status = app.exit_status();
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -52,11 +53,25 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
             .with_min_inner_size([960.0, 600.0]),
         ..Default::default()
     };
-    eframe::run_native("threadlab", native, Box::new(move |_cc| Ok(Box::new(app))))
+    let creator = move |cc: &eframe::CreationContext<'_>| -> Result<Box<dyn eframe::App>, _> {
+        app.set_software_rendering(cc.wgpu_render_state.as_ref().is_some_and(is_software));
+        Ok(Box::new(app))
+    };
+    eframe::run_native("threadlab", native, Box::new(creator))
         .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))?;
     let failure = status.lock().ok().and_then(|mut s| s.take());
     match failure {
         Some(message) => Err(anyhow::anyhow!(message)),
         None => Ok(()),
     }
+}
+
+/// Whether the window is drawn by a CPU renderer (llvmpipe, lavapipe, SwiftShader).
+fn is_software(render: &eframe::egui_wgpu::RenderState) -> bool {
+    let info = render.adapter.get_info();
+    let name = info.name.to_lowercase();
+    info.device_type == eframe::wgpu::DeviceType::Cpu
+        || ["llvmpipe", "softpipe", "swiftshader"]
+            .iter()
+            .any(|n| name.contains(n))
 }

@@ -19,6 +19,8 @@ pub struct LanePainter {
     hatch: Mesh,
     marks: Vec<Shape>,
     labels: Vec<Label>,
+    /// The x ranges of the labels placed on the current lane.
+    lane_labels: Vec<(f32, f32)>,
     /// Columns of the current lane with merged spans: `(count, used height)`.
     columns: Vec<(u32, f32)>,
     /// Spans merged on screen this frame, all lanes.
@@ -43,6 +45,7 @@ impl LanePainter {
             hatch: Mesh::with_texture(hatch),
             marks: Vec::new(),
             labels: Vec::new(),
+            lane_labels: Vec::new(),
             columns: vec![(0, 0.0); width_px.max(1.0) as usize + 2],
             merged_spans: 0,
             merged_marks: 0,
@@ -100,6 +103,16 @@ impl LanePainter {
         if width + 6.0 > rect.width() || rect.height() < 9.0 {
             return false;
         }
+        // Spans of a lane may overlap (workers sharing a core): one label per place.
+        let span = (rect.center().x - width * 0.5, rect.center().x + width * 0.5);
+        if self
+            .lane_labels
+            .iter()
+            .any(|&(a, b)| span.0 < b + 4.0 && a < span.1 + 4.0)
+        {
+            return false;
+        }
+        self.lane_labels.push(span);
         self.labels.push(Label {
             pos: rect.center(),
             text,
@@ -137,6 +150,7 @@ impl LanePainter {
     /// Starts a new lane: forgets the previous lane's merged columns.
     pub fn begin_lane(&mut self) {
         self.columns.iter_mut().for_each(|c| *c = (0, 0.0));
+        self.lane_labels.clear();
     }
 
     /// A merged mark on a state lane: the column is split top to bottom in

@@ -27,6 +27,12 @@ impl Reaper {
         }
     }
 
+    /// Keeps a thread that is ending by itself, to join it with the others.
+    pub fn adopt(&mut self, thread: JoinHandle<()>) {
+        self.threads.retain(|t| !t.is_finished());
+        self.threads.push(thread);
+    }
+
     /// Waits for every run handed over so far to end.
     pub fn join_all(&mut self) {
         for t in self.threads.drain(..) {

@@ -35,13 +35,9 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
         ui.label(RichText::new("No run yet. Press Run.").color(palette::WEAK_TEXT));
         return;
     };
-    if let Some(error) = data.error() {
-        ui.label(
-            RichText::new("The run failed")
-                .strong()
-                .color(palette::ERROR),
-        );
-        ui.label(RichText::new(error).color(palette::ERROR));
+    if data.error().is_some() {
+        // The banner above the timeline says why, in full.
+        ui.label(RichText::new("No result: the run failed.").color(palette::ERROR));
         return;
     }
     let Some(summary) = data.summary() else {
@@ -95,10 +91,13 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                         ui.label(note("timing one thread doing the same work".to_owned()));
                     }
                     None => {
-                        let why = baselines
-                            .error
-                            .clone()
-                            .unwrap_or_else(|| "not measured (the run was stopped)".to_owned());
+                        let why = match &baselines.error {
+                            Some(e) => e.clone(),
+                            None if summary.stopped => {
+                                "not measured: the run was stopped".to_owned()
+                            }
+                            None => "not measured".to_owned(),
+                        };
                         ui.label(note(why));
                     }
                 }

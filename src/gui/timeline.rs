@@ -9,7 +9,7 @@ use super::paint::LanePainter;
 use super::palette;
 use super::tooltip;
 use super::view::{TimeView, ticks};
-use crate::analysis::timeline::{Timeline, Track};
+use crate::analysis::timeline::{Span, State, Timeline, Track};
 use egui::{Align2, FontId, Painter, Rect, Sense, Stroke, Ui, pos2, vec2};
 
 /// Width of the label column left of the lanes; the cores view uses it too.
@@ -18,7 +18,7 @@ pub const LABEL_W: f32 = 120.0;
 pub const AXIS_H: f32 = 18.0;
 const HEADER_H: f32 = 18.0;
 /// Tallest lane.
-pub const MAX_LANE_H: f32 = 42.0;
+pub const MAX_LANE_H: f32 = 52.0;
 /// Space right of the lanes.
 pub const RIGHT_PAD: f32 = 6.0;
 
@@ -104,6 +104,13 @@ pub fn timeline_ui(
         window: view.window(horizon, plot.width()),
     };
     axis(&painter, plot, rect.top(), map);
+    painter.text(
+        pos2(plot.left() - 8.0, rect.top() + 1.0),
+        Align2::RIGHT_TOP,
+        "running",
+        FontId::proportional(11.0),
+        palette::state_color(State::Running),
+    );
     let lane_h = ((plot.height() - headers * HEADER_H) / lanes.max(1.0)).clamp(4.0, MAX_LANE_H);
     let mut lp = LanePainter::new(palette::hatch_texture(ui.ctx()).id(), plot.width());
     let mut y = plot.top();
@@ -133,11 +140,15 @@ pub fn timeline_ui(
     lp.finish(&painter);
     if !response.dragged()
         && let Some(pos) = response.hover_pos()
-        && plot.x_range().contains(pos.x)
         && let Some((row, _)) = placed.iter().find(|(_, r)| r.y_range().contains(pos.y))
     {
-        let t = map.window.t_of(f64::from(pos.x - plot.left()));
-        if let Some(text) = tooltip::row_text(timeline, *row, t, map.window) {
+        let text = if pos.x < plot.left() {
+            tooltip::label_text(timeline, *row)
+        } else {
+            let t = map.window.t_of(f64::from(pos.x - plot.left()));
+            tooltip::row_text(timeline, *row, t, map.window)
+        };
+        if let Some(text) = text {
             response.on_hover_text_at_pointer(text);
         }
     }
@@ -202,13 +213,33 @@ fn row_ui(
                     pos2(full.left() + 20.0, bar.center().y),
                     Align2::LEFT_CENTER,
                     format!("thread {}", track.id.thread),
-                    font,
+                    font.clone(),
                     palette::WEAK_TEXT,
+                );
+                // How much of its life the worker could actually compute.
+                let share = executing_share(track, horizon);
+                painter.text(
+                    pos2(full.left() + LABEL_W - 8.0, bar.center().y),
+                    Align2::RIGHT_CENTER,
+                    format!("{:.0} %", share * 100.0),
+                    font,
+                    palette::state_color(State::Running),
                 );
             }
             state_lane(lp, painter, bar, map, track, horizon);
         }
     }
+}
+
+/// Share of a worker's life spent running or in native code, 0..=1.
+pub fn executing_share(track: &Track, horizon: u64) -> f64 {
+    let mut totals = track.states.totals(0..track.states.len());
+    if let Some(open) = track.open_state(horizon) {
+        totals[open.state.index()] += open.duration_ns();
+    }
+    let alive: u64 = totals.iter().sum();
+    let busy = totals[State::Running.index()] + totals[State::Native.index()];
+    busy as f64 / alive.max(1) as f64
 }
 
 /// The holders of a process's GIL (or lock), each in its worker's colour.

@@ -54,6 +54,36 @@ pub fn row_text(
     }
 }
 
+/// The tooltip for a row's label: what the lane is, and for a worker how
+/// its life split between the states.
+pub fn label_text(timeline: &Timeline, row: Row<'_>) -> Option<String> {
+    match row {
+        Row::Header(_) => None,
+        Row::Gil(_) => Some(
+            "Who holds this process's GIL, in each thread's colour. A white notch marks a hand-over \
+             from one thread to another (when there is room to draw it)."
+                .to_owned(),
+        ),
+        Row::Lock(_) => Some("Who holds the lab's lock, in each thread's colour.".to_owned()),
+        Row::Worker(track, _) => {
+            let mut totals = track.states.totals(0..track.states.len());
+            if let Some(open) = track.open_state(timeline.horizon_ns()) {
+                totals[open.state.index()] += open.duration_ns();
+            }
+            let share = shares(&totals);
+            let mut text = format!("thread {} spent its life:\n", track.id.thread);
+            for state in State::ALL {
+                let s = share[state.index()];
+                if s > 0.005 {
+                    let _ = writeln!(text, "  {:>3.0}%  {}", s * 100.0, state.label());
+                }
+            }
+            let _ = write!(text, "It finished {} tasks.", track.tasks_done);
+            Some(text)
+        }
+    }
+}
+
 fn hold_at(lane: &Lane<HoldSpan>, open: Option<HoldSpan>, t: u64) -> Option<HoldSpan> {
     lane.span_at(t)
         .map(|(_, s)| *s)

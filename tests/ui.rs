@@ -1,0 +1,329 @@
+//! The window, driven the way a lecturer drives it: through its widgets, by
+//! accessibility role and label (egui_kittest), on real runs; and pictures of
+//! the timeline and the cores view drawn from a fixed, hand-built run (no
+//! live timing), compared with the PNGs under `tests/snapshots/`.
+#![cfg(feature = "gui")]
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use std::time::{Duration, Instant};
+use threadlab::gui::live::RunData;
+use threadlab::gui::view::TimeView;
+use threadlab::gui::{AppOptions, ThreadlabApp, cores, timeline};
+use threadlab::model::{
+    CoreSample, Event, EventKind, RunMessage, RunSummary, Scenario, WorkerId, load_preset,
+};
+
+/// Long enough for a slow, busy CI machine; a run here takes well under a second.
+const RUN_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
+    Harness::builder()
+        .with_size([1280.0, 720.0])
+        .build_ui_state(|ui, app: &mut ThreadlabApp| app.window_ui(ui), app)
+}
+
+fn new_app() -> ThreadlabApp {
+    ThreadlabApp::new(AppOptions::default()).expect("the default preset opens")
+}
+
+/// Steps the window until the run and its serial measurement are done.
+fn wait_for_the_end(h: &mut Harness<'static, ThreadlabApp>) {
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    h.step();
+    while h.state().is_busy() {
+        assert!(
+            Instant::now() < deadline,
+            "the run did not end in {RUN_TIMEOUT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(15));
+        h.step();
+    }
+    // Idle now: the window must settle, i.e. stop asking for frames.
+    h.run();
+}
+
+/// Every text label in reading order.
+fn labels(h: &Harness<'static, ThreadlabApp>) -> Vec<String> {
+    h.get_all_by_role(Role::Label)
+        .filter_map(|n| n.accesskit_node().value())
+        .collect()
+}
+
+/// The value shown right after the label `name` in the summary grid.
+fn summary_value(h: &Harness<'static, ThreadlabApp>, name: &str) -> Option<String> {
+    let all = labels(h);
+    let at = all.iter().position(|l| l == name)?;
+    all.get(at + 1).cloned()
+}
+
+fn set_slider(h: &mut Harness<'static, ThreadlabApp>, label: &str, value: f64) {
+    h.get_by_role_and_label(Role::Slider, label)
+        .set_value_accesskit(value);
+    h.step();
+}
+
+#[test]
+fn pick_a_preset_set_sliders_run_and_read_the_speedup() {
+    let mut h = window(new_app());
+    h.get_by_role_and_label(Role::ComboBox, "Preset").click();
+    h.run();
+    h.get_by_label("io-bound").click();
+    h.step();
+    assert_eq!(h.state().scenario().name, "io-bound");
+    // Picking a preset runs it (auto-run); let it end before changing knobs.
+    wait_for_the_end(&mut h);
+
+    set_slider(&mut h, "Threads", 8.0);
+    set_slider(&mut h, "Tasks", 8.0);
+    set_slider(&mut h, "I/O wait", 20.0);
+    let s = h.state().scenario().clone();
+    assert_eq!((s.threads, s.tasks, s.io_ms), (8, 8, 20));
+    h.get_by_role_and_label(Role::Button, "Run").click();
+    wait_for_the_end(&mut h);
+
+    let data = h.state().run_data().expect("a run");
+    let summary = data.summary().expect("the run finished well");
+    assert_eq!((summary.threads, summary.tasks_done), (8, 8));
+    let speedup = h.state().speedup().expect("the serial run was measured");
+    assert!(speedup.is_finite() && speedup > 0.0);
+    let shown = summary_value(&h, "Speedup").expect("a speedup in the summary");
+    assert_eq!(shown, format!("{speedup:.2}×"));
+    assert!(summary_value(&h, "Efficiency").is_some_and(|e| e.ends_with('%')));
+    // Eight threads waiting at once: eight worker lanes were drawn.
+    assert_eq!(data.timeline.worker_count(), 8);
+}
+
+#[test]
+fn cpu_bound_threads_share_one_gil_and_the_counters_say_so() {
+    let mut h = window(new_app());
+    // Auto-run is on: each knob let go starts a fresh, smaller run.
+    set_slider(&mut h, "Task size", 2_000_000.0);
+    set_slider(&mut h, "Tasks", 4.0);
+    set_slider(&mut h, "Threads", 2.0);
+    assert!(
+        h.state().is_busy(),
+        "letting go of a slider runs the experiment"
+    );
+    wait_for_the_end(&mut h);
+    let data = h.state().run_data().expect("a run");
+    let summary = data.summary().expect("finished");
+    assert_eq!((summary.threads, summary.tasks_done), (2, 4));
+    assert_eq!(summary.result_ok, Some(true));
+    // The window's own count from the events matches the GIL's counter.
+    assert_eq!(data.timeline.gil_handovers(), summary.gil_switches);
+    assert!(labels(&h).iter().any(|l| l == "GIL hand-overs"));
+    assert!(summary_value(&h, "Speedup").is_some_and(|s| s.ends_with('×')));
+}
+
+#[test]
+fn turning_the_gil_off_reruns_without_gil_lanes() {
+    let mut h = window(new_app());
+    set_slider(&mut h, "Task size", 1_000_000.0);
+    wait_for_the_end(&mut h);
+    h.get_by_role_and_label(Role::CheckBox, "GIL").click();
+    h.step();
+    assert!(!h.state().scenario().gil);
+    wait_for_the_end(&mut h);
+    let data = h.state().run_data().expect("a run");
+    assert!(!data.timeline.gil_mode());
+    assert_eq!(data.summary().map(|s| s.gil_switches), Some(0));
+    assert!(!labels(&h).iter().any(|l| l == "GIL hand-overs"));
+}
+
+#[test]
+fn a_failed_run_is_shown_and_the_window_keeps_working() {
+    let scenario = load_preset("cpu-bound")
+        .and_then(Result::ok)
+        .expect("preset");
+    let mut failed = RunData::new(Scenario {
+        processes: 2,
+        ..scenario
+    });
+    failed.apply(RunMessage::Finished(Box::new(Err(
+        "could not start thread tl-p1-t3: Resource temporarily unavailable".to_owned(),
+    ))));
+    let mut h = window(new_app().with_recorded(failed));
+    h.run();
+    assert!(
+        h.query_by_label_contains("The run failed: could not start thread tl-p1-t3")
+            .is_some()
+    );
+    // Still usable: a small run goes through.
+    set_slider(&mut h, "Processes", 1.0);
+    set_slider(&mut h, "Task size", 1_000_000.0);
+    h.get_by_role_and_label(Role::Button, "Run").click();
+    wait_for_the_end(&mut h);
+    assert!(h.state().run_data().and_then(RunData::summary).is_some());
+    assert!(h.query_by_label_contains("The run failed").is_none());
+}
+
+#[test]
+fn reset_restores_the_preset() {
+    let mut h = window(new_app());
+    h.get_by_label("Run again when a setting changes").click();
+    h.step();
+    set_slider(&mut h, "Threads", 9.0);
+    assert_eq!(h.state().scenario().threads, 9);
+    assert!(!h.state().is_busy(), "auto-run is off");
+    h.get_by_role_and_label(Role::Button, "Reset").click();
+    h.run();
+    assert_eq!(h.state().scenario().threads, 4);
+}
+
+// ---------------------------------------------------------------------------
+// Pictures from a fixed run.
+
+const MS: u64 = 1_000_000;
+
+/// A hand-built run of three threads under one GIL on two cores: two compute,
+/// one waits on I/O between short turns, and at the end the switch interval
+/// is tiny, so hundreds of turns are thinner than a pixel and merge.
+fn recorded_run() -> RunData {
+    let mut ev = Vec::new();
+    let w = |t: u16| WorkerId::new(0, t);
+    let mut push = |t: u64, thread: u16, kind: EventKind, arg: u64| {
+        ev.push(Event::new(t, w(thread), kind, arg));
+    };
+    for (thread, core) in [(0u16, 0u64), (1, 1), (2, 1)] {
+        push(
+            u64::from(thread) * 100_000,
+            thread,
+            EventKind::WorkerStart,
+            0,
+        );
+        push(
+            u64::from(thread) * 100_000,
+            thread,
+            EventKind::CoreChange,
+            core,
+        );
+    }
+    push(0, 0, EventKind::TaskStart, 0);
+    push(100_000, 1, EventKind::TaskStart, 1);
+    push(100_000, 1, EventKind::GilWait, 0);
+    push(200_000, 2, EventKind::TaskStart, 2);
+    push(200_000, 2, EventKind::IoWaitStart, 4_000);
+    // Turns: (holder, length). The I/O thread takes short turns in between.
+    let mut turns: Vec<(u16, u64)> = Vec::new();
+    for k in 0..8 {
+        turns.push((k % 2, 5 * MS));
+        turns.push((2, 300_000));
+    }
+    for k in 0..600 {
+        turns.push((k % 2, 20_000));
+    }
+    let mut now = 0;
+    let mut switch = 0;
+    let mut last = None;
+    for (holder, len) in turns {
+        if last != Some(holder) {
+            switch += 1;
+        }
+        if holder == 2 {
+            push(now, 2, EventKind::IoWaitEnd, 0);
+        }
+        push(now, holder, EventKind::GilAcquire, switch);
+        push(now + len, holder, EventKind::GilRelease, 1);
+        if holder == 2 {
+            push(now + len, 2, EventKind::IoWaitStart, 4_000);
+        } else {
+            push(now + len, holder, EventKind::GilWait, 0);
+        }
+        last = Some(holder);
+        now += len;
+    }
+    for (thread, task) in [(0u16, 0u64), (1, 1)] {
+        push(
+            now,
+            thread,
+            EventKind::GilAcquire,
+            switch + 1 + u64::from(thread),
+        );
+        push(now + MS, thread, EventKind::TaskEnd, task);
+        push(now + MS, thread, EventKind::GilRelease, 0);
+        push(now + MS, thread, EventKind::WorkerExit, 0);
+        now += MS;
+    }
+    push(now, 2, EventKind::IoWaitEnd, 0);
+    push(now, 2, EventKind::TaskEnd, 2);
+    push(now, 2, EventKind::WorkerExit, 0);
+
+    let scenario = Scenario {
+        name: "hand-built".to_owned(),
+        threads: 3,
+        tasks: 3,
+        ..Scenario::default()
+    };
+    let mut data = RunData::new(scenario);
+    // Deliver each worker's events as its own batch, as the engine does.
+    for thread in [2, 0, 1] {
+        let batch: Vec<Event> = ev
+            .iter()
+            .copied()
+            .filter(|e| e.worker.thread == thread)
+            .collect();
+        data.apply(RunMessage::Events(batch));
+    }
+    for i in 0..=8u64 {
+        let t = i * 10 * MS;
+        let wave = (i % 4) as f32 * 10.0;
+        data.apply(RunMessage::Cores(CoreSample {
+            t_ns: t,
+            usage: vec![70.0 + wave, 35.0 - wave],
+        }));
+    }
+    data.apply(RunMessage::Finished(Box::new(Ok(RunSummary {
+        preset: "hand-built".to_owned(),
+        threads: 3,
+        gil: true,
+        wall_ms: now as f64 / 1e6,
+        cpu_ms: 54.0,
+        tasks_done: 3,
+        gil_switches: data.timeline.gil_handovers(),
+        ..RunSummary::default()
+    }))));
+    data
+}
+
+#[test]
+fn the_recorded_run_is_well_formed() {
+    let data = recorded_run();
+    assert_eq!(data.timeline.worker_count(), 3);
+    assert_eq!(data.timeline.tasks_done(), 3);
+    assert!(data.timeline.gil_handovers() > 600);
+    assert_eq!(data.timeline.cores_seen().len(), 2);
+}
+
+#[test]
+fn snapshot_of_the_timeline_and_the_cores_view() {
+    let data = recorded_run();
+    let mut view = TimeView::default();
+    let mut h = Harness::builder()
+        .with_size([900.0, 430.0])
+        .build_ui(move |ui| {
+            threadlab::gui::layout::setup_style(ui.ctx(), false);
+            egui::CentralPanel::default().show(ui, |ui| {
+                let stats = ui
+                    .allocate_ui(egui::vec2(ui.available_width(), 250.0), |ui| {
+                        timeline::timeline_ui(ui, &data.timeline, &mut view, data.horizon_ns())
+                    })
+                    .inner;
+                assert!(
+                    stats.merged_spans > 100,
+                    "the burst of short turns is merged"
+                );
+                cores::cores_ui(ui, &data, &mut view, ui.available_height());
+            });
+        });
+    h.run();
+    h.snapshot("timeline_and_cores");
+}
+
+#[test]
+fn snapshot_of_the_window_on_a_recorded_run() {
+    let mut h = window(new_app().with_recorded(recorded_run()));
+    h.run();
+    h.snapshot("window_recorded_run");
+}
