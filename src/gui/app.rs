@@ -291,7 +291,7 @@ impl ThreadlabApp {
         };
         let (scenario, wall_ms) = (data.scenario.clone(), summary.wall_ms);
         self.baselines.remember(&scenario, wall_ms);
-        if let Err(e) = self.baselines.measure(&scenario, &ctx) {
+        if let Err(e) = self.baselines.measure(&scenario, ctx) {
             self.baselines.error = Some(format!("could not time one thread: {e}"));
         }
     }
