@@ -80,20 +80,20 @@ fn no_gil_or_native_code_speeds_up_on_two_cores() {
         return;
     }
     let _g = serial();
-    let (one, _) = run_best(&cpu_work(1), 2);
+    let (one, _) = run_best(&cpu_work(1), 3);
     let (free, _) = run_best(
         &Scenario {
             gil: false,
             ..cpu_work(2)
         },
-        2,
+        3,
     );
     let (native, events) = run_best(
         &Scenario {
             workload: Workload::Native,
             ..cpu_work(2)
         },
-        2,
+        3,
     );
     for (label, s) in [("GIL off", &free), ("native", &native)] {
         let speedup = one.wall_ms / s.wall_ms;
