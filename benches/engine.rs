@@ -13,41 +13,31 @@ fn engine_overhead(c: &mut Criterion) {
     let mut g = c.benchmark_group("sum of squares, 100 M integers");
     g.sample_size(15).measurement_time(Duration::from_secs(6));
     g.bench_function("plain loop", |b| b.iter(|| sum_squares(0..N)));
-    g.bench_function("engine, 1 worker, GIL off", |b| {
-        b.iter(|| {
-            let s = Scenario {
-                threads: 1,
-                gil: false,
-                tasks: 1,
-                task_size: N,
-                ..Scenario::default()
-            };
-            run_to_end(
-                s,
-                RunOptions {
-                    sample_cores: false,
-                },
-            )
-            .unwrap()
-        })
-    });
-    g.bench_function("engine, 1 worker, GIL on", |b| {
-        b.iter(|| {
-            let s = Scenario {
-                threads: 1,
-                tasks: 1,
-                task_size: N,
-                ..Scenario::default()
-            };
-            run_to_end(
-                s,
-                RunOptions {
-                    sample_cores: false,
-                },
-            )
-            .unwrap()
-        })
-    });
+    for gil in [false, true] {
+        let label = if gil {
+            "engine, 1 worker, GIL on"
+        } else {
+            "engine, 1 worker, GIL off"
+        };
+        g.bench_function(label, |b| {
+            b.iter(|| {
+                let s = Scenario {
+                    threads: 1,
+                    gil,
+                    tasks: 1,
+                    task_size: N,
+                    ..Scenario::default()
+                };
+                run_to_end(
+                    s,
+                    RunOptions {
+                        sample_cores: false,
+                    },
+                )
+                .unwrap()
+            })
+        });
+    }
     g.finish();
 }
 
