@@ -4,22 +4,25 @@
 # PNG once the run is done, exit; then check that the PNG has the window's
 # size and is not blank.
 #
-#   scripts/smoke_gui.sh                      # cpu-bound, release build
-#   PRESET=io-bound scripts/smoke_gui.sh
-#   THREADLAB_BIN=target/debug/threadlab OUT=/tmp/shot.png scripts/smoke_gui.sh
+#   scripts/smoke_gui.sh                          # cpu-bound, release build
+#   scripts/smoke_gui.sh target/debug/threadlab   # another binary (as .ci/run does)
+#   PRESET=io-bound OUT=/tmp/shot.png scripts/smoke_gui.sh
 #
 # Needs: xvfb (xvfb-run), imagemagick (identify); Mesa for software rendering.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PRESET="${PRESET:-cpu-bound}"
-BIN="${THREADLAB_BIN:-target/release/threadlab}"
+BIN="${1:-${THREADLAB_BIN:-target/release/threadlab}}"
 OUT="${OUT:-target/smoke/gui-$PRESET.png}"
 SIZE="1280x720"          # the window's size (threadlab::gui::WINDOW_SIZE) at 1 px per point
 MIN_COLOURS=64           # a blank or failed window has a handful
 
 if [ ! -x "$BIN" ]; then
-    cargo build --release
+    case "$BIN" in
+        target/debug/*) cargo build ;;
+        *) cargo build --release ;;
+    esac
 fi
 mkdir -p "$(dirname "$OUT")"
 rm -f "$OUT"

@@ -67,11 +67,7 @@ fn set_slider(h: &mut Harness<'static, ThreadlabApp>, label: &str, value: f64) {
 #[test]
 fn pick_a_preset_set_sliders_run_and_read_the_speedup() {
     let mut h = window(new_app());
-    h.get_by_role_and_label(Role::ComboBox, "Preset").click();
-    h.run();
-    h.get_by_label("io-bound").click();
-    h.step();
-    assert_eq!(h.state().scenario().name, "io-bound");
+    pick_preset(&mut h, "io-bound");
     // Picking a preset runs it (auto-run); let it end before changing knobs.
     wait_for_the_end(&mut h);
 
@@ -157,6 +153,54 @@ fn a_failed_run_is_shown_and_the_window_keeps_working() {
     wait_for_the_end(&mut h);
     assert!(h.state().run_data().and_then(RunData::summary).is_some());
     assert!(h.query_by_label_contains("The run failed").is_none());
+}
+
+fn pick_preset(h: &mut Harness<'static, ThreadlabApp>, name: &str) {
+    h.get_by_role_and_label(Role::ComboBox, "Preset").click();
+    h.run();
+    h.get_by_label(name).click();
+    h.step();
+    assert_eq!(h.state().scenario().name, name);
+}
+
+#[test]
+fn the_race_loses_updates_until_the_lock_is_on() {
+    let mut h = window(new_app());
+    pick_preset(&mut h, "race");
+    // Picking a preset runs it; a knob changed mid-run stops that run.
+    wait_for_the_end(&mut h);
+    set_slider(&mut h, "I/O wait", 5.0);
+    h.get_by_role_and_label(Role::Button, "Run").click();
+    wait_for_the_end(&mut h);
+    let counter = |h: &Harness<'static, ThreadlabApp>| {
+        h.state()
+            .run_data()
+            .and_then(RunData::summary)
+            .and_then(|s| s.counter)
+            .expect("the race lab counts")
+    };
+    let c = counter(&h);
+    assert_eq!(c.expected, 20);
+    let shown = format!("{} updates lost", c.lost_updates);
+    assert!(h.query_by_label(&shown).is_some(), "the summary says {shown:?}");
+    assert!(
+        h.query_by_label(&format!("Counter: expected 20, got {}", c.actual))
+            .is_some()
+    );
+
+    h.get_by_role_and_label(Role::CheckBox, "Lock").click();
+    h.step();
+    assert!(h.state().scenario().lock);
+    wait_for_the_end(&mut h);
+    let c = counter(&h);
+    assert_eq!((c.expected, c.actual, c.lost_updates), (20, 20, 0));
+    assert!(h.query_by_label("0 updates lost").is_some());
+    // The lock lane shows who held it.
+    assert!(
+        h.state()
+            .run_data()
+            .is_some_and(|d| d.timeline.tracks().any(|t| t.used_lock()))
+    );
 }
 
 #[test]
@@ -282,6 +326,8 @@ fn recorded_run() -> RunData {
         cpu_ms: 54.0,
         tasks_done: 3,
         gil_switches: data.timeline.gil_handovers(),
+        gil_drop_requests: data.timeline.gil_drop_requests(),
+        gil_wait_ms: data.timeline.gil_wait_ns() as f64 / 1e6,
         ..RunSummary::default()
     }))));
     data

@@ -162,37 +162,93 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         (true, gil),
         Unit::Micros,
     );
-    done |= workload_ui(ui, s);
-    let (computes, waits) = (s.workload.computes(), s.workload.waits());
-    done |= slider(
-        ui,
-        "Task size",
-        "How many numbers each task squares and adds up. Bigger means longer tasks.",
-        &mut s.task_size,
-        range::TASK_SIZE,
-        (true, computes),
-        Unit::Count,
-    );
-    done |= slider(
-        ui,
-        "I/O wait",
-        "How long each task waits, like the time a web page takes to arrive.",
-        &mut s.io_ms,
-        range::IO_MS,
-        (false, waits),
-        Unit::Millis,
-    );
-    done |= slider(
-        ui,
-        "Tasks",
-        "How many tasks there are in all, shared among the workers.",
-        &mut s.tasks,
-        range::TASKS,
-        (true, true),
-        Unit::Count,
-    );
+    let knobs = Knobs::of(s);
+    if knobs.workload {
+        done |= workload_ui(ui, s);
+    }
+    let (computes, waits) = if knobs.workload {
+        (s.workload.computes(), s.workload.waits())
+    } else {
+        (knobs.task_size, knobs.wait)
+    };
+    if knobs.workload || knobs.task_size {
+        done |= slider(
+            ui,
+            "Task size",
+            "How many numbers each task squares and adds up. Bigger means longer tasks.",
+            &mut s.task_size,
+            range::TASK_SIZE,
+            (true, computes),
+            Unit::Count,
+        );
+    }
+    if knobs.workload || knobs.wait {
+        done |= slider(
+            ui,
+            "I/O wait",
+            "How long each wait lasts, like the time a web page takes to arrive.",
+            &mut s.io_ms,
+            range::IO_MS,
+            (false, waits),
+            Unit::Millis,
+        );
+    }
+    if knobs.tasks {
+        done |= slider(
+            ui,
+            if s.lab == Lab::Queue { "Items" } else { "Tasks" },
+            "How many tasks (or queue items) there are in all, shared among the workers.",
+            &mut s.tasks,
+            range::TASKS,
+            (true, true),
+            Unit::Count,
+        );
+    }
     done |= lab_knobs_ui(ui, s);
     done
+}
+
+/// Which knobs a lab uses: the others are not shown, so the controls hold
+/// only what changes the picture.
+#[derive(Clone, Copy, Debug, Default)]
+struct Knobs {
+    /// The workload picker (and its task size and wait).
+    workload: bool,
+    /// Task size, when the workload is fixed by the lab.
+    task_size: bool,
+    /// The wait, when the workload is fixed by the lab.
+    wait: bool,
+    /// The number of tasks or items.
+    tasks: bool,
+}
+
+impl Knobs {
+    fn of(s: &Scenario) -> Self {
+        let k = Knobs::default();
+        match s.lab {
+            Lab::Tasks | Lab::Queue | Lab::Startup | Lab::Kill => Knobs {
+                workload: true,
+                tasks: true,
+                ..k
+            },
+            Lab::Convoy => Knobs {
+                task_size: true,
+                wait: true,
+                tasks: true,
+                ..k
+            },
+            Lab::Daemon => Knobs {
+                wait: true,
+                tasks: true,
+                ..k
+            },
+            Lab::Race => Knobs {
+                wait: s.update == Update::Wait,
+                ..k
+            },
+            Lab::SharedMemory => k,
+        }
+    }
 }
 
 /// Knobs only some labs use, shown only for them.
@@ -257,10 +313,11 @@ fn workload_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
     let label = ui.label("Workload");
     let before = s.workload;
     ComboBox::from_id_salt("workload")
-        .selected_text(workload_text(s.workload))
+        .selected_text(s.workload.name())
         .show_ui(ui, |ui| {
             for w in Workload::ALL {
-                ui.selectable_value(&mut s.workload, w, workload_text(w));
+                ui.selectable_value(&mut s.workload, w, workload_text(w))
+                    .on_hover_text(workload_tip(w));
             }
         })
         .response
@@ -270,13 +327,23 @@ fn workload_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
     s.workload != before
 }
 
+/// What a workload does, in a sentence.
+fn workload_tip(w: Workload) -> &'static str {
+    match w {
+        Workload::Cpu => "Pure computation in Python: it needs the GIL all the time.",
+        Workload::Io => "Waiting, like a download: the GIL is released while waiting.",
+        Workload::Native => "Computation in a C extension that releases the GIL, as numpy does.",
+        Workload::Mixed => "Some computation, then a wait.",
+    }
+}
+
 /// Names of workloads in the picker.
 pub fn workload_text(w: Workload) -> &'static str {
     match w {
         Workload::Cpu => "cpu: compute",
         Workload::Io => "io: wait",
         Workload::Native => "native: compute, no GIL",
-        Workload::Mixed => "mixed: compute, then wait",
+        Workload::Mixed => "mixed: compute + wait",
     }
 }
 

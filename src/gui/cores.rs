@@ -29,8 +29,8 @@ pub fn min_height(cores: usize) -> f32 {
     TITLE_H + lanes_height(cores) + 6.0 + PLOT_H[0]
 }
 
-/// Number of cores to show: what the OS reported, or at least every core a
-/// worker was seen on.
+/// Number of cores to show: what the OS reported during the run, or at least
+/// every core a worker was seen on; this machine's count before any run.
 pub fn core_count(data: &RunData) -> usize {
     let sampled = data.cores.last().map_or(0, |s| s.usage.len());
     let seen = data
@@ -38,7 +38,10 @@ pub fn core_count(data: &RunData) -> usize {
         .cores_seen()
         .last()
         .map_or(0, |&c| c as usize + 1);
-    sampled.max(seen).max(1)
+    match sampled.max(seen) {
+        0 => crate::sampling::core_count(),
+        n => n,
+    }
 }
 
 /// Draws the core lanes and the load plot in a block `height` tall.

@@ -8,7 +8,7 @@ use super::palette;
 use super::view::duration_label;
 use crate::analysis::timeline::{Span, State, Timeline};
 use egui::{Color32, Grid, RichText, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
 
 /// Time all workers were alive, ns: the denominator of "share of worker time".
 fn worker_time_ns(timeline: &Timeline) -> u64 {
@@ -17,6 +17,11 @@ fn worker_time_ns(timeline: &Timeline) -> u64 {
         .tracks()
         .map(|t| t.states.total_ns() + t.open_state(horizon).map_or(0, |s| s.duration_ns()))
         .sum()
+}
+
+/// A value in the right column of a grid, wrapped to the panel's width.
+pub fn value(ui: &mut Ui, text: RichText) {
+    ui.add(egui::Label::new(text).wrap());
 }
 
 /// The counters block.
@@ -29,50 +34,53 @@ pub fn counters_ui(ui: &mut Ui, data: &RunData) {
             let switches = summary.map_or(tl.gil_handovers(), |s| s.gil_switches);
             ui.label("GIL hand-overs")
                 .on_hover_text("How often the GIL went from one thread to another.");
-            ui.label(strong(group_thousands(switches)));
+            value(ui, strong(group_thousands(switches)));
             ui.end_row();
             let wait_ns = summary.map_or(tl.gil_wait_ns() as f64, |s| s.gil_wait_ms * 1e6);
             let share = wait_ns / worker_time_ns(tl).max(1) as f64;
             ui.label("Waiting for the GIL")
                 .on_hover_text("Time all threads together spent waiting to run, and its share of their lifetime.");
-            ui.label(strong(format!("{} ({:.0} %)", duration_label(wait_ns), (share * 100.0).min(100.0))));
+            value(ui, strong(format!("{} ({:.0} %)", duration_label(wait_ns), (share * 100.0).min(100.0))));
             ui.end_row();
             let requests = summary.map_or(tl.gil_drop_requests(), |s| s.gil_drop_requests);
             ui.label("Drop requests")
                 .on_hover_text("How often a waiting thread ran out of patience (one switch interval) and asked the holder to let go.");
-            ui.label(strong(group_thousands(requests)));
+            value(ui, strong(group_thousands(requests)));
             ui.end_row();
         }
         if !data.scenario.gil {
             ui.label("GIL").on_hover_text("A free-threaded Python has no global interpreter lock.");
-            ui.label(strong("none: every thread may run at once".to_owned()));
+            value(ui, strong("none: every thread may run at once".to_owned()));
             ui.end_row();
         }
         if let Some(p) = summary.and_then(|s| s.io_wake_delay_us) {
             ui.label("I/O wake-up delay")
                 .on_hover_text("How late the waiting thread got going again after its wait ended: it needed the GIL back first.");
-            ui.label(strong(format!("median {:.0} µs, p90 {:.0} µs", p.median, p.p90)));
+            value(ui, strong(format!("median {:.0} µs, p90 {:.0} µs", p.median, p.p90)));
             ui.end_row();
         }
         if let Some(q) = summary.and_then(|s| s.queue) {
             ui.label("Queue");
             let cap = if q.maxsize == 0 { "no limit".to_owned() } else { format!("max {}", q.maxsize) };
-            ui.label(strong(format!("deepest {} ({cap}), {} put, {} got", q.max_depth, q.puts, q.gets)));
+            value(ui, strong(format!("deepest {} ({cap}), {} put, {} got", q.max_depth, q.puts, q.gets)));
             ui.end_row();
         }
         if let Some(c) = summary.and_then(|s| s.cut_off) {
             ui.label(RichText::new("Cut off").color(palette::ERROR));
-            ui.label(strong(format!("{} tasks mid-way, {} resources left open", c.tasks, c.unreleased_resources)));
+            value(ui, strong(format!("{} tasks mid-way, {} resources left open", c.tasks, c.unreleased_resources)));
             ui.end_row();
+        }
+        if let Some(summary) = summary {
+            super::labs::lab_rows_ui(ui, summary);
         }
         let dropped = data.events_dropped;
         ui.label("Events").on_hover_text("Events the workers recorded, and any the window could not keep up with.");
         let text = format!("{} recorded, {} dropped", group_thousands(tl.events()), group_thousands(dropped));
-        ui.label(if dropped > 0 { RichText::new(text).color(palette::ERROR) } else { RichText::new(text) });
+        value(ui, if dropped > 0 { RichText::new(text).color(palette::ERROR) } else { RichText::new(text) });
         ui.end_row();
     });
     counter_ui(ui, data);
-    queue_plot_ui(ui, tl);
+    queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6);
 }
 
 /// The shared counter: what it should read against what it reads.
@@ -110,14 +118,14 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
         .iter()
         .map(|(t, v)| [*t as f64 / 1e6, *v as f64])
         .collect();
-    small_plot("counter-plot").show(ui, |p| {
+    small_plot("counter-plot", data.horizon_ns() as f64 / 1e6, true).show(ui, |p| {
         p.line(Line::new("expected", PlotPoints::new(expected)).color(Color32::from_gray(0xb0)));
         p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::ERROR));
     });
 }
 
 /// Queue depth over time, when the lab has a queue.
-fn queue_plot_ui(ui: &mut Ui, tl: &Timeline) {
+fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64) {
     let depth = tl.queue_depth();
     if depth.is_empty() {
         return;
@@ -133,7 +141,7 @@ fn queue_plot_ui(ui: &mut Ui, tl: &Timeline) {
         }
         points.push([x, *d as f64]);
     }
-    small_plot("queue-plot").show(ui, |p| {
+    small_plot("queue-plot", end_ms, false).show(ui, |p| {
         p.line(
             Line::new("depth", PlotPoints::new(points))
                 .color(palette::state_color(State::LockWait)),
@@ -141,13 +149,24 @@ fn queue_plot_ui(ui: &mut Ui, tl: &Timeline) {
     });
 }
 
-fn small_plot(id: &str) -> Plot<'static> {
-    Plot::new(id.to_owned())
+/// A small plot over the whole run (`0..end_ms`), with a legend when it has
+/// more than one line.
+fn small_plot(id: &str, end_ms: f64, legend: bool) -> Plot<'static> {
+    let plot = Plot::new(id.to_owned())
         .height(90.0)
-        .legend(Legend::default())
+        .include_x(0.0)
+        .include_x(end_ms)
+        .include_y(0.0);
+    let plot = if legend {
+        plot.legend(Legend::default().position(Corner::LeftTop))
+    } else {
+        plot
+    };
+    plot
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
         .allow_boxed_zoom(false)
-        .x_axis_formatter(|mark, _| format!("{:.0} ms", mark.value))
+        .x_axis_label("ms")
+        .x_axis_formatter(|mark, _| format!("{:.0}", mark.value))
 }

@@ -12,7 +12,7 @@ use super::summary::summary_ui;
 use super::timeline::{DrawStats, timeline_ui};
 use super::view::{TimeView, duration_label};
 use crate::analysis::timeline::{Span, State, Timeline};
-use crate::model::Scenario;
+use crate::model::{Lab, Scenario};
 use egui::{Color32, Context, Frame, RichText, Sense, Stroke, TextStyle, Ui, vec2};
 
 /// Text sizes that read well on a projector, dark theme.
@@ -96,7 +96,8 @@ pub fn central_ui(
     legend_ui(ui, &data.timeline, view, last);
     let cores = core_count(data);
     let cores_h = super::cores::min_height(cores);
-    let timeline_h = (ui.available_height() - cores_h - 8.0).max(80.0);
+    // The cores view gets its least height; spacing between the two is 6 px.
+    let timeline_h = (ui.available_height() - cores_h - 14.0).max(80.0);
     let stats = ui
         .allocate_ui(vec2(ui.available_width(), timeline_h), |ui| {
             timeline_ui(ui, &data.timeline, view, data.horizon_ns())
@@ -133,12 +134,7 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
         return;
     }
     let s = b.data.map_or(b.scenario, |d| &d.scenario);
-    let shape = format!(
-        "{} · {} · {} tasks",
-        s.shape_label(),
-        super::controls::workload_text(s.workload),
-        s.tasks
-    );
+    let shape = format!("{} · {}", s.shape_label(), work_text(s));
     let (status, color) = match b.data {
         None => ("press Run to start".to_owned(), palette::WEAK_TEXT),
         Some(d) => match d.summary() {
@@ -174,10 +170,30 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
     });
 }
 
+/// What the workers do, in the words of the scenario's lab.
+pub fn work_text(s: &Scenario) -> String {
+    let on_off = |b: bool| if b { "on" } else { "off" };
+    let workload = super::controls::workload_text(s.workload);
+    match s.lab {
+        Lab::Tasks | Lab::Startup | Lab::Kill => format!("{workload} · {} tasks", s.tasks),
+        Lab::Convoy => format!("{} waits of {} ms beside computing threads", s.tasks, s.io_ms),
+        Lab::Queue => {
+            let size = match s.queue_size {
+                0 => "no limit".to_owned(),
+                n => format!("holds {n}"),
+            };
+            format!("{workload} · {} items · queue {size}", s.tasks)
+        }
+        Lab::Daemon => format!("{} tasks · daemon {}", s.tasks, on_off(s.daemon)),
+        Lab::Race => format!("{} updates each · lock {}", s.increments, on_off(s.lock)),
+        Lab::SharedMemory => format!("{} increments each", s.increments),
+    }
+}
+
 /// The legend of the states on screen, the merged-marks note, and Fit.
 fn legend_ui(ui: &mut Ui, timeline: &Timeline, view: &mut TimeView, last: DrawStats) {
     let present = states_present(timeline);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 5.0;
         for state in State::ALL.into_iter().filter(|s| present[s.index()]) {
             swatch(ui, state);

@@ -19,14 +19,29 @@ pub struct LanePainter {
     hatch: Mesh,
     marks: Vec<Shape>,
     labels: Vec<Label>,
-    /// The x ranges of the labels placed on the current lane.
-    lane_labels: Vec<(f32, f32)>,
+    /// The bar each slot of the current lane may still widen.
+    runs: [Option<Run>; RUN_SLOTS],
+    /// The x ranges of the labels placed on the current lane, and their index.
+    lane_labels: Vec<(f32, f32, usize)>,
     /// Columns of the current lane with merged spans: `(count, used height)`.
     columns: Vec<(u32, f32)>,
     /// Spans merged on screen this frame, all lanes.
     pub merged_spans: u64,
     /// Merged marks on screen this frame, all lanes.
     pub merged_marks: u64,
+}
+
+/// Slots of merged bars a lane keeps open: one per state, one for holds.
+const RUN_SLOTS: usize = CATEGORIES + 1;
+
+/// A merged bar that the next column may widen.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    /// Its first vertex in the solid mesh (the quad's four vertices follow).
+    vertex: usize,
+    x1: f32,
+    y: (f32, f32),
+    color: Color32,
 }
 
 struct Label {
@@ -46,6 +61,7 @@ impl LanePainter {
             marks: Vec::new(),
             labels: Vec::new(),
             lane_labels: Vec::new(),
+            runs: [None; RUN_SLOTS],
             columns: vec![(0, 0.0); width_px.max(1.0) as usize + 2],
             merged_spans: 0,
             merged_marks: 0,
@@ -103,16 +119,18 @@ impl LanePainter {
         if width + 6.0 > rect.width() || rect.height() < 9.0 {
             return false;
         }
-        // Spans of a lane may overlap (workers sharing a core): one label per place.
-        let span = (rect.center().x - width * 0.5, rect.center().x + width * 0.5);
-        if self
-            .lane_labels
-            .iter()
-            .any(|&(a, b)| span.0 < b + 4.0 && a < span.1 + 4.0)
-        {
-            return false;
-        }
-        self.lane_labels.push(span);
+        // Spans of a lane may overlap (workers sharing a core). The bar painted
+        // last is the one seen, so its label replaces those it would cover.
+        let (a, b) = (rect.center().x - width * 0.5, rect.center().x + width * 0.5);
+        let labels = &mut self.labels;
+        self.lane_labels.retain(|&(x0, x1, i)| {
+            let covered = a < x1 + 4.0 && x0 < b + 4.0;
+            if covered {
+                labels[i].text.clear();
+            }
+            !covered
+        });
+        self.lane_labels.push((a, b, self.labels.len()));
         self.labels.push(Label {
             pos: rect.center(),
             text,
@@ -149,6 +167,7 @@ impl LanePainter {
 
     /// Starts a new lane: forgets the previous lane's merged columns.
     pub fn begin_lane(&mut self) {
+        self.runs = [None; RUN_SLOTS];
         self.columns.iter_mut().for_each(|c| *c = (0, 0.0));
         self.lane_labels.clear();
     }
@@ -171,7 +190,7 @@ impl LanePainter {
                 Fill::Hatched => palette::faded(color, 0.75),
                 Fill::Thin => palette::faded(color, 0.45),
             };
-            self.solid(Rect::from_x_y_ranges(x0..=x1, y..=y + h), color);
+            self.run_quad(state.index(), x0, x1, y, y + h, color);
             y += h;
         }
     }
@@ -193,11 +212,36 @@ impl LanePainter {
         let column = ((x0 - plot_left).max(0.0) as usize).min(self.columns.len() - 1);
         let used = self.columns[column].1;
         let bottom = row.bottom() - used;
-        self.solid(
-            Rect::from_x_y_ranges(x0..=x1, (bottom - h).max(row.top())..=bottom),
-            color,
-        );
+        self.run_quad(RUN_SLOTS - 1, x0, x1, (bottom - h).max(row.top()), bottom, color);
         self.columns[column].1 = (used + h).min(row.height());
+    }
+
+    /// A bar of a merged mark, in slot `slot` of the lane. A bar right after
+    /// the slot's previous one, with the same rows and colour, widens that
+    /// one instead: a long stretch of merged columns costs a few quads.
+    fn run_quad(&mut self, slot: usize, x0: f32, x1: f32, y0: f32, y1: f32, color: Color32) {
+        let (y0, y1) = (y0.round(), y1.round());
+        if y1 <= y0 {
+            return;
+        }
+        if let Some(run) = &mut self.runs[slot]
+            && run.y == (y0, y1)
+            && run.color == color
+            && x0 <= run.x1 + 0.5
+        {
+            run.x1 = run.x1.max(x1);
+            let v = &mut self.solid.vertices;
+            v[run.vertex + 1].pos.x = run.x1;
+            v[run.vertex + 3].pos.x = run.x1;
+            return;
+        }
+        self.runs[slot] = Some(Run {
+            vertex: self.solid.vertices.len(),
+            x1,
+            y: (y0, y1),
+            color,
+        });
+        self.solid(Rect::from_x_y_ranges(x0..=x1, y0..=y1), color);
     }
 
     fn merged_extent(&mut self, plot_left: f32, window: PixelWindow, m: &Merged) -> (f32, f32) {
@@ -277,7 +321,7 @@ impl LanePainter {
             painter.add(Shape::mesh(self.hatch));
         }
         painter.extend(self.marks);
-        for label in self.labels {
+        for label in self.labels.into_iter().filter(|l| !l.text.is_empty()) {
             let galley = painter.layout_no_wrap(label.text, label.font, label.color);
             let rect = Align2::CENTER_CENTER.anchor_size(label.pos, galley.size());
             if label.backdrop {

@@ -7,7 +7,7 @@ use super::live::RunData;
 use super::palette;
 use super::view::duration_label;
 use crate::analysis::{efficiency, speedup};
-use crate::model::Scenario;
+use crate::model::{Lab, Scenario};
 use egui::{Color32, Grid, RichText, Ui};
 
 /// The best speedup `s`'s work can reach on `cores` cores: computing is
@@ -112,16 +112,20 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                 "≈ {busy:.1} of {cores} cores busy on average"
             )));
             ui.end_row();
-            ui.label("Tasks");
             let outcome = match summary.result_ok {
                 Some(true) => ", results correct",
                 Some(false) => ", results WRONG",
                 None => "",
             };
-            ui.label(format!(
-                "{} of {} done{outcome}",
-                summary.tasks_done, data.scenario.tasks
-            ));
+            let done = summary.tasks_done;
+            let (name, text) = match data.scenario.lab {
+                Lab::Tasks => ("Tasks", format!("{done} of {} done{outcome}", data.scenario.tasks)),
+                Lab::Race | Lab::SharedMemory => ("Updates", format!("{done} made")),
+                Lab::Queue => ("Items", format!("{done} done{outcome}")),
+                _ => ("Tasks", format!("{done} done{outcome}")),
+            };
+            ui.label(name);
+            ui.label(text);
             ui.end_row();
         });
     for n in &summary.notes {

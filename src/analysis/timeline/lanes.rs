@@ -14,8 +14,8 @@ use std::ops::Range;
 /// Number of categories a lane keeps time totals for (the worker states).
 pub const CATEGORIES: usize = 6;
 
-/// Spans per checkpoint of the running time totals.
-const CHECKPOINT_EVERY: usize = 32;
+/// Spans per block of a lane's summaries.
+const BLOCK: usize = 32;
 
 /// Something that occupies `start_ns..end_ns` on a lane.
 pub trait Span {
@@ -36,21 +36,35 @@ pub type Totals = [u64; CATEGORIES];
 
 /// Spans in time order that never overlap, appended as they end.
 ///
-/// Every [`CHECKPOINT_EVERY`] spans the lane keeps the running time total per
-/// category, so the time of any index range is known after at most two short
-/// scans, whatever the lane's length.
+/// Every [`BLOCK`] spans form a block, and the lane keeps a small summary per
+/// block: where it starts and ends, its longest span, and the time per
+/// category before it. The time of any index range is then known after at
+/// most two short scans, and a pixel column holding whole blocks of thin
+/// spans is summed from the summaries alone, without reading a span.
+///
+/// The summaries are kept field by field (one vector each), so a search
+/// across blocks reads a few neighbouring cache lines of start times only.
 #[derive(Clone, Debug)]
 pub struct Lane<S> {
     spans: Vec<S>,
-    /// `checkpoints[k]` = totals of `spans[..k * CHECKPOINT_EVERY]`.
-    checkpoints: Vec<Totals>,
+    /// Start of each block's first span, ns.
+    block_start: Vec<u64>,
+    /// End of each block's last span, ns.
+    block_end: Vec<u64>,
+    /// Time per category of every span before each block.
+    block_before: Vec<Totals>,
+    /// Time per category of every span.
+    total: Totals,
 }
 
 impl<S> Default for Lane<S> {
     fn default() -> Self {
         Self {
             spans: Vec::new(),
-            checkpoints: vec![[0; CATEGORIES]],
+            block_start: Vec::new(),
+            block_end: Vec::new(),
+            block_before: Vec::new(),
+            total: [0; CATEGORIES],
         }
     }
 }
@@ -64,13 +78,15 @@ impl<S: Span> Lane<S> {
                 .is_none_or(|last| last.end_ns() <= span.start_ns()),
             "spans of a lane must not overlap"
         );
-        self.spans.push(span);
-        if self.spans.len().is_multiple_of(CHECKPOINT_EVERY) {
-            let mut totals = *self.checkpoints.last().unwrap_or(&[0; CATEGORIES]);
-            let block = &self.spans[self.spans.len() - CHECKPOINT_EVERY..];
-            add_totals(&mut totals, block);
-            self.checkpoints.push(totals);
+        if self.spans.len().is_multiple_of(BLOCK) {
+            self.block_start.push(span.start_ns());
+            self.block_end.push(span.end_ns());
+            self.block_before.push(self.total);
+        } else if let Some(end) = self.block_end.last_mut() {
+            *end = span.end_ns();
         }
+        self.total[span.category().min(CATEGORIES - 1)] += span.duration_ns();
+        self.spans.push(span);
     }
 
     /// Every span, in time order.
@@ -91,9 +107,12 @@ impl<S: Span> Lane<S> {
     /// Time per category of all spans before index `i`.
     fn prefix(&self, i: usize) -> Totals {
         let i = i.min(self.spans.len());
-        let k = i / CHECKPOINT_EVERY;
-        let mut totals = self.checkpoints[k.min(self.checkpoints.len() - 1)];
-        add_totals(&mut totals, &self.spans[k * CHECKPOINT_EVERY..i]);
+        let k = i / BLOCK;
+        let Some(&before) = self.block_before.get(k) else {
+            return self.total;
+        };
+        let mut totals = before;
+        add_totals(&mut totals, &self.spans[k * BLOCK..i]);
         totals
     }
 
@@ -105,7 +124,7 @@ impl<S: Span> Lane<S> {
 
     /// Total time of every span, all categories.
     pub fn total_ns(&self) -> u64 {
-        self.totals(0..self.spans.len()).iter().sum()
+        self.total.iter().sum()
     }
 
     /// The span covering `t_ns`, if any.
@@ -127,6 +146,35 @@ impl<S: Span> Lane<S> {
             window,
             next: first,
         }
+    }
+
+    /// Whether block `k` lasts less than a pixel (so all its spans are thin).
+    fn block_is_thin(&self, k: usize, ns_per_px: f64) -> bool {
+        match (self.block_start.get(k), self.block_end.get(k)) {
+            (Some(&a), Some(&b)) => ((b - a) as f64) < ns_per_px,
+            _ => false,
+        }
+    }
+
+    /// The column starting with block `k` (thin, block-aligned): every block
+    /// that starts before `column_end_ns`, if the block holding the column's
+    /// end is itself thinner than a pixel (so the mark ends less than a pixel
+    /// after the column). Reads only block summaries.
+    fn merge_blocks(&self, k: usize, column_end_ns: f64, ns_per_px: f64) -> Option<Merged> {
+        let starts = self.block_start.get(k..)?;
+        let b = k + 1 + gallop(&starts[1..], |&t| (t as f64) < column_end_ns);
+        if !self.block_is_thin(b - 1, ns_per_px) {
+            return None;
+        }
+        let end = (b * BLOCK).min(self.spans.len());
+        let before = self.block_before[k];
+        let after = self.block_before.get(b).copied().unwrap_or(self.total);
+        Some(Merged {
+            start_ns: starts[0],
+            end_ns: self.block_end[b - 1],
+            indices: k * BLOCK..end,
+            totals: std::array::from_fn(|c| after[c].saturating_sub(before[c])),
+        })
     }
 }
 
@@ -199,7 +247,7 @@ pub enum LodItem<'a, S> {
 }
 
 /// The iterator of [`Lane::lod`]: at most about two items per pixel column,
-/// each found with a binary search.
+/// each found by a short search near the previous one.
 #[derive(Clone, Debug)]
 pub struct Lod<'a, S> {
     lane: &'a Lane<S>,
@@ -211,7 +259,8 @@ impl<'a, S: Span> Iterator for Lod<'a, S> {
     type Item = LodItem<'a, S>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let spans = &self.lane.spans;
+        let lane = self.lane;
+        let spans = &lane.spans;
         let i = self.next;
         let span = spans.get(i)?;
         let w = self.window;
@@ -226,11 +275,25 @@ impl<'a, S: Span> Iterator for Lod<'a, S> {
         // A thin span: take every span that starts in the same pixel column.
         let column = w.x_of((span.start_ns() as f64).max(w.start_ns)).floor();
         let column_end_ns = w.t_of(column + 1.0);
-        let mut end =
-            i + 1 + spans[i + 1..].partition_point(|s| (s.start_ns() as f64) < column_end_ns);
+        // Dense columns of whole blocks are summed from the block summaries.
+        if i.is_multiple_of(BLOCK)
+            && lane.block_is_thin(i / BLOCK, w.ns_per_px)
+            && let Some(m) = lane.merge_blocks(i / BLOCK, column_end_ns, w.ns_per_px)
+        {
+            self.next = m.indices.end;
+            return Some(LodItem::Merged(m));
+        }
+        let mut end = i + 1 + gallop(&spans[i + 1..], |s| (s.start_ns() as f64) < column_end_ns);
         // The last one may be wide: it is drawn as itself next.
         if end - i > 1 && wide(&spans[end - 1]) {
             end -= 1;
+        } else if end - i > 1
+            && !end.is_multiple_of(BLOCK)
+            && lane.block_is_thin(end / BLOCK, w.ns_per_px)
+        {
+            // Many spans: end on a block boundary (less than a pixel later),
+            // so the next columns can take the summaries' fast way.
+            end = ((end / BLOCK + 1) * BLOCK).min(spans.len());
         }
         self.next = end;
         if end - i == 1 {
@@ -240,9 +303,25 @@ impl<'a, S: Span> Iterator for Lod<'a, S> {
             start_ns: span.start_ns(),
             end_ns: spans[end - 1].end_ns(),
             indices: i..end,
-            totals: self.lane.totals(i..end),
+            totals: lane.totals(i..end),
         }))
     }
+}
+
+/// Like `slice::partition_point`, but searching from the front outwards:
+/// 1, 2, 4, ... elements ahead, then a binary search in the last step. The
+/// answer is usually near (the spans of one pixel column), so this touches
+/// a few neighbouring cache lines instead of jumping across a lane of
+/// millions of spans: the cost follows the spans in the column, not the lane.
+fn gallop<T>(items: &[T], pred: impl Fn(&T) -> bool) -> usize {
+    let mut lo = 0;
+    let mut step = 1;
+    while lo + step <= items.len() && pred(&items[lo + step - 1]) {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(items.len());
+    lo + items[lo..hi].partition_point(pred)
 }
 
 #[cfg(test)]
@@ -345,6 +424,43 @@ mod tests {
             })
             .sum();
         assert_eq!(merged, 1_000_000, "every span is accounted for");
+    }
+
+    #[test]
+    fn dense_columns_keep_every_span_and_every_wide_one() {
+        // 10 ns per pixel; thin spans of 1 ns, then one of 50 ns, then thin again.
+        let mut spans: Vec<S> = (0..5_000).map(|i| S(i, i + 1, (i % 3) as usize)).collect();
+        spans.push(S(5_000, 5_050, 4));
+        spans.extend((5_050..9_000).map(|i| S(i, i + 1, 1)));
+        let l = lane(spans);
+        let items: Vec<_> = l.lod(PixelWindow::new(0.0, 9_000.0, 900.0)).collect();
+        assert!(items.contains(&LodItem::Span(&S(5_000, 5_050, 4))));
+        let (mut count, mut time) = (0, [0u64; CATEGORIES]);
+        for item in &items {
+            match item {
+                LodItem::Span(s) => {
+                    count += 1;
+                    time[s.2] += s.1 - s.0;
+                }
+                LodItem::Merged(m) => {
+                    count += m.count();
+                    (0..CATEGORIES).for_each(|c| time[c] += m.totals[c]);
+                }
+            }
+        }
+        assert_eq!(count, l.len());
+        assert_eq!(time, l.totals(0..l.len()));
+        assert!(items.len() <= 2 * 900, "{} items", items.len());
+    }
+
+    #[test]
+    fn gallop_agrees_with_partition_point() {
+        let v: Vec<u32> = (0..1000).map(|i| i * 3).collect();
+        for limit in [0, 1, 2, 3, 4, 5, 100, 2996, 2997, 2998, 5000] {
+            let want = v.partition_point(|&x| x < limit);
+            assert_eq!(gallop(&v, |&x| x < limit), want, "limit {limit}");
+        }
+        assert_eq!(gallop(&[] as &[u32], |_| true), 0);
     }
 
     #[test]
