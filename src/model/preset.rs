@@ -23,10 +23,14 @@ macro_rules! presets {
 
 presets![
     "cpu-bound",
+    "cpu-processes",
     "io-bound",
     "gil-free",
     "convoy",
     "race",
+    "race-plain",
+    "race-call",
+    "race-lock",
     "queue",
     "daemon",
     "startup",
