@@ -6,9 +6,9 @@ use super::live::RunData;
 use super::paint::group_thousands;
 use super::palette;
 use super::view::duration_label;
-use crate::analysis::timeline::{Span, State, Timeline};
+use crate::analysis::timeline::{AsOf, Span, State, Timeline};
 use egui::{Color32, Grid, RichText, Ui};
-use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points, VLine};
 
 /// Time all workers were alive, ns: the denominator of "share of worker time".
 fn worker_time_ns(timeline: &Timeline) -> u64 {
@@ -26,6 +26,75 @@ pub fn value(ui: &mut Ui, text: RichText) {
 
 /// The counters block.
 pub fn counters_ui(ui: &mut Ui, data: &RunData) {
+    counters_at_ui(ui, data, None);
+}
+
+/// The counters block as of the replay cursor `at` (ns), or for the whole
+/// run when `None`.
+pub fn counters_at_ui(ui: &mut Ui, data: &RunData, at: Option<u64>) {
+    match at {
+        Some(t) => replay_counters_ui(ui, data, &data.timeline.as_of(t)),
+        None => whole_run_ui(ui, data),
+    }
+}
+
+/// The counters up to the replay cursor: everything here is read from the
+/// events before it, with binary searches, so it follows the cursor every frame.
+fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
+    let tl = &data.timeline;
+    let strong = |t: String| RichText::new(t).strong().color(Color32::WHITE);
+    let weak = |t: String| RichText::new(t).color(palette::WEAK_TEXT);
+    Grid::new("counters").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+        if data.scenario.gil {
+            ui.label("GIL hand-overs")
+                .on_hover_text("How often the GIL went from one thread to another, up to the cursor.");
+            ui.horizontal_wrapped(|ui| {
+                ui.label(strong(group_thousands(now.gil_handovers)));
+                ui.label(weak(format!("of {}", group_thousands(tl.gil_handovers()))));
+            });
+            ui.end_row();
+            let share = now.gil_wait_ns as f64 / now.worker_time_ns.max(1) as f64;
+            ui.label("Waiting for the GIL")
+                .on_hover_text("Time all threads together spent waiting to run up to the cursor, and its share of their lifetime so far.");
+            value(ui, strong(format!("{} ({:.0} %)", duration_label(now.gil_wait_ns as f64), (share * 100.0).min(100.0))));
+            ui.end_row();
+            ui.label("Drop requests")
+                .on_hover_text("Waiting threads that asked the holder to let go, up to the cursor.");
+            value(ui, strong(group_thousands(now.gil_drop_requests)));
+            ui.end_row();
+        } else {
+            ui.label("GIL").on_hover_text("A free-threaded Python has no global interpreter lock.");
+            value(ui, strong("none: every thread may run at once".to_owned()));
+            ui.end_row();
+        }
+        if let Some(depth) = now.queue_depth {
+            ui.label("Queue depth").on_hover_text("Items waiting in the queue at the cursor.");
+            value(ui, strong(group_thousands(depth)));
+            ui.end_row();
+        }
+    });
+    if let Some(c) = now.counter {
+        ui.add_space(6.0);
+        ui.label(format!(
+            "Counter: expected {}, got {}",
+            group_thousands(c.expected),
+            group_thousands(c.actual)
+        ));
+        let lost = RichText::new(format!("{} updates lost so far", group_thousands(c.lost())))
+            .size(20.0)
+            .strong();
+        ui.label(if c.lost() > 0 {
+            lost.color(palette::ERROR)
+        } else {
+            lost.color(palette::state_color(State::Running))
+        });
+        counter_plot_ui(ui, data, Some(now.t_ns));
+    }
+    queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6, Some(now.t_ns));
+}
+
+/// The counters of the whole run.
+fn whole_run_ui(ui: &mut Ui, data: &RunData) {
     let tl = &data.timeline;
     let summary = data.summary();
     let strong = |t: String| RichText::new(t).strong().color(Color32::WHITE);
@@ -80,7 +149,7 @@ pub fn counters_ui(ui: &mut Ui, data: &RunData) {
         ui.end_row();
     });
     counter_ui(ui, data);
-    queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6);
+    queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6, None);
 }
 
 /// The shared counter: what it should read against what it reads.
@@ -106,6 +175,13 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
             lost.color(palette::state_color(State::Running))
         });
     }
+    counter_plot_ui(ui, data, None);
+}
+
+/// The counter over the run, expected against actual, with a mark at the
+/// replay cursor `at`.
+fn counter_plot_ui(ui: &mut Ui, data: &RunData, at: Option<u64>) {
+    let writes = data.timeline.counter_writes();
     if writes.is_empty() {
         return;
     }
@@ -121,11 +197,22 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
     small_plot("counter-plot", data.horizon_ns() as f64 / 1e6, true).show(ui, |p| {
         p.line(Line::new("expected", PlotPoints::new(expected)).color(Color32::from_gray(0xb0)));
         p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::ERROR));
+        if let Some(c) = at.and_then(|t| data.timeline.as_of(t).counter.map(|c| (t, c))) {
+            let x = c.0 as f64 / 1e6;
+            cursor_mark(
+                p,
+                x,
+                &[
+                    (c.1.actual as f64, palette::ERROR),
+                    (c.1.expected as f64, Color32::from_gray(0xb0)),
+                ],
+            );
+        }
     });
 }
 
 /// Queue depth over time, when the lab has a queue.
-fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64) {
+fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64, at: Option<u64>) {
     let depth = tl.queue_depth();
     if depth.is_empty() {
         return;
@@ -146,7 +233,25 @@ fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64) {
             Line::new("depth", PlotPoints::new(points))
                 .color(palette::state_color(State::LockWait)),
         );
+        if let Some(t) = at
+            && let Some(d) = tl.as_of(t).queue_depth
+        {
+            cursor_mark(
+                p,
+                t as f64 / 1e6,
+                &[(d as f64, palette::state_color(State::LockWait))],
+            );
+        }
     });
+}
+
+/// The replay cursor on a small plot: a vertical line at `x_ms` and a dot
+/// on each line where it crosses.
+fn cursor_mark(p: &mut egui_plot::PlotUi<'_>, x_ms: f64, dots: &[(f64, Color32)]) {
+    p.vline(VLine::new("", x_ms).color(super::replay::CURSOR).width(1.0));
+    for (y, color) in dots {
+        p.points(Points::new("", vec![[x_ms, *y]]).color(*color).radius(3.5));
+    }
 }
 
 /// A small plot over the whole run (`0..end_ms`), with a legend when it has
