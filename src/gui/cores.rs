@@ -336,7 +336,12 @@ fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: O
                                     .color(color)
                                     .size(11.0),
                             )
-                            .anchor(Align2::LEFT_BOTTOM),
+                            // Below the dot near the top, so it stays on the plot.
+                            .anchor(if load > 60.0 {
+                                Align2::LEFT_TOP
+                            } else {
+                                Align2::LEFT_BOTTOM
+                            }),
                         );
                     }
                 }

@@ -130,6 +130,9 @@ pub fn central_ui(
     } else if replay.is_active() {
         replay.stop();
     }
+    if let Some(t) = replay.cursor_ns().filter(|_| replay.is_playing()) {
+        view.keep_in_view(t as f64, data.horizon_ns());
+    }
     let ghost = banner.data.and_then(|d| ghost.shown_for(d));
     let overlay = Overlay {
         horizon_ns: data.horizon_ns().max(ghost.map_or(0, super::ghost::end_ns)),

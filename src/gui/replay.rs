@@ -411,7 +411,8 @@ mod tests {
                 time: Some(time),
                 ..Default::default()
             };
-            let _ = ctx.run_ui(input, |ui| r.update(ui.ctx(), 10_000_000));
+            let mut out = ctx.run_ui(input, |ui| r.update(ui.ctx(), 10_000_000));
+            out.textures_delta.clear();
         };
         frame(&mut r, 0.0);
         assert!(!r.is_active());
