@@ -88,9 +88,9 @@ fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
         } else {
             lost.color(palette::state_color(State::Running))
         });
-        counter_plot_ui(ui, data, Some(now.t_ns));
+        counter_plot_ui(ui, data, Some(now));
     }
-    queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6, Some(now.t_ns));
+    queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6, Some(now));
 }
 
 /// The counters of the whole run.
@@ -180,7 +180,7 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
 
 /// The counter over the run, expected against actual, with a mark at the
 /// replay cursor `at`.
-fn counter_plot_ui(ui: &mut Ui, data: &RunData, at: Option<u64>) {
+fn counter_plot_ui(ui: &mut Ui, data: &RunData, at: Option<&AsOf>) {
     let writes = data.timeline.counter_writes();
     if writes.is_empty() {
         return;
@@ -197,22 +197,18 @@ fn counter_plot_ui(ui: &mut Ui, data: &RunData, at: Option<u64>) {
     small_plot("counter-plot", data.horizon_ns() as f64 / 1e6, true).show(ui, |p| {
         p.line(Line::new("expected", PlotPoints::new(expected)).color(Color32::from_gray(0xb0)));
         p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::ERROR));
-        if let Some(c) = at.and_then(|t| data.timeline.as_of(t).counter.map(|c| (t, c))) {
-            let x = c.0 as f64 / 1e6;
-            cursor_mark(
-                p,
-                x,
-                &[
-                    (c.1.actual as f64, palette::ERROR),
-                    (c.1.expected as f64, Color32::from_gray(0xb0)),
-                ],
-            );
+        if let Some((t, c)) = at.and_then(|now| now.counter.map(|c| (now.t_ns, c))) {
+            let dots = [
+                (c.actual as f64, palette::ERROR),
+                (c.expected as f64, Color32::from_gray(0xb0)),
+            ];
+            cursor_mark(p, t as f64 / 1e6, &dots);
         }
     });
 }
 
 /// Queue depth over time, when the lab has a queue.
-fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64, at: Option<u64>) {
+fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64, at: Option<&AsOf>) {
     let depth = tl.queue_depth();
     if depth.is_empty() {
         return;
@@ -233,14 +229,9 @@ fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64, at: Option<u64>) {
             Line::new("depth", PlotPoints::new(points))
                 .color(palette::state_color(State::LockWait)),
         );
-        if let Some(t) = at
-            && let Some(d) = tl.as_of(t).queue_depth
-        {
-            cursor_mark(
-                p,
-                t as f64 / 1e6,
-                &[(d as f64, palette::state_color(State::LockWait))],
-            );
+        if let Some((t, d)) = at.and_then(|now| now.queue_depth.map(|d| (now.t_ns, d))) {
+            let dots = [(d as f64, palette::state_color(State::LockWait))];
+            cursor_mark(p, t as f64 / 1e6, &dots);
         }
     });
 }

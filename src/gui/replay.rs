@@ -150,14 +150,21 @@ impl Replay {
         let t = self
             .cursor_ns
             .unwrap_or(if forward { 0.0 } else { self.end_ns });
+        // The first change at least `gap` after `t` (or before it).
         let to = if forward {
+            let after = ((t + gap).ceil() - 1.0).max(t.floor()).max(0.0);
             timeline
-                .next_change_after((t + gap).floor() as u64)
+                .next_change_after(after as u64)
                 .map_or(self.end_ns, |c| c as f64)
         } else {
-            timeline
-                .prev_change_before((t - gap).ceil().max(0.0) as u64)
-                .map_or(0.0, |c| c as f64)
+            let before = (t - gap).floor() + 1.0;
+            if before <= 0.0 {
+                0.0
+            } else {
+                timeline
+                    .prev_change_before(before as u64)
+                    .map_or(0.0, |c| c as f64)
+            }
         };
         self.cursor_ns = Some(to.clamp(0.0, self.end_ns.max(0.0)));
     }
@@ -429,6 +436,55 @@ mod tests {
         assert!(!r.is_playing());
         r.toggle_play();
         assert_eq!(r.cursor_ns(), Some(0), "playing at the end starts over");
+    }
+
+    /// One worker that changes state at 0, 10, 11, 12 and 40 ns.
+    fn busy_then_quiet() -> Timeline {
+        use crate::model::{Event, EventKind::*, WorkerId};
+        let ev = |t, kind| Event::new(t, WorkerId::new(0, 0), kind, 0);
+        let mut tl = Timeline::new(false);
+        tl.ingest(&[
+            ev(0, WorkerStart),
+            ev(10, IoWaitStart),
+            ev(11, IoWaitEnd),
+            ev(12, NativeStart),
+            ev(40, NativeEnd),
+            ev(50, WorkerExit),
+        ]);
+        tl
+    }
+
+    #[test]
+    fn a_step_lands_on_a_change_at_least_a_pixel_away() {
+        let tl = busy_then_quiet();
+        let mut r = Replay {
+            end_ns: 50.0,
+            ..Replay::default()
+        };
+        // Zoomed in (1 ns per pixel): every change is a step.
+        r.note_scale(1.0);
+        let mut stops = vec![];
+        for _ in 0..6 {
+            r.step(&tl, true);
+            stops.push(r.cursor_ns().unwrap_or_default());
+        }
+        assert_eq!(stops, [10, 11, 12, 40, 50, 50], "then the end");
+        // Zoomed out (5 ns per pixel): 11 and 12 are in the same pixel as 10.
+        r.jump_to_start();
+        r.note_scale(5.0);
+        r.step(&tl, true);
+        r.step(&tl, true);
+        assert_eq!(r.cursor_ns(), Some(40));
+        r.step(&tl, false);
+        assert_eq!(
+            r.cursor_ns(),
+            Some(12),
+            "back to the last change a pixel before"
+        );
+        r.step(&tl, false);
+        r.step(&tl, false);
+        assert_eq!(r.cursor_ns(), Some(0));
+        assert!(!r.is_playing());
     }
 
     #[test]
