@@ -40,11 +40,22 @@ impl Overlay<'_> {
 /// Fades what lies after the cursor in `area` (the lanes) and draws the
 /// cursor line through it.
 pub fn cursor_over(painter: &Painter, area: Rect, map: XMap, cursor_ns: u64, fill: Color32) {
+    fade_after(painter, area, map, cursor_ns, fill);
+    cursor_line(painter, area, map, cursor_ns);
+}
+
+/// Fades what lies after the cursor in `area`.
+pub fn fade_after(painter: &Painter, area: Rect, map: XMap, cursor_ns: u64, fill: Color32) {
     let x = map.x(cursor_ns);
     if x < area.right() {
         let faded = Rect::from_x_y_ranges(x.max(area.left())..=area.right(), area.y_range());
         painter.rect_filled(faded, 0.0, fill.gamma_multiply(FADE));
     }
+}
+
+/// The cursor: a bright vertical line across `area`.
+pub fn cursor_line(painter: &Painter, area: Rect, map: XMap, cursor_ns: u64) {
+    let x = map.x(cursor_ns);
     if (area.left() - 1.0..=area.right() + 1.0).contains(&x) {
         painter.line_segment(
             [pos2(x, area.top()), pos2(x, area.bottom())],

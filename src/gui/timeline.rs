@@ -4,7 +4,7 @@
 //! Everything is painted from the level-of-detail walk, so a frame costs the
 //! same for ten thousand events as for ten million.
 
-use super::cursor::{Overlay, cursor_over, cursor_tag, cursor_tag_span, ghost_end};
+use super::cursor::{Overlay, cursor_line, cursor_tag, cursor_tag_span, fade_after, ghost_end};
 use super::lanes::{Holder, XMap, ghost_lane, hold_lane, state_lane};
 use super::paint::LanePainter;
 use super::palette;
@@ -198,7 +198,14 @@ pub fn timeline_at_ui(
     let lanes_area = Rect::from_x_y_ranges(plot.x_range(), plot.top()..=rect.bottom());
     let fill = ui.visuals().panel_fill;
     if let Some(t) = overlay.cursor_ns {
-        cursor_over(&painter, lanes_area, map, t, fill);
+        // The lanes fade after the cursor; the process titles stay readable.
+        for (row, full) in &placed {
+            if !matches!(row, Row::Header(_)) {
+                let lane = Rect::from_x_y_ranges(plot.x_range(), full.y_range());
+                fade_after(&painter, lane, map, t, fill);
+            }
+        }
+        cursor_line(&painter, lanes_area, map, t);
         cursor_tag(&painter, plot, rect.top(), map, t, fill);
     }
     // The ghost's end stays readable over the faded part.
