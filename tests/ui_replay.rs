@@ -418,3 +418,16 @@ fn snapshot_mid_replay_at_1280x720_with_a_ghost() {
     h.run();
     h.snapshot("replay_1280x720_ghost");
 }
+
+#[test]
+fn snapshot_of_a_ghost_behind_a_shorter_rerun() {
+    let mut h = window(new_app().with_recorded(recorded_run()));
+    h.run();
+    let previous = recorded_run_scaled(3, 2);
+    let scenario = previous.scenario.clone();
+    h.state_mut()
+        .ghost_mut()
+        .after_rerun(Some(previous), &scenario);
+    h.run();
+    h.snapshot("ghost_1280x720");
+}
