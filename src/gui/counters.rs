@@ -44,35 +44,60 @@ fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
     let tl = &data.timeline;
     let strong = |t: String| RichText::new(t).strong().color(Color32::WHITE);
     let weak = |t: String| RichText::new(t).color(palette::WEAK_TEXT);
-    Grid::new("counters").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-        if data.scenario.gil {
-            ui.label("GIL hand-overs")
-                .on_hover_text("How often the GIL went from one thread to another, up to the cursor.");
-            ui.horizontal_wrapped(|ui| {
+    // Rows of fixed columns rather than a grid: a grid that re-measures its
+    // columns as the numbers change asks for a new frame each time, and a
+    // playing replay would then repaint as fast as it can.
+    if data.scenario.gil {
+        row_ui(
+            ui,
+            "GIL hand-overs",
+            "How often the GIL went from one thread to another, up to the cursor.",
+            |ui| {
                 ui.label(strong(group_thousands(now.gil_handovers)));
                 ui.label(weak(format!("of {}", group_thousands(tl.gil_handovers()))));
-            });
-            ui.end_row();
-            let share = now.gil_wait_ns as f64 / now.worker_time_ns.max(1) as f64;
-            ui.label("Waiting for the GIL")
-                .on_hover_text("Time all threads together spent waiting to run up to the cursor, and its share of their lifetime so far.");
-            value(ui, strong(format!("{} ({:.0} %)", duration_label(now.gil_wait_ns as f64), (share * 100.0).min(100.0))));
-            ui.end_row();
-            ui.label("Drop requests")
-                .on_hover_text("Waiting threads that asked the holder to let go, up to the cursor.");
-            value(ui, strong(group_thousands(now.gil_drop_requests)));
-            ui.end_row();
-        } else {
-            ui.label("GIL").on_hover_text("A free-threaded Python has no global interpreter lock.");
-            value(ui, strong("none: every thread may run at once".to_owned()));
-            ui.end_row();
-        }
-        if let Some(depth) = now.queue_depth {
-            ui.label("Queue depth").on_hover_text("Items waiting in the queue at the cursor.");
-            value(ui, strong(group_thousands(depth)));
-            ui.end_row();
-        }
-    });
+            },
+        );
+        let share = now.gil_wait_ns as f64 / now.worker_time_ns.max(1) as f64;
+        row_ui(
+            ui,
+            "Waiting for the GIL",
+            "Time all threads together spent waiting to run up to the cursor, and its share of their lifetime so far.",
+            |ui| {
+                ui.label(strong(format!(
+                    "{} ({:.0} %)",
+                    duration_label(now.gil_wait_ns as f64),
+                    (share * 100.0).min(100.0)
+                )));
+            },
+        );
+        row_ui(
+            ui,
+            "Drop requests",
+            "Waiting threads that asked the holder to let go, up to the cursor.",
+            |ui| {
+                ui.label(strong(group_thousands(now.gil_drop_requests)));
+            },
+        );
+    } else {
+        row_ui(
+            ui,
+            "GIL",
+            "A free-threaded Python has no global interpreter lock.",
+            |ui| {
+                ui.label(strong("none".to_owned()));
+            },
+        );
+    }
+    if let Some(depth) = now.queue_depth {
+        row_ui(
+            ui,
+            "Queue depth",
+            "Items waiting in the queue at the cursor.",
+            |ui| {
+                ui.label(strong(group_thousands(depth)));
+            },
+        );
+    }
     if let Some(c) = now.counter {
         ui.add_space(6.0);
         ui.label(format!(
@@ -92,6 +117,28 @@ fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
     }
     queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6, Some(now));
 }
+
+/// One counter: its name in a fixed-width column, then its value.
+fn row_ui(ui: &mut Ui, name: &str, hover: &str, value: impl FnOnce(&mut Ui)) {
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        let size = egui::vec2(NAME_W, ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(
+            size,
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_width(NAME_W);
+                ui.label(name);
+            },
+        )
+        .response
+        .on_hover_text(hover);
+        value(ui);
+    });
+}
+
+/// Width of the names in the counters at the cursor.
+const NAME_W: f32 = 126.0;
 
 /// The counters of the whole run.
 fn whole_run_ui(ui: &mut Ui, data: &RunData) {

@@ -119,11 +119,15 @@ pub fn central_ui(
     };
     legend_ui(ui, &data.timeline, view, last);
     let Playback { replay, ghost } = playback;
-    let before = replay.cursor_ns();
     // A replay needs a finished run; its bar shows only then.
     let finished = banner.data.is_some() && data.is_finished() && data.timeline.events() > 0;
     if finished {
         replay.update(ui.ctx(), super::replay::run_end_ns(data));
+    }
+    // Playing moves the cursor at its own steady pace; what the user does
+    // to it below asks for one more frame.
+    let before = replay.cursor_ns();
+    if finished {
         ui.add_space(2.0);
         bar_ui(ui, replay, data, ghost);
         ui.add_space(2.0);
