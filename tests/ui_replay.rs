@@ -382,6 +382,27 @@ fn a_rerun_keeps_the_previous_run_as_a_ghost() {
         .click();
     h.run();
     assert!(!h.state_mut().ghost_mut().show, "the checkbox hides it");
+    // A real race replays with its counter plot following the cursor, at
+    // a steady frame rate.
+    h.get_by_role_and_label(Role::Button, "Replay").click();
+    for _ in 0..4 {
+        h.step();
+    }
+    assert!(
+        labels(&h)
+            .iter()
+            .any(|l| l.ends_with("updates lost so far"))
+    );
+    let delay = h
+        .output()
+        .viewport_output
+        .values()
+        .map(|v| v.repaint_delay)
+        .min();
+    assert!(
+        delay.is_some_and(|d| d >= Duration::from_millis(20)),
+        "{delay:?}"
+    );
 }
 
 /// Steps the window until the run and its serial measurement are done.
