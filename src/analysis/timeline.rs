@@ -6,9 +6,11 @@
 //! from the lanes with [`lanes::Lane::lod`], whose cost follows the pixels on
 //! screen, not the number of events. Nothing here knows about drawing.
 
+pub mod as_of;
 pub mod lanes;
 pub mod track;
 
+pub use as_of::{AsOf, CounterAt};
 pub use lanes::{CATEGORIES, Lane, LodItem, Merged, PixelWindow, Span, Totals};
 pub use track::{HoldSpan, NO_TASK, State, StateSpan, Track};
 
@@ -26,6 +28,10 @@ pub struct Timeline {
     horizon_ns: u64,
     queue_depth: Series,
     counter: Series,
+    /// When each GIL hand-over happened, all interpreters, in time order.
+    handovers: Vec<u64>,
+    /// When each GIL drop request was made, in time order.
+    drop_requests: Vec<u64>,
     events: u64,
 }
 
@@ -52,14 +58,28 @@ impl Timeline {
             self.events += 1;
             self.horizon_ns = self.horizon_ns.max(e.t_ns);
             match e.kind {
-                EventKind::QueueDepth => insert_sorted(&mut self.queue_depth, (e.t_ns, e.arg)),
-                EventKind::CounterWrite => insert_sorted(&mut self.counter, (e.t_ns, e.arg)),
+                EventKind::QueueDepth => {
+                    insert_sorted(&mut self.queue_depth, (e.t_ns, e.arg), |p| p.0)
+                }
+                EventKind::CounterWrite => {
+                    insert_sorted(&mut self.counter, (e.t_ns, e.arg), |p| p.0)
+                }
                 _ => {}
             }
-            self.tracks
+            let track = self
+                .tracks
                 .entry(e.worker)
-                .or_insert_with(|| Track::new(e.worker, gil_mode))
-                .apply(e);
+                .or_insert_with(|| Track::new(e.worker, gil_mode));
+            let before = (track.gil_handovers, track.gil_drop_requests);
+            track.apply(e);
+            // Kept as times too, so a replay counts them up to any moment
+            // with a binary search.
+            if track.gil_handovers > before.0 {
+                insert_sorted(&mut self.handovers, e.t_ns, |t| *t);
+            }
+            if track.gil_drop_requests > before.1 {
+                insert_sorted(&mut self.drop_requests, e.t_ns, |t| *t);
+            }
         }
     }
 
@@ -87,6 +107,11 @@ impl Timeline {
     pub fn processes(&self) -> Vec<u16> {
         let set: BTreeSet<u16> = self.tracks.keys().map(|w| w.process).collect();
         set.into_iter().collect()
+    }
+
+    /// The track of one worker, if it recorded anything.
+    pub fn track(&self, id: WorkerId) -> Option<&Track> {
+        self.tracks.get(&id)
     }
 
     /// The tracks of one process, by thread.
@@ -144,11 +169,13 @@ impl Timeline {
 
 /// Inserts `item` keeping `series` sorted by time; late batches land near the
 /// end, so the shift is short.
-fn insert_sorted(series: &mut Series, item: (u64, u64)) {
-    if series.last().is_none_or(|last| last.0 <= item.0) {
+/// Equal times keep their order of arrival.
+fn insert_sorted<T: Copy>(series: &mut Vec<T>, item: T, time: impl Fn(&T) -> u64) {
+    let t = time(&item);
+    if series.last().is_none_or(|last| time(last) <= t) {
         series.push(item);
     } else {
-        let at = series.partition_point(|p| p.0 <= item.0);
+        let at = series.partition_point(|p| time(p) <= t);
         series.insert(at, item);
     }
 }

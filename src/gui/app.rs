@@ -4,8 +4,10 @@
 
 use super::baseline::Baselines;
 use super::controls::{Action, ControlSettings, controls_ui};
+use super::ghost::Ghost;
 use super::live::{LiveRun, RunData};
 use super::reaper::Reaper;
+use super::replay::Replay;
 use super::screenshot::{ExitStatus, Smoke, set_status};
 use super::timeline::DrawStats;
 use super::view::TimeView;
@@ -55,6 +57,8 @@ pub struct ThreadlabApp {
     options: AppOptions,
     stats: DrawStats,
     live_frame: Duration,
+    replay: Replay,
+    ghost: Ghost,
 }
 
 impl ThreadlabApp {
@@ -93,6 +97,8 @@ impl ThreadlabApp {
             options,
             stats: DrawStats::default(),
             live_frame: LIVE_FRAME,
+            replay: Replay::default(),
+            ghost: Ghost::default(),
         })
     }
 
@@ -132,6 +138,29 @@ impl ThreadlabApp {
     pub fn speedup(&self) -> Option<f64> {
         self.run_data()
             .and_then(|d| summary::run_speedup(d, &self.baselines))
+    }
+
+    /// The replay of the finished run: bind keys to its methods.
+    pub fn replay_mut(&mut self) -> &mut Replay {
+        &mut self.replay
+    }
+
+    /// The replay of the finished run.
+    pub fn replay(&self) -> &Replay {
+        &self.replay
+    }
+
+    /// Moves the replay cursor to the next (`forward`) or previous change
+    /// on any lane of the run.
+    pub fn replay_step(&mut self, forward: bool) {
+        if let Some(run) = &self.run {
+            self.replay.step(&run.data.timeline, forward);
+        }
+    }
+
+    /// The previous run kept as a ghost: `toggle` it from a key.
+    pub fn ghost_mut(&mut self) -> &mut Ghost {
+        &mut self.ghost
     }
 
     /// Whether a run or a serial measurement is still going.
@@ -193,7 +222,8 @@ impl ThreadlabApp {
         egui::Panel::right("results")
             .exact_size(300.0)
             .show(ui, |ui| {
-                layout::results_ui(ui, self.run_data(), &self.baselines, cores);
+                let at = self.replay.cursor_ns();
+                layout::results_ui(ui, self.run_data(), &self.baselines, cores, at);
             });
         egui::CentralPanel::default().show(ui, |ui| {
             let banner = layout::Banner {
@@ -201,7 +231,11 @@ impl ThreadlabApp {
                 start_error: self.start_error.as_deref(),
                 scenario: &self.scenario,
             };
-            self.stats = layout::central_ui(ui, banner, &mut self.view, self.stats);
+            let playback = layout::Playback {
+                replay: &mut self.replay,
+                ghost: &mut self.ghost,
+            };
+            self.stats = layout::central_ui(ui, banner, &mut self.view, self.stats, playback);
         });
         self.act(action, rerun);
         self.schedule_repaint(&ctx);
@@ -247,22 +281,28 @@ impl ThreadlabApp {
         self.clear();
     }
 
-    /// Ends the run and forgets its picture.
-    fn clear(&mut self) {
-        if let Some(run) = self.run.take()
-            && let (Some(handle), _) = run.into_parts()
-        {
-            self.reaper.reap(handle);
+    /// Ends the run and forgets its picture; returns what it recorded.
+    fn clear(&mut self) -> Option<RunData> {
+        let mut last = None;
+        if let Some(run) = self.run.take() {
+            let (handle, data) = run.into_parts();
+            if let Some(handle) = handle {
+                self.reaper.reap(handle);
+            }
+            last = Some(data);
         }
+        self.replay.stop();
         if let Some(watcher) = self.baselines.cancel() {
             self.reaper.adopt(watcher);
         }
         self.start_error = None;
         self.view.fit();
+        last
     }
 
     fn start_run(&mut self) {
-        self.clear();
+        let last = self.clear();
+        self.ghost.after_rerun(last, &self.scenario);
         match LiveRun::start(self.scenario.clone()) {
             Ok(run) => self.run = Some(run),
             Err(e) => self.start_error = Some(e.to_string()),

@@ -2,6 +2,7 @@
 //! per CPU core showing which worker ran there (as the workers saw it), and
 //! a plot of each core's load as the OS measured it, other programs included.
 
+use super::cursor::{Overlay, cursor_over, ghost_end};
 use super::lanes::{Holder, XMap, hold_lane};
 use super::live::RunData;
 use super::paint::LanePainter;
@@ -9,8 +10,11 @@ use super::palette;
 use super::timeline::{LABEL_W, RIGHT_PAD};
 use super::view::TimeView;
 use crate::analysis::timeline::{HoldSpan, Lane, Timeline};
-use egui::{Align2, Color32, FontId, Rect, Sense, Stroke, Ui, UiBuilder, pos2, vec2};
-use egui_plot::{GridMark, HoverPosition, Line, Plot, PlotBounds, PlotPoints};
+use crate::model::CoreSample;
+use egui::{Align2, Color32, FontId, Rect, RichText, Sense, Stroke, Ui, UiBuilder, pos2, vec2};
+use egui_plot::{
+    GridMark, HoverPosition, Line, Plot, PlotBounds, PlotPoint, PlotPoints, Points, Text, VLine,
+};
 use std::sync::OnceLock;
 
 /// Height of the load plot: at least, and at most.
@@ -46,10 +50,23 @@ pub fn core_count(data: &RunData) -> usize {
 
 /// Draws the core lanes and the load plot in a block `height` tall.
 pub fn cores_ui(ui: &mut Ui, data: &RunData, view: &mut TimeView, height: f32) {
+    cores_at_ui(ui, data, view, height, &Overlay::plain(data.horizon_ns()));
+}
+
+/// [`cores_ui`] with the replay cursor of `overlay`: what ran after it is
+/// faded, each core's lane says who ran there at the cursor, and the load
+/// plot marks each core's load there.
+pub fn cores_at_ui(
+    ui: &mut Ui,
+    data: &RunData,
+    view: &mut TimeView,
+    height: f32,
+    overlay: &Overlay<'_>,
+) {
     let (rect, response) =
         ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click_and_drag());
     let plot_x = (rect.left() + LABEL_W)..=(rect.right() - RIGHT_PAD);
-    let horizon = data.horizon_ns();
+    let horizon = overlay.horizon_ns;
     let n = core_count(data);
     let lanes_bottom = rect.top() + TITLE_H + lanes_height(n);
     let lanes_rect = Rect::from_x_y_ranges(plot_x.clone(), (rect.top() + TITLE_H)..=lanes_bottom);
@@ -86,13 +103,24 @@ pub fn cores_ui(ui: &mut Ui, data: &RunData, view: &mut TimeView, height: f32) {
         let bar = Rect::from_x_y_ranges(plot_x.clone(), top..=(top + lane_h - gap));
         painter.rect_filled(bar, 0.0, palette::LANE_BG);
         if lane_h >= 9.0 {
+            let font = FontId::proportional((lane_h * 0.75).clamp(9.0, 12.0));
             painter.text(
                 pos2(rect.left() + 6.0, bar.center().y),
                 Align2::LEFT_CENTER,
                 format!("core {core}"),
-                FontId::proportional((lane_h * 0.75).clamp(9.0, 12.0)),
+                font.clone(),
                 palette::WEAK_TEXT,
             );
+            if let Some(t) = overlay.cursor_ns {
+                occupant_tag(
+                    &painter,
+                    &data.timeline,
+                    core as u32,
+                    t,
+                    pos2(*plot_x.start() - 8.0, bar.center().y),
+                    font,
+                );
+            }
         }
         hold_lane(
             &mut lp,
@@ -106,6 +134,12 @@ pub fn cores_ui(ui: &mut Ui, data: &RunData, view: &mut TimeView, height: f32) {
     lp.finish(&painter);
     let plot_rect =
         Rect::from_x_y_ranges(plot_x, (lanes_bottom + 6.0)..=(lanes_bottom + 6.0 + plot_h));
+    if let Some(g) = overlay.ghost {
+        ghost_end(&painter, lanes_rect, map, super::ghost::end_ns(g), None);
+    }
+    if let Some(t) = overlay.cursor_ns {
+        cursor_over(&painter, lanes_rect, map, t, ui.visuals().panel_fill);
+    }
     painter.rect_filled(plot_rect, 0.0, palette::LANE_BG);
     painter.text(
         pos2(rect.left() + 6.0, plot_rect.center().y - 7.0),
@@ -131,7 +165,49 @@ pub fn cores_ui(ui: &mut Ui, data: &RunData, view: &mut TimeView, height: f32) {
             palette::WEAK_TEXT,
         );
     }
-    load_plot_ui(ui, plot_rect, data, map);
+    load_plot_ui(ui, plot_rect, data, map, overlay.cursor_ns);
+}
+
+/// Who ran on `core` at `t_ns`, in their colour, right-aligned at `pos`.
+fn occupant_tag(
+    painter: &egui::Painter,
+    timeline: &Timeline,
+    core: u32,
+    t_ns: u64,
+    pos: egui::Pos2,
+    font: FontId,
+) {
+    let occupant = timeline
+        .tracks()
+        .enumerate()
+        .find(|(_, t)| t.core_at(t_ns) == Some(core));
+    let (text, color) = match occupant {
+        Some((i, t)) => (palette::worker_short(t.id), palette::worker_color(i)),
+        None => ("idle".to_owned(), palette::WEAK_TEXT),
+    };
+    painter.text(pos, Align2::RIGHT_CENTER, text, font, color);
+}
+
+/// Each core's load at `t_ns`, read off the samples by linear interpolation.
+fn load_at(samples: &[CoreSample], core: usize, t_ns: u64) -> Option<f64> {
+    let i = samples.partition_point(|s| s.t_ns <= t_ns);
+    let after = samples
+        .get(i)
+        .and_then(|s| s.usage.get(core).map(|u| (s.t_ns, f64::from(*u))));
+    let before = i.checked_sub(1).and_then(|j| {
+        samples[j]
+            .usage
+            .get(core)
+            .map(|u| (samples[j].t_ns, f64::from(*u)))
+    });
+    match (before, after) {
+        (Some((t0, v0)), Some((t1, v1))) if t1 > t0 => {
+            let f = (t_ns - t0) as f64 / (t1 - t0) as f64;
+            Some(v0 + f * (v1 - v0))
+        }
+        (Some((_, v)), _) | (None, Some((_, v))) => Some(v),
+        (None, None) => None,
+    }
 }
 
 /// Every worker that ran on `core`, in its identity colour.
@@ -180,7 +256,7 @@ fn core_line_color(i: usize) -> Color32 {
 }
 
 /// Each core's load over time, on the timeline's time axis.
-fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap) {
+fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: Option<u64>) {
     let cores = data.cores.last().map_or(0, |s| s.usage.len());
     let [x0, x1] = [map.window.start_ns / 1e6, map.window.end_ns / 1e6];
     ui.scope_builder(UiBuilder::new().max_rect(rect), |ui| {
@@ -234,6 +310,40 @@ fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap) {
                             .color(core_line_color(core))
                             .width(1.5),
                     );
+                }
+                if let Some(t) = cursor_ns {
+                    let x = t as f64 / 1e6;
+                    plot.vline(
+                        VLine::new("cursor", x)
+                            .color(super::replay::CURSOR)
+                            .width(1.5),
+                    );
+                    for core in 0..cores {
+                        let Some(load) = load_at(&data.cores, core, t) else {
+                            continue;
+                        };
+                        let color = core_line_color(core);
+                        plot.points(
+                            Points::new(format!("core {core} at the cursor"), vec![[x, load]])
+                                .color(color)
+                                .radius(4.0),
+                        );
+                        plot.text(
+                            Text::new(
+                                format!("core {core} load"),
+                                PlotPoint::new(x, load),
+                                RichText::new(format!("  {load:.0} %"))
+                                    .color(color)
+                                    .size(11.0),
+                            )
+                            // Below the dot near the top, so it stays on the plot.
+                            .anchor(if load > 60.0 {
+                                Align2::LEFT_TOP
+                            } else {
+                                Align2::LEFT_BOTTOM
+                            }),
+                        );
+                    }
                 }
             });
     });

@@ -6,9 +6,9 @@ use super::live::RunData;
 use super::paint::group_thousands;
 use super::palette;
 use super::view::duration_label;
-use crate::analysis::timeline::{Span, State, Timeline};
+use crate::analysis::timeline::{AsOf, Span, State, Timeline};
 use egui::{Color32, Grid, RichText, Ui};
-use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points, VLine};
 
 /// Time all workers were alive, ns: the denominator of "share of worker time".
 fn worker_time_ns(timeline: &Timeline) -> u64 {
@@ -26,6 +26,122 @@ pub fn value(ui: &mut Ui, text: RichText) {
 
 /// The counters block.
 pub fn counters_ui(ui: &mut Ui, data: &RunData) {
+    counters_at_ui(ui, data, None);
+}
+
+/// The counters block as of the replay cursor `at` (ns), or for the whole
+/// run when `None`.
+pub fn counters_at_ui(ui: &mut Ui, data: &RunData, at: Option<u64>) {
+    match at {
+        Some(t) => replay_counters_ui(ui, data, &data.timeline.as_of(t)),
+        None => whole_run_ui(ui, data),
+    }
+}
+
+/// The counters up to the replay cursor: everything here is read from the
+/// events before it, with binary searches, so it follows the cursor every frame.
+fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
+    let tl = &data.timeline;
+    let strong = |t: String| RichText::new(t).strong().color(Color32::WHITE);
+    let weak = |t: String| RichText::new(t).color(palette::WEAK_TEXT);
+    // Rows of fixed columns rather than a grid: a grid that re-measures its
+    // columns as the numbers change asks for a new frame each time, and a
+    // playing replay would then repaint as fast as it can.
+    if data.scenario.gil {
+        row_ui(
+            ui,
+            "GIL hand-overs",
+            "How often the GIL went from one thread to another, up to the cursor.",
+            |ui| {
+                ui.label(strong(group_thousands(now.gil_handovers)));
+                ui.label(weak(format!("of {}", group_thousands(tl.gil_handovers()))));
+            },
+        );
+        let share = now.gil_wait_ns as f64 / now.worker_time_ns.max(1) as f64;
+        row_ui(
+            ui,
+            "Waiting for the GIL",
+            "Time all threads together spent waiting to run up to the cursor, and its share of their lifetime so far.",
+            |ui| {
+                ui.label(strong(format!(
+                    "{} ({:.0} %)",
+                    duration_label(now.gil_wait_ns as f64),
+                    (share * 100.0).min(100.0)
+                )));
+            },
+        );
+        row_ui(
+            ui,
+            "Drop requests",
+            "Waiting threads that asked the holder to let go, up to the cursor.",
+            |ui| {
+                ui.label(strong(group_thousands(now.gil_drop_requests)));
+            },
+        );
+    } else {
+        row_ui(
+            ui,
+            "GIL",
+            "A free-threaded Python has no global interpreter lock.",
+            |ui| {
+                ui.label(strong("none".to_owned()));
+            },
+        );
+    }
+    if let Some(depth) = now.queue_depth {
+        row_ui(
+            ui,
+            "Queue depth",
+            "Items waiting in the queue at the cursor.",
+            |ui| {
+                ui.label(strong(group_thousands(depth)));
+            },
+        );
+    }
+    if let Some(c) = now.counter {
+        ui.add_space(6.0);
+        ui.label(format!(
+            "Counter: expected {}, got {}",
+            group_thousands(c.expected),
+            group_thousands(c.actual)
+        ));
+        let lost = RichText::new(format!("{} updates lost so far", group_thousands(c.lost())))
+            .size(20.0)
+            .strong();
+        ui.label(if c.lost() > 0 {
+            lost.color(palette::ERROR)
+        } else {
+            lost.color(palette::state_color(State::Running))
+        });
+        counter_plot_ui(ui, data, Some(now));
+    }
+    queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6, Some(now));
+}
+
+/// One counter: its name in a fixed-width column, then its value.
+fn row_ui(ui: &mut Ui, name: &str, hover: &str, value: impl FnOnce(&mut Ui)) {
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        let size = egui::vec2(NAME_W, ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(
+            size,
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_width(NAME_W);
+                ui.label(name);
+            },
+        )
+        .response
+        .on_hover_text(hover);
+        value(ui);
+    });
+}
+
+/// Width of the names in the counters at the cursor.
+const NAME_W: f32 = 126.0;
+
+/// The counters of the whole run.
+fn whole_run_ui(ui: &mut Ui, data: &RunData) {
     let tl = &data.timeline;
     let summary = data.summary();
     let strong = |t: String| RichText::new(t).strong().color(Color32::WHITE);
@@ -80,7 +196,7 @@ pub fn counters_ui(ui: &mut Ui, data: &RunData) {
         ui.end_row();
     });
     counter_ui(ui, data);
-    queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6);
+    queue_plot_ui(ui, tl, data.horizon_ns() as f64 / 1e6, None);
 }
 
 /// The shared counter: what it should read against what it reads.
@@ -106,6 +222,13 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
             lost.color(palette::state_color(State::Running))
         });
     }
+    counter_plot_ui(ui, data, None);
+}
+
+/// The counter over the run, expected against actual, with a mark at the
+/// replay cursor `at`.
+fn counter_plot_ui(ui: &mut Ui, data: &RunData, at: Option<&AsOf>) {
+    let writes = data.timeline.counter_writes();
     if writes.is_empty() {
         return;
     }
@@ -121,11 +244,18 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
     small_plot("counter-plot", data.horizon_ns() as f64 / 1e6, true).show(ui, |p| {
         p.line(Line::new("expected", PlotPoints::new(expected)).color(Color32::from_gray(0xb0)));
         p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::ERROR));
+        if let Some((t, c)) = at.and_then(|now| now.counter.map(|c| (now.t_ns, c))) {
+            let dots = [
+                (c.actual as f64, palette::ERROR),
+                (c.expected as f64, Color32::from_gray(0xb0)),
+            ];
+            cursor_mark(p, t as f64 / 1e6, &dots);
+        }
     });
 }
 
 /// Queue depth over time, when the lab has a queue.
-fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64) {
+fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64, at: Option<&AsOf>) {
     let depth = tl.queue_depth();
     if depth.is_empty() {
         return;
@@ -146,7 +276,20 @@ fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64) {
             Line::new("depth", PlotPoints::new(points))
                 .color(palette::state_color(State::LockWait)),
         );
+        if let Some((t, d)) = at.and_then(|now| now.queue_depth.map(|d| (now.t_ns, d))) {
+            let dots = [(d as f64, palette::state_color(State::LockWait))];
+            cursor_mark(p, t as f64 / 1e6, &dots);
+        }
     });
+}
+
+/// The replay cursor on a small plot: a vertical line at `x_ms` and a dot
+/// on each line where it crosses.
+fn cursor_mark(p: &mut egui_plot::PlotUi<'_>, x_ms: f64, dots: &[(f64, Color32)]) {
+    p.vline(VLine::new("", x_ms).color(super::replay::CURSOR).width(1.0));
+    for (y, color) in dots {
+        p.points(Points::new("", vec![[x_ms, *y]]).color(*color).radius(3.5));
+    }
 }
 
 /// A small plot over the whole run (`0..end_ms`), with a legend when it has
@@ -162,8 +305,7 @@ fn small_plot(id: &str, end_ms: f64, legend: bool) -> Plot<'static> {
     } else {
         plot
     };
-    plot
-        .allow_zoom(false)
+    plot.allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
         .allow_boxed_zoom(false)

@@ -71,6 +71,22 @@ pub fn state_lane(
     lp.end_lane(painter, row, map.left);
 }
 
+/// Paints a previous run's states into `row` as bare bars (no labels, no
+/// marks): the ghost behind a re-run, faded over by the caller.
+pub fn ghost_lane(lp: &mut LanePainter, row: Rect, map: XMap, track: &Track) {
+    lp.begin_lane();
+    for item in track.states.lod(map.window) {
+        match item {
+            LodItem::Span(s) => {
+                if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
+                    lp.state_bar(row, x0, x1, s.state);
+                }
+            }
+            LodItem::Merged(m) => lp.merged_states(row, map.left, map.window, &m),
+        }
+    }
+}
+
 /// One holder's lane and its still open span, as [`hold_lane`] overlays them.
 pub struct Holder<'a> {
     /// The holds.

@@ -3,13 +3,16 @@
 //! timeline and the cores view, all on one time axis.
 
 use super::baseline::Baselines;
-use super::cores::{core_count, cores_ui};
-use super::counters::counters_ui;
+use super::cores::{core_count, cores_at_ui};
+use super::counters::counters_at_ui;
+use super::cursor::Overlay;
+use super::ghost::Ghost;
 use super::live::RunData;
 use super::paint::group_thousands;
 use super::palette::{self, Fill};
+use super::replay::{Replay, bar_ui};
 use super::summary::summary_ui;
-use super::timeline::{DrawStats, timeline_ui};
+use super::timeline::{DrawStats, timeline_at_ui};
 use super::view::{TimeView, duration_label};
 use crate::analysis::timeline::{Span, State, Timeline};
 use crate::model::{Lab, Scenario};
@@ -51,8 +54,15 @@ pub fn brand_ui(ui: &mut Ui) {
     ui.add_space(8.0);
 }
 
-/// The right-hand column: the result, then the counters.
-pub fn results_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, cores: usize) {
+/// The right-hand column: the result, then the counters (as of the replay
+/// cursor `at`, ns, during a replay).
+pub fn results_ui(
+    ui: &mut Ui,
+    data: Option<&RunData>,
+    baselines: &Baselines,
+    cores: usize,
+    at: Option<u64>,
+) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(6.0);
         ui.heading("Result");
@@ -60,10 +70,23 @@ pub fn results_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
         if let Some(data) = data.filter(|d| d.timeline.events() > 0 || d.summary().is_some()) {
             ui.add_space(6.0);
             ui.separator();
-            ui.heading("Counters");
-            counters_ui(ui, data);
+            ui.horizontal(|ui| {
+                ui.heading("Counters");
+                if let Some(t) = at {
+                    ui.label(super::replay::at_cursor_text(t));
+                }
+            });
+            counters_at_ui(ui, data, at);
         }
     });
+}
+
+/// The replay and the ghost, as the middle of the window uses them.
+pub struct Playback<'a> {
+    /// The replay cursor and its controls.
+    pub replay: &'a mut Replay,
+    /// The previous run of the same preset.
+    pub ghost: &'a mut Ghost,
 }
 
 /// What the status line reports on.
@@ -83,6 +106,7 @@ pub fn central_ui(
     banner: Banner<'_>,
     view: &mut TimeView,
     last: DrawStats,
+    playback: Playback<'_>,
 ) -> DrawStats {
     banner_ui(ui, &banner);
     let empty;
@@ -94,21 +118,52 @@ pub fn central_ui(
         }
     };
     legend_ui(ui, &data.timeline, view, last);
+    let Playback { replay, ghost } = playback;
+    // A replay needs a finished run; its bar shows only then.
+    let finished = banner.data.is_some() && data.is_finished() && data.timeline.events() > 0;
+    if finished {
+        replay.update(ui.ctx(), super::replay::run_end_ns(data));
+    }
+    // Playing moves the cursor at its own steady pace; what the user does
+    // to it below asks for one more frame.
+    let before = replay.cursor_ns();
+    if finished {
+        ui.add_space(2.0);
+        bar_ui(ui, replay, data, ghost);
+        ui.add_space(2.0);
+    } else if replay.is_active() {
+        replay.stop();
+    }
+    if let Some(t) = replay.cursor_ns().filter(|_| replay.is_playing()) {
+        view.keep_in_view(t as f64, data.horizon_ns());
+    }
+    let ghost = banner.data.and_then(|d| ghost.shown_for(d));
+    let overlay = Overlay {
+        horizon_ns: data.horizon_ns().max(ghost.map_or(0, super::ghost::end_ns)),
+        cursor_ns: replay.cursor_ns(),
+        ghost,
+        scrub: finished,
+    };
     let cores = core_count(data);
     let cores_h = super::cores::min_height(cores);
     // The cores view gets its least height; spacing between the two is 6 px.
     let timeline_h = (ui.available_height() - cores_h - 14.0).max(80.0);
-    let stats = ui
+    let out = ui
         .allocate_ui(vec2(ui.available_width(), timeline_h), |ui| {
-            timeline_ui(ui, &data.timeline, view, data.horizon_ns())
+            timeline_at_ui(ui, &data.timeline, view, &overlay)
         })
         .inner;
+    replay.note_scale(out.px_ns);
     ui.add_space(6.0);
-    cores_ui(ui, data, view, ui.available_height().max(cores_h));
-    if stats != last {
+    cores_at_ui(ui, data, view, ui.available_height().max(cores_h), &overlay);
+    if let Some(t) = out.scrub_ns {
+        replay.set_cursor(t);
+    }
+    // The counters left of here were drawn with the old cursor.
+    if out.stats != last || replay.cursor_ns() != before {
         ui.ctx().request_repaint();
     }
-    stats
+    out.stats
 }
 
 fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
@@ -176,7 +231,10 @@ pub fn work_text(s: &Scenario) -> String {
     let workload = super::controls::workload_text(s.workload);
     match s.lab {
         Lab::Tasks | Lab::Startup | Lab::Kill => format!("{workload} · {} tasks", s.tasks),
-        Lab::Convoy => format!("{} waits of {} ms beside computing threads", s.tasks, s.io_ms),
+        Lab::Convoy => format!(
+            "{} waits of {} ms beside computing threads",
+            s.tasks, s.io_ms
+        ),
         Lab::Queue => {
             let size = match s.queue_size {
                 0 => "no limit".to_owned(),

@@ -4,12 +4,13 @@
 //! Everything is painted from the level-of-detail walk, so a frame costs the
 //! same for ten thousand events as for ten million.
 
-use super::lanes::{Holder, XMap, hold_lane, state_lane};
+use super::cursor::{Overlay, cursor_line, cursor_tag, cursor_tag_span, fade_after, ghost_end};
+use super::lanes::{Holder, XMap, ghost_lane, hold_lane, state_lane};
 use super::paint::LanePainter;
 use super::palette;
 use super::tooltip;
 use super::view::{TimeView, ticks};
-use crate::analysis::timeline::{Span, State, Timeline, Track};
+use crate::analysis::timeline::{Span, State, Timeline, Totals, Track};
 use egui::{Align2, FontId, Painter, Rect, Sense, Stroke, Ui, pos2, vec2};
 
 /// Width of the label column left of the lanes; the cores view uses it too.
@@ -46,6 +47,18 @@ pub struct DrawStats {
     pub hidden_rows: usize,
 }
 
+/// What the timeline drew and what the user did on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TimelineOutput {
+    /// What was drawn.
+    pub stats: DrawStats,
+    /// Where the user put the replay cursor (dragging on the time axis, or
+    /// clicking the lanes during a replay), ns.
+    pub scrub_ns: Option<f64>,
+    /// Nanoseconds per pixel on screen.
+    pub px_ns: f64,
+}
+
 /// The rows of `timeline`, grouped by process.
 pub fn rows(timeline: &Timeline) -> Vec<Row<'_>> {
     let mut rows = Vec::new();
@@ -74,6 +87,19 @@ pub fn timeline_ui(
     view: &mut TimeView,
     horizon_ns: u64,
 ) -> DrawStats {
+    timeline_at_ui(ui, timeline, view, &Overlay::plain(horizon_ns)).stats
+}
+
+/// [`timeline_ui`] with the replay cursor and the ghost of `overlay`: the
+/// run after the cursor is faded far back, and the time axis can be dragged
+/// to move the cursor.
+pub fn timeline_at_ui(
+    ui: &mut Ui,
+    timeline: &Timeline,
+    view: &mut TimeView,
+    overlay: &Overlay<'_>,
+) -> TimelineOutput {
+    let horizon_ns = overlay.horizon_ns;
     let rows = rows(timeline);
     let headers = rows.iter().filter(|r| matches!(r, Row::Header(_))).count() as f32;
     let lanes = rows.len() as f32 - headers;
@@ -86,7 +112,17 @@ pub fn timeline_ui(
         pos2(rect.right() - RIGHT_PAD, rect.bottom()),
     );
     let horizon = horizon_ns;
+    let axis_rect = Rect::from_x_y_ranges(plot.x_range(), rect.top()..=plot.top());
+    let axis_drag = overlay.scrub.then(|| {
+        ui.interact(
+            axis_rect,
+            response.id.with("replay-axis"),
+            Sense::click_and_drag(),
+        )
+    });
     view.interact(ui, &response, plot, horizon);
+    let window = view.window(horizon, plot.width());
+    let scrub_ns = scrub(ui, axis_drag.as_ref(), &response, overlay, plot, window);
     let painter = ui.painter_at(rect);
     if rows.is_empty() {
         painter.text(
@@ -96,14 +132,15 @@ pub fn timeline_ui(
             FontId::proportional(15.0),
             palette::WEAK_TEXT,
         );
-        return DrawStats::default();
+        return TimelineOutput::default();
     }
     let map = XMap {
         left: plot.left(),
         right: plot.right(),
-        window: view.window(horizon, plot.width()),
+        window,
     };
-    axis(&painter, plot, rect.top(), map);
+    let tag = overlay.cursor_ns.map(|t| cursor_tag_span(&painter, map, t));
+    axis_avoiding(&painter, plot, rect.top(), map, tag);
     painter.text(
         pos2(plot.left() - 8.0, rect.top() + 1.0),
         Align2::RIGHT_TOP,
@@ -112,7 +149,16 @@ pub fn timeline_ui(
         palette::state_color(State::Running),
     );
     let lane_h = ((plot.height() - headers * HEADER_H) / lanes.max(1.0)).clamp(4.0, MAX_LANE_H);
-    let mut lp = LanePainter::new(palette::hatch_texture(ui.ctx()).id(), plot.width());
+    let hatch = palette::hatch_texture(ui.ctx()).id();
+    let mut lp = LanePainter::new(hatch, plot.width());
+    let ghost = overlay.ghost.map(|g| &g.timeline);
+    let mut ghost_lp = LanePainter::new(hatch, plot.width());
+    let mut ghost_bars = Vec::new();
+    let ctx = RowCtx {
+        timeline,
+        map,
+        at: overlay.cursor_ns,
+    };
     let mut y = plot.top();
     let mut hidden = 0;
     let mut placed = Vec::with_capacity(rows.len());
@@ -128,7 +174,13 @@ pub fn timeline_ui(
         }
         let full = Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + h));
         let bar = Rect::from_x_y_ranges(plot.x_range(), (y + 1.0)..=(y + h - lane_gap(h)));
-        row_ui(&mut lp, &painter, timeline, *row, full, bar, map);
+        row_ui(&mut lp, &painter, &ctx, *row, full, bar);
+        if let (Row::Worker(track, _), Some(ghost)) = (row, ghost)
+            && let Some(previous) = ghost.track(track.id)
+        {
+            ghost_lane(&mut ghost_lp, bar, map, previous);
+            ghost_bars.push(bar);
+        }
         placed.push((*row, full));
         y += h;
     }
@@ -137,7 +189,36 @@ pub fn timeline_ui(
         merged_marks: lp.merged_marks,
         hidden_rows: hidden,
     };
+    // The ghost goes under the run, faded to a shadow of itself.
+    ghost_lp.finish(&painter);
+    for bar in ghost_bars {
+        painter.rect_filled(bar, 0.0, palette::faded(palette::LANE_BG, GHOST_FADE));
+    }
     lp.finish(&painter);
+    let lanes_area = Rect::from_x_y_ranges(plot.x_range(), plot.top()..=rect.bottom());
+    let fill = ui.visuals().panel_fill;
+    if let Some(t) = overlay.cursor_ns {
+        // The lanes fade after the cursor; the process titles stay readable.
+        for (row, full) in &placed {
+            if !matches!(row, Row::Header(_)) {
+                let lane = Rect::from_x_y_ranges(plot.x_range(), full.y_range());
+                fade_after(&painter, lane, map, t, fill);
+            }
+        }
+        cursor_line(&painter, lanes_area, map, t);
+        cursor_tag(&painter, plot, rect.top(), map, t, fill);
+    }
+    // The ghost's end stays readable over the faded part.
+    if let Some(g) = overlay.ghost {
+        let label_y = plot.top() + HEADER_H * 0.5 + 1.0;
+        ghost_end(
+            &painter,
+            lanes_area,
+            map,
+            super::ghost::end_ns(g),
+            Some(label_y),
+        );
+    }
     if !response.dragged()
         && let Some(pos) = response.hover_pos()
         && let Some((row, _)) = placed.iter().find(|(_, r)| r.y_range().contains(pos.y))
@@ -152,7 +233,47 @@ pub fn timeline_ui(
             response.on_hover_text_at_pointer(text);
         }
     }
-    stats
+    if let Some(axis_drag) = axis_drag {
+        axis_drag
+            .on_hover_cursor(egui::CursorIcon::ResizeHorizontal)
+            .on_hover_text("Drag along the time axis to replay the run up to there.");
+    }
+    TimelineOutput {
+        stats,
+        scrub_ns,
+        px_ns: map.window.ns_per_px,
+    }
+}
+
+/// How much of the ghost's colour is covered: it stays a faint shadow.
+const GHOST_FADE: f32 = 0.72;
+
+/// Where the user put the cursor this frame: by dragging or clicking on the
+/// time axis, or by clicking the lanes while a replay is on.
+fn scrub(
+    ui: &Ui,
+    axis: Option<&egui::Response>,
+    lanes: &egui::Response,
+    overlay: &Overlay<'_>,
+    plot: Rect,
+    window: crate::analysis::timeline::PixelWindow,
+) -> Option<f64> {
+    let axis = axis?;
+    let on_axis = axis.is_pointer_button_down_on() || axis.dragged() || axis.clicked();
+    let on_lanes = overlay.cursor_ns.is_some() && lanes.clicked();
+    if !(on_axis || on_lanes) {
+        return None;
+    }
+    let x = ui.input(|i| i.pointer.interact_pos())?.x;
+    Some(window.t_of(f64::from(x - plot.left())).max(0.0))
+}
+
+/// What a row is drawn from.
+struct RowCtx<'a> {
+    timeline: &'a Timeline,
+    map: XMap,
+    /// The replay cursor: the worker's share is counted up to it.
+    at: Option<u64>,
 }
 
 /// Gap under a lane, so neighbouring lanes stay apart.
@@ -163,12 +284,12 @@ fn lane_gap(h: f32) -> f32 {
 fn row_ui(
     lp: &mut LanePainter,
     painter: &Painter,
-    timeline: &Timeline,
+    ctx: &RowCtx<'_>,
     row: Row<'_>,
     full: Rect,
     bar: Rect,
-    map: XMap,
 ) {
+    let (timeline, map) = (ctx.timeline, ctx.map);
     let horizon = timeline.horizon_ns();
     let label_pos = pos2(full.left() + 4.0, bar.center().y);
     let font = FontId::proportional((bar.height() * 0.75).clamp(9.0, 13.0));
@@ -216,8 +337,12 @@ fn row_ui(
                     font.clone(),
                     palette::WEAK_TEXT,
                 );
-                // How much of its life the worker could actually compute.
-                let share = executing_share(track, horizon);
+                // How much of its life the worker could actually compute
+                // (so far, during a replay).
+                let share = match ctx.at {
+                    Some(t) => share_of(&track.state_totals_until(t)),
+                    None => executing_share(track, horizon),
+                };
                 painter.text(
                     pos2(full.left() + LABEL_W - 8.0, bar.center().y),
                     Align2::RIGHT_CENTER,
@@ -237,6 +362,11 @@ pub fn executing_share(track: &Track, horizon: u64) -> f64 {
     if let Some(open) = track.open_state(horizon) {
         totals[open.state.index()] += open.duration_ns();
     }
+    share_of(&totals)
+}
+
+/// Share of `totals` spent running or in native code, 0..=1.
+fn share_of(totals: &Totals) -> f64 {
     let alive: u64 = totals.iter().sum();
     let busy = totals[State::Running.index()] + totals[State::Native.index()];
     busy as f64 / alive.max(1) as f64
@@ -281,6 +411,12 @@ pub fn process_title(process: u16, threads: usize, gil_mode: bool) -> String {
 
 /// The time axis above `plot`, with faint grid lines through the lanes.
 pub fn axis(painter: &Painter, plot: Rect, top: f32, map: XMap) {
+    axis_avoiding(painter, plot, top, map, None);
+}
+
+/// [`axis`] without the tick labels that would run into the x range `avoid`
+/// (the cursor's time tag).
+fn axis_avoiding(painter: &Painter, plot: Rect, top: f32, map: XMap, avoid: Option<egui::Rangef>) {
     for (t, label) in ticks(map.window, 90.0) {
         let x = map.left + map.window.x_of(t) as f32;
         if x < plot.left() - 0.5 || x > plot.right() + 0.5 {
@@ -291,7 +427,9 @@ pub fn axis(painter: &Painter, plot: Rect, top: f32, map: XMap) {
             Stroke::new(1.0, palette::GRID),
         );
         let galley = painter.layout_no_wrap(label, FontId::proportional(11.0), palette::WEAK_TEXT);
-        if x + 3.0 + galley.size().x <= plot.right() + RIGHT_PAD {
+        let span = egui::Rangef::new(x + 3.0, x + 3.0 + galley.size().x);
+        let clear = avoid.is_none_or(|a| !a.intersects(span.expand(4.0)));
+        if clear && span.max <= plot.right() + RIGHT_PAD {
             painter.galley(pos2(x + 3.0, top + 1.0), galley, palette::WEAK_TEXT);
         }
     }

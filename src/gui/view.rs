@@ -61,6 +61,17 @@ impl TimeView {
         self.range = Some(self.clamped(a + dt_ns, b - a, horizon_ns));
     }
 
+    /// Moves a zoomed window so `t_ns` is on screen (a playing replay
+    /// cursor that ran off its edge lands a tenth in from the left).
+    pub fn keep_in_view(&mut self, t_ns: f64, horizon_ns: u64) {
+        let Some([a, b]) = self.range else { return };
+        if (a..=b).contains(&t_ns) {
+            return;
+        }
+        let span = b - a;
+        self.range = Some(self.clamped(t_ns - 0.1 * span, span, horizon_ns));
+    }
+
     fn clamped(&self, start: f64, span: f64, horizon_ns: u64) -> [f64; 2] {
         let limit = (horizon_ns as f64).max(MIN_FOLLOW_NS);
         let span = span.min(limit * 1.2);
@@ -179,6 +190,18 @@ mod tests {
         v.pan(10e9, 1_000_000_000);
         let [a, _] = v.range_ns(1_000_000_000);
         assert!(a <= 1_000_000_000.0);
+    }
+
+    #[test]
+    fn a_zoomed_window_follows_a_cursor_off_its_edge() {
+        let mut v = TimeView::default();
+        v.keep_in_view(5e8, 1_000_000_000);
+        assert!(v.is_fit(), "a fitted view shows every moment already");
+        v.show_range(0.0, 1e8);
+        v.keep_in_view(5e7, 1_000_000_000);
+        assert_eq!(v.range_ns(1_000_000_000), [0.0, 1e8]);
+        v.keep_in_view(3e8, 1_000_000_000);
+        assert_eq!(v.range_ns(1_000_000_000), [2.9e8, 3.9e8]);
     }
 
     #[test]

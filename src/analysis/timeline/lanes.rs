@@ -136,6 +136,42 @@ impl<S: Span> Lane<S> {
             .map(|s| (i, s))
     }
 
+    /// Time per category of the spans up to `t_ns`, the one running through
+    /// `t_ns` cut there: a binary search and one block's scan at most.
+    pub fn totals_until(&self, t_ns: u64) -> Totals {
+        let i = self.spans.partition_point(|s| s.start_ns() < t_ns);
+        let mut totals = self.prefix(i);
+        if let Some(last) = i.checked_sub(1).map(|j| &self.spans[j])
+            && last.end_ns() > t_ns
+        {
+            let c = last.category().min(CATEGORIES - 1);
+            totals[c] = totals[c].saturating_sub(last.end_ns() - t_ns);
+        }
+        totals
+    }
+
+    /// The first start or end of a span strictly after `t_ns`.
+    pub fn next_edge_after(&self, t_ns: u64) -> Option<u64> {
+        let i = self.spans.partition_point(|s| s.end_ns() <= t_ns);
+        let s = self.spans.get(i)?;
+        Some(if s.start_ns() > t_ns {
+            s.start_ns()
+        } else {
+            s.end_ns()
+        })
+    }
+
+    /// The last start or end of a span strictly before `t_ns`.
+    pub fn prev_edge_before(&self, t_ns: u64) -> Option<u64> {
+        let i = self.spans.partition_point(|s| s.start_ns() < t_ns);
+        let s = self.spans.get(i.checked_sub(1)?)?;
+        Some(if s.end_ns() < t_ns {
+            s.end_ns()
+        } else {
+            s.start_ns()
+        })
+    }
+
     /// The level-of-detail walk over the part of the lane inside `window`.
     pub fn lod(&self, window: PixelWindow) -> Lod<'_, S> {
         let first = self
@@ -461,6 +497,46 @@ mod tests {
             assert_eq!(gallop(&v, |&x| x < limit), want, "limit {limit}");
         }
         assert_eq!(gallop(&[] as &[u32], |_| true), 0);
+    }
+
+    #[test]
+    fn totals_until_cut_the_span_under_the_time() {
+        let l = lane((0..100u64).map(|i| S(i * 10, i * 10 + 5, (i % 2) as usize)));
+        assert_eq!(l.totals_until(0), [0; CATEGORIES]);
+        let t = l.totals_until(13);
+        assert_eq!((t[0], t[1]), (5, 3), "the span 10..15 counts up to 13");
+        assert_eq!(l.totals_until(17), l.totals(0..2));
+        assert_eq!(l.totals_until(10_000), l.totals(0..l.len()));
+        // Across block boundaries the prefix sums agree with a plain scan.
+        for t in [319, 320, 323, 641, 995] {
+            let mut want = [0u64; CATEGORIES];
+            for s in l.spans() {
+                want[s.2] += s.1.min(t).saturating_sub(s.0);
+            }
+            assert_eq!(l.totals_until(t), want, "t = {t}");
+        }
+    }
+
+    #[test]
+    fn edges_step_through_starts_and_ends() {
+        let l = lane([S(0, 10, 0), S(10, 20, 1), S(30, 40, 0)]);
+        let mut forward = vec![];
+        let mut t = 0;
+        while let Some(next) = l.next_edge_after(t) {
+            forward.push(next);
+            t = next;
+        }
+        assert_eq!(forward, [10, 20, 30, 40]);
+        let mut back = vec![];
+        let mut t = 40;
+        while let Some(prev) = l.prev_edge_before(t) {
+            back.push(prev);
+            t = prev;
+        }
+        assert_eq!(back, [30, 20, 10, 0]);
+        assert_eq!(l.next_edge_after(25), Some(30));
+        assert_eq!(l.prev_edge_before(25), Some(20));
+        assert_eq!(Lane::<S>::default().next_edge_after(0), None);
     }
 
     #[test]

@@ -1,0 +1,457 @@
+//! The replay, driven through its controls on a fixed recorded run (no live
+//! timing): the cursor starts at 0 and moves forward when played or
+//! stepped, the counters on the right follow it, and at the end they show
+//! the run's totals. One real re-run checks that the previous run stays
+//! behind as a ghost. Pictures at 1920x1080 go to `tests/snapshots/`.
+#![cfg(feature = "gui")]
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use std::time::{Duration, Instant};
+use threadlab::gui::live::RunData;
+use threadlab::gui::{AppOptions, ThreadlabApp};
+use threadlab::model::{CoreSample, Event, EventKind, RunMessage, RunSummary, Scenario, WorkerId};
+
+const RUN_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn window_sized(app: ThreadlabApp, size: [f32; 2]) -> Harness<'static, ThreadlabApp> {
+    Harness::builder()
+        .with_size(size)
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, app: &mut ThreadlabApp| app.window_ui(ui), app)
+}
+
+fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
+    window_sized(app, [1280.0, 720.0])
+}
+
+fn new_app() -> ThreadlabApp {
+    ThreadlabApp::new(AppOptions::default()).expect("the default preset opens")
+}
+
+fn recorded_window() -> Harness<'static, ThreadlabApp> {
+    let mut h = window(new_app().with_recorded(recorded_run()));
+    h.run();
+    h
+}
+
+/// Every text label in reading order.
+fn labels(h: &Harness<'static, ThreadlabApp>) -> Vec<String> {
+    h.get_all_by_role(Role::Label)
+        .filter_map(|n| n.accesskit_node().value())
+        .collect()
+}
+
+/// The value shown right after the label `name` in a grid.
+fn value_after(h: &Harness<'static, ThreadlabApp>, name: &str) -> Option<String> {
+    let all = labels(h);
+    let at = all.iter().position(|l| l == name)?;
+    all.get(at + 1).cloned()
+}
+
+/// A number as the window prints it ("1,234").
+fn number(text: &str) -> u64 {
+    text.replace(',', "").parse().expect("a number")
+}
+
+fn cursor(h: &Harness<'static, ThreadlabApp>) -> Option<u64> {
+    h.state().replay().cursor_ns()
+}
+
+fn click(h: &mut Harness<'static, ThreadlabApp>, button: &str) {
+    h.get_by_role_and_label(Role::Button, button).click();
+    h.run();
+}
+
+fn scrub_to_ms(h: &mut Harness<'static, ThreadlabApp>, ms: f64) {
+    h.get_by_role_and_label(Role::Slider, "Replay time")
+        .set_value_accesskit(ms);
+    h.run();
+}
+
+/// GIL hand-overs up to `t_ns`, counted from the GIL lanes themselves.
+fn handovers_until(data: &RunData, t_ns: u64) -> u64 {
+    data.timeline
+        .tracks()
+        .flat_map(|t| t.gil.spans().iter())
+        .filter(|h| h.handover && h.start_ns <= t_ns)
+        .count() as u64
+}
+
+const MS: u64 = 1_000_000;
+
+/// A hand-built run of three threads under one GIL on two cores: two compute,
+/// one waits on I/O between short turns, and at the end the switch interval
+/// is tiny, so hundreds of turns are thinner than a pixel and merge.
+fn recorded_run() -> RunData {
+    recorded_run_scaled(1, 1)
+}
+
+/// The recorded run with every time scaled by `num / den`: a re-run that
+/// took longer or shorter, to stand behind it as a ghost.
+fn recorded_run_scaled(num: u64, den: u64) -> RunData {
+    let scale = |t: u64| t * num / den;
+    let mut ev = Vec::new();
+    let w = |t: u16| WorkerId::new(0, t);
+    let mut push = |t: u64, thread: u16, kind: EventKind, arg: u64| {
+        ev.push(Event::new(scale(t), w(thread), kind, arg));
+    };
+    for (thread, core) in [(0u16, 0u64), (1, 1), (2, 1)] {
+        push(
+            u64::from(thread) * 100_000,
+            thread,
+            EventKind::WorkerStart,
+            0,
+        );
+        push(
+            u64::from(thread) * 100_000,
+            thread,
+            EventKind::CoreChange,
+            core,
+        );
+    }
+    push(0, 0, EventKind::TaskStart, 0);
+    push(100_000, 1, EventKind::TaskStart, 1);
+    push(100_000, 1, EventKind::GilWait, 0);
+    push(200_000, 2, EventKind::TaskStart, 2);
+    push(200_000, 2, EventKind::IoWaitStart, 4_000);
+    // Turns: (holder, length). The I/O thread takes short turns in between.
+    let mut turns: Vec<(u16, u64)> = Vec::new();
+    for k in 0..8 {
+        turns.push((k % 2, 5 * MS));
+        turns.push((2, 300_000));
+    }
+    for k in 0..600 {
+        turns.push((k % 2, 20_000));
+    }
+    let mut now = 0;
+    let mut switch = 0;
+    let mut last = None;
+    for (holder, len) in turns {
+        if last != Some(holder) {
+            switch += 1;
+        }
+        if holder == 2 {
+            push(now, 2, EventKind::IoWaitEnd, 0);
+        }
+        push(now, holder, EventKind::GilAcquire, switch);
+        push(now + len, holder, EventKind::GilRelease, 1);
+        if holder == 2 {
+            push(now + len, 2, EventKind::IoWaitStart, 4_000);
+        } else {
+            push(now + len, holder, EventKind::GilWait, 0);
+        }
+        last = Some(holder);
+        now += len;
+    }
+    for (thread, task) in [(0u16, 0u64), (1, 1)] {
+        push(
+            now,
+            thread,
+            EventKind::GilAcquire,
+            switch + 1 + u64::from(thread),
+        );
+        push(now + MS, thread, EventKind::TaskEnd, task);
+        push(now + MS, thread, EventKind::GilRelease, 0);
+        push(now + MS, thread, EventKind::WorkerExit, 0);
+        now += MS;
+    }
+    push(now, 2, EventKind::IoWaitEnd, 0);
+    push(now, 2, EventKind::TaskEnd, 2);
+    push(now, 2, EventKind::WorkerExit, 0);
+
+    let scenario = Scenario {
+        name: "hand-built".to_owned(),
+        threads: 3,
+        tasks: 3,
+        ..Scenario::default()
+    };
+    let mut data = RunData::new(scenario);
+    // Deliver each worker's events as its own batch, as the engine does.
+    for thread in [2, 0, 1] {
+        let batch: Vec<Event> = ev
+            .iter()
+            .copied()
+            .filter(|e| e.worker.thread == thread)
+            .collect();
+        data.apply(RunMessage::Events(batch));
+    }
+    for i in 0..=8u64 {
+        let t = i * 10 * MS;
+        let wave = (i % 4) as f32 * 10.0;
+        data.apply(RunMessage::Cores(CoreSample {
+            t_ns: scale(t),
+            usage: vec![70.0 + wave, 35.0 - wave],
+        }));
+    }
+    data.apply(RunMessage::Finished(Box::new(Ok(RunSummary {
+        preset: "hand-built".to_owned(),
+        threads: 3,
+        gil: true,
+        wall_ms: scale(now) as f64 / 1e6,
+        cpu_ms: 54.0,
+        tasks_done: 3,
+        gil_switches: data.timeline.gil_handovers(),
+        gil_drop_requests: data.timeline.gil_drop_requests(),
+        gil_wait_ms: data.timeline.gil_wait_ns() as f64 / 1e6,
+        ..RunSummary::default()
+    }))));
+    data
+}
+
+#[test]
+fn starting_the_replay_puts_the_cursor_at_zero_and_playing_moves_it() {
+    let mut h = recorded_window();
+    assert_eq!(cursor(&h), None, "the whole run until someone replays it");
+    h.get_by_role_and_label(Role::Button, "Replay").click();
+    h.step();
+    h.step();
+    assert_eq!(cursor(&h), Some(0));
+    assert!(h.state().replay().is_playing());
+    // While it plays the window asks for steady frames.
+    for _ in 0..3 {
+        h.step();
+    }
+    let delay = h
+        .output()
+        .viewport_output
+        .values()
+        .map(|v| v.repaint_delay)
+        .min();
+    assert!(
+        delay.is_some_and(|d| d >= Duration::from_millis(20) && d <= Duration::from_millis(50)),
+        "{delay:?}"
+    );
+    for _ in 0..10 {
+        h.step();
+    }
+    let moved = cursor(&h).expect("still replaying");
+    assert!(moved > 0, "playing moves the cursor");
+    assert!(
+        moved < 5_000_000,
+        "at 0.01×, 10 frames are well under 5 ms of the run: {moved}"
+    );
+    click(&mut h, "Pause");
+    let paused = cursor(&h);
+    for _ in 0..5 {
+        h.step();
+    }
+    assert_eq!(cursor(&h), paused, "a paused cursor stays put");
+    // Paused: the window does not ask for frames.
+    let delay = h
+        .output()
+        .viewport_output
+        .values()
+        .map(|v| v.repaint_delay)
+        .min();
+    assert!(
+        delay.is_some_and(|d| d > Duration::from_secs(1)),
+        "{delay:?}"
+    );
+}
+
+#[test]
+fn stepping_lands_on_changes_forward_and_back() {
+    let mut h = recorded_window();
+    click(&mut h, "Back to the start");
+    assert_eq!(cursor(&h), Some(0));
+    let mut seen = vec![0];
+    for _ in 0..6 {
+        click(&mut h, "Next change");
+        let t = cursor(&h).expect("replaying");
+        assert!(
+            t > *seen.last().unwrap(),
+            "each step moves forward: {seen:?} then {t}"
+        );
+        seen.push(t);
+    }
+    // Every stop is a moment where something changed.
+    let data = h.state().run_data().expect("a run");
+    for &t in &seen[1..] {
+        assert_eq!(
+            data.timeline.prev_change_before(t + 1),
+            Some(t),
+            "{t} is a change"
+        );
+    }
+    click(&mut h, "Previous change");
+    assert!(cursor(&h).unwrap() < seen[6]);
+    assert!(!h.state().replay().is_playing(), "stepping pauses");
+}
+
+#[test]
+fn the_counters_follow_the_cursor() {
+    let mut h = recorded_window();
+    let total = number(&value_after(&h, "GIL hand-overs").expect("a total"));
+    assert!(total > 600);
+    // Into the run, past the first few long turns.
+    scrub_to_ms(&mut h, 22.0);
+    let t = cursor(&h).expect("scrubbing starts a replay");
+    assert!((t as f64 - 22e6).abs() < 1e5, "{t}");
+    let shown = number(&value_after(&h, "GIL hand-overs").expect("a count"));
+    let data = h.state().run_data().expect("a run");
+    assert_eq!(shown, handovers_until(data, t));
+    assert!(shown > 0 && shown < total, "{shown} of {total}");
+    assert!(labels(&h).iter().any(|l| l == &format!("of {total}")));
+    assert!(
+        labels(&h).iter().any(|l| l.starts_with("at 22.0")),
+        "the counters say when they are from"
+    );
+    // Waiting for the GIL so far is less than over the whole run.
+    let wait_at = value_after(&h, "Waiting for the GIL").expect("a wait");
+    scrub_to_ms(&mut h, 5.0);
+    let earlier = number(&value_after(&h, "GIL hand-overs").expect("a count"));
+    assert!(earlier < shown);
+    assert_ne!(value_after(&h, "Waiting for the GIL"), Some(wait_at));
+}
+
+#[test]
+fn scrubbing_to_the_end_shows_the_totals() {
+    let mut h = recorded_window();
+    let whole = (
+        value_after(&h, "GIL hand-overs").expect("hand-overs"),
+        value_after(&h, "Waiting for the GIL").expect("wait"),
+    );
+    let end_ms = h.state().run_data().expect("a run").timeline.horizon_ns() as f64 / 1e6;
+    scrub_to_ms(&mut h, end_ms / 2.0);
+    assert!(value_after(&h, "GIL hand-overs") != Some(whole.0.clone()));
+    scrub_to_ms(&mut h, end_ms);
+    assert!(h.state().replay().is_active());
+    let at_end = labels(&h);
+    let at = at_end
+        .iter()
+        .position(|l| l == "GIL hand-overs")
+        .expect("row");
+    assert_eq!(at_end[at + 1], whole.0, "all hand-overs by the end");
+    assert_eq!(
+        value_after(&h, "Waiting for the GIL"),
+        Some(whole.1.clone())
+    );
+    click(&mut h, "Leave the replay");
+    assert_eq!(cursor(&h), None);
+    assert_eq!(value_after(&h, "GIL hand-overs"), Some(whole.0));
+}
+
+#[test]
+fn dragging_on_the_time_axis_moves_the_cursor() {
+    let mut h = recorded_window();
+    // The axis runs along the top of the timeline, just under the replay bar.
+    let bar = h.get_by_role_and_label(Role::Button, "Next change").rect();
+    let y = bar.bottom() + 12.0;
+    let central_left = 276.0;
+    let (x0, x1) = (central_left + 200.0, central_left + 400.0);
+    h.drag_at(egui::pos2(x0, y));
+    h.step();
+    let first = cursor(&h).expect("a press on the axis starts a replay");
+    h.hover_at(egui::pos2(x1, y));
+    h.step();
+    h.drop_at(egui::pos2(x1, y));
+    h.run();
+    let second = cursor(&h).expect("still replaying");
+    assert!(second > first, "{first} -> {second}");
+}
+
+#[test]
+fn a_rerun_keeps_the_previous_run_as_a_ghost() {
+    let options = AppOptions {
+        preset: Some("race".to_owned()),
+        ..AppOptions::default()
+    };
+    let mut h = window(ThreadlabApp::new(options).expect("race"));
+    h.get_by_role_and_label(Role::Button, "Run").click();
+    wait_for_the_end(&mut h);
+    assert!(
+        !labels(&h).iter().any(|l| l.starts_with("previous: ")),
+        "no ghost after the first run"
+    );
+    h.get_by_role_and_label(Role::CheckBox, "Lock").click();
+    h.step();
+    wait_for_the_end(&mut h);
+    let ghost = h.get_all_by_role(Role::CheckBox).find_map(|n| {
+        n.accesskit_node()
+            .label()
+            .filter(|l| l.starts_with("previous: "))
+    });
+    assert!(
+        ghost.is_some(),
+        "the previous run of the preset stays as a ghost"
+    );
+    assert!(h.state_mut().ghost_mut().show);
+    h.get_by_role_and_label(Role::CheckBox, &ghost.unwrap())
+        .click();
+    h.run();
+    assert!(!h.state_mut().ghost_mut().show, "the checkbox hides it");
+    // A real race replays with its counter plot following the cursor, at
+    // a steady frame rate.
+    h.get_by_role_and_label(Role::Button, "Replay").click();
+    for _ in 0..4 {
+        h.step();
+    }
+    assert!(
+        labels(&h)
+            .iter()
+            .any(|l| l.ends_with("updates lost so far"))
+    );
+    let delay = h
+        .output()
+        .viewport_output
+        .values()
+        .map(|v| v.repaint_delay)
+        .min();
+    assert!(
+        delay.is_some_and(|d| d >= Duration::from_millis(20)),
+        "{delay:?}"
+    );
+}
+
+/// Steps the window until the run and its serial measurement are done.
+fn wait_for_the_end(h: &mut Harness<'static, ThreadlabApp>) {
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    h.step();
+    while h.state().is_busy() {
+        assert!(
+            Instant::now() < deadline,
+            "the run did not end in {RUN_TIMEOUT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(15));
+        h.step();
+    }
+    h.run();
+}
+
+#[test]
+fn snapshot_mid_replay_at_1920x1080() {
+    let mut h = window_sized(new_app().with_recorded(recorded_run()), [1920.0, 1080.0]);
+    h.run();
+    h.state_mut().replay_mut().set_cursor(23.5e6);
+    h.run();
+    h.snapshot("replay_1920x1080");
+}
+
+#[test]
+fn snapshot_mid_replay_at_1280x720_with_a_ghost() {
+    let mut h = window(new_app().with_recorded(recorded_run()));
+    h.run();
+    let previous = recorded_run_scaled(5, 4);
+    let scenario = previous.scenario.clone();
+    h.state_mut()
+        .ghost_mut()
+        .after_rerun(Some(previous), &scenario);
+    h.state_mut().replay_mut().set_cursor(40.0e6);
+    h.run();
+    h.snapshot("replay_1280x720_ghost");
+}
+
+#[test]
+fn snapshot_of_a_ghost_behind_a_shorter_rerun() {
+    let mut h = window(new_app().with_recorded(recorded_run()));
+    h.run();
+    let previous = recorded_run_scaled(3, 2);
+    let scenario = previous.scenario.clone();
+    h.state_mut()
+        .ghost_mut()
+        .after_rerun(Some(previous), &scenario);
+    h.run();
+    h.snapshot("ghost_1280x720");
+}
