@@ -3,6 +3,8 @@
 //! only while something changes.
 
 use super::baseline::Baselines;
+use super::compare::{COMPARE_FRAME, CompareAction, CompareMode};
+use super::compare_run::{Comparison, Ghost};
 use super::controls::{Action, ControlSettings, controls_ui};
 use super::live::{LiveRun, RunData};
 use super::reaper::Reaper;
@@ -36,6 +38,8 @@ pub struct AppOptions {
     pub exit: bool,
     /// Larger text for a lecture hall.
     pub present: bool,
+    /// Compare the preset's work in every shape at once (instead of `run`).
+    pub compare: bool,
 }
 
 /// The window.
@@ -55,6 +59,7 @@ pub struct ThreadlabApp {
     options: AppOptions,
     stats: DrawStats,
     live_frame: Duration,
+    compare: CompareMode,
 }
 
 impl ThreadlabApp {
@@ -93,6 +98,7 @@ impl ThreadlabApp {
             options,
             stats: DrawStats::default(),
             live_frame: LIVE_FRAME,
+            compare: CompareMode::default(),
         })
     }
 
@@ -101,6 +107,35 @@ impl ThreadlabApp {
         self.scenario = data.scenario.clone();
         self.run = Some(LiveRun::recorded(data));
         self
+    }
+
+    /// A window showing a comparison recorded elsewhere (tests, fixed
+    /// pictures), with the one before it as a ghost.
+    pub fn with_recorded_compare(mut self, comparison: Comparison, ghost: Option<Ghost>) -> Self {
+        self.scenario = comparison.base.clone();
+        self.compare.show_recorded(comparison, ghost);
+        self
+    }
+
+    /// Compares the current settings' work serially, with N threads, N
+    /// processes, N threads without the GIL and as native code, one run after
+    /// another, and shows the compare view (bind a key to this). Settings that
+    /// cannot be compared leave the window as it is and say why.
+    pub fn start_compare(&mut self) {
+        self.clear();
+        if let Err(e) = self.compare.start(&self.scenario, &mut self.reaper) {
+            self.start_error = Some(e);
+        }
+    }
+
+    /// Back to the single-run view; a comparison under way is stopped.
+    pub fn leave_compare(&mut self) {
+        self.compare.leave(&mut self.reaper);
+    }
+
+    /// The compare mode: whether it is shown, the comparison, its ghost.
+    pub fn compare(&self) -> &CompareMode {
+        &self.compare
     }
 
     /// Tells the window it is drawn by the CPU, so it repaints less often
@@ -136,7 +171,9 @@ impl ThreadlabApp {
 
     /// Whether a run or a serial measurement is still going.
     pub fn is_busy(&self) -> bool {
-        self.run.as_ref().is_some_and(LiveRun::is_running) || self.baselines.busy()
+        self.run.as_ref().is_some_and(LiveRun::is_running)
+            || self.baselines.busy()
+            || self.compare.is_running()
     }
 
     /// Whether the smoke mode has saved its picture (or given up).
@@ -154,6 +191,7 @@ impl ThreadlabApp {
         if let Some(watcher) = self.baselines.cancel() {
             self.reaper.adopt(watcher);
         }
+        self.compare.cancel(&mut self.reaper);
         self.reaper.join_all();
     }
 
@@ -163,16 +201,20 @@ impl ThreadlabApp {
         if !self.started {
             self.started = true;
             layout::setup_style(&ctx, self.options.present);
-            if self.options.run {
+            if self.options.compare {
+                self.start_compare();
+            } else if self.options.run {
                 self.start_run();
             }
         }
         self.poll(&ctx);
+        self.compare.poll(&mut self.reaper);
         let (action, rerun) = egui::Panel::left("controls")
             .exact_size(276.0)
             .show(ui, |ui| {
                 layout::brand_ui(ui);
-                let running = self.run.as_ref().is_some_and(LiveRun::is_running);
+                let running =
+                    self.run.as_ref().is_some_and(LiveRun::is_running) || self.compare.is_running();
                 let out = controls_ui(
                     ui,
                     &mut self.scenario,
@@ -193,9 +235,18 @@ impl ThreadlabApp {
         egui::Panel::right("results")
             .exact_size(300.0)
             .show(ui, |ui| {
-                layout::results_ui(ui, self.run_data(), &self.baselines, cores);
+                if self.compare.is_shown() {
+                    self.compare.results_ui(ui);
+                } else {
+                    layout::results_ui(ui, self.run_data(), &self.baselines, cores);
+                }
             });
+        let mut compare_action = CompareAction::None;
         egui::CentralPanel::default().show(ui, |ui| {
+            if self.compare.is_shown() {
+                compare_action = self.compare.central_ui(ui, &self.scenario);
+                return;
+            }
             let banner = layout::Banner {
                 data: self.run.as_ref().map(|r| &r.data),
                 start_error: self.start_error.as_deref(),
@@ -203,9 +254,13 @@ impl ThreadlabApp {
             };
             self.stats = layout::central_ui(ui, banner, &mut self.view, self.stats);
         });
+        if compare_action == CompareAction::Leave {
+            self.leave_compare();
+        }
         self.act(action, rerun);
         self.schedule_repaint(&ctx);
-        let ready = !self.is_busy() && (self.run.is_some() || !self.options.run);
+        let started = self.run.is_some() || self.compare.comparison().is_some();
+        let ready = !self.is_busy() && (started || !(self.options.run || self.options.compare));
         if let Some(smoke) = &mut self.smoke {
             smoke.update(&ctx, ready, &self.exit_status);
             if smoke.is_done()
@@ -213,16 +268,24 @@ impl ThreadlabApp {
             {
                 set_status(&self.exit_status, format!("the run failed: {e}"));
             }
+            if smoke.is_done()
+                && let Some(super::compare_run::Progress::Failed(e)) =
+                    self.compare.comparison().map(Comparison::progress)
+            {
+                set_status(&self.exit_status, format!("the comparison failed: {e}"));
+            }
         }
     }
 
     fn act(&mut self, action: Action, rerun: bool) {
         match action {
             Action::Run => self.start_run(),
+            Action::Compare => self.start_compare(),
             Action::Stop => {
                 if let Some(run) = &self.run {
                     run.stop();
                 }
+                self.compare.cancel(&mut self.reaper);
             }
             Action::Reset => self.reset(),
             Action::Preset(i) => {
@@ -235,6 +298,8 @@ impl ThreadlabApp {
                     }
                 }
             }
+            // In the compare view the experiment is the comparison.
+            Action::None if rerun && self.compare.is_shown() => self.start_compare(),
             Action::None if rerun => self.start_run(),
             Action::None => {}
         }
@@ -257,6 +322,7 @@ impl ThreadlabApp {
         if let Some(watcher) = self.baselines.cancel() {
             self.reaper.adopt(watcher);
         }
+        self.compare.leave(&mut self.reaper);
         self.start_error = None;
         self.view.fit();
     }
@@ -300,6 +366,9 @@ impl ThreadlabApp {
     fn schedule_repaint(&self, ctx: &egui::Context) {
         if self.run.as_ref().is_some_and(LiveRun::is_running) {
             ctx.request_repaint_after(self.live_frame);
+        }
+        if self.compare.is_running() {
+            ctx.request_repaint_after(self.live_frame.max(COMPARE_FRAME));
         }
         // A serial measurement wakes the window itself when it ends.
     }
