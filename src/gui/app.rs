@@ -3,7 +3,7 @@
 //! only while something changes.
 
 use super::baseline::Baselines;
-use super::compare::{COMPARE_FRAME, CompareAction, CompareMode};
+use super::compare::{COMPARE_FRAME_FACTOR, CompareAction, CompareMode};
 use super::compare_run::{Comparison, Ghost};
 use super::controls::{Action, ControlSettings, controls_ui};
 use super::live::{LiveRun, RunData};
@@ -269,8 +269,7 @@ impl ThreadlabApp {
                 set_status(&self.exit_status, format!("the run failed: {e}"));
             }
             if smoke.is_done()
-                && let Some(super::compare_run::Progress::Failed(e)) =
-                    self.compare.comparison().map(Comparison::progress)
+                && let Some(e) = self.compare.failure()
             {
                 set_status(&self.exit_status, format!("the comparison failed: {e}"));
             }
@@ -368,7 +367,7 @@ impl ThreadlabApp {
             ctx.request_repaint_after(self.live_frame);
         }
         if self.compare.is_running() {
-            ctx.request_repaint_after(self.live_frame.max(COMPARE_FRAME));
+            ctx.request_repaint_after(self.live_frame * COMPARE_FRAME_FACTOR);
         }
         // A serial measurement wakes the window itself when it ends.
     }

@@ -5,7 +5,7 @@
 //! lives in `compare_run`, drawing in `compare_view`, `compare_bars` and
 //! `compare_summary`.
 
-use super::compare_run::{Comparison, Ghost};
+use super::compare_run::{Comparison, Ghost, Progress};
 use super::reaper::Reaper;
 use super::view::TimeView;
 use crate::engine::compare::comparable;
@@ -14,10 +14,12 @@ use std::time::Duration;
 
 /// Time each frame may spend taking in a comparison's events.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
-/// Slowest frame interval while a comparison runs: its runs are timed, and
-/// every frame drawn takes CPU time from them, so the picture updates a few
-/// times a second and no more.
-pub const COMPARE_FRAME: Duration = Duration::from_millis(200);
+/// How many times longer than during a single run the window waits between
+/// frames while a comparison runs: its runs are timed for their speedups,
+/// and every frame drawn takes CPU time from them (a lot of it when the
+/// window is drawn by the CPU), so the picture updates a few times a
+/// second and no more.
+pub const COMPARE_FRAME_FACTOR: u32 = 4;
 
 /// Why a scenario cannot be compared, in words for the Compare button.
 pub const NOT_COMPARABLE: &str = "Only the task experiments (cpu-bound, io-bound, gil-free) \
@@ -117,6 +119,14 @@ impl CompareMode {
     /// The comparison on screen (or the last one).
     pub fn comparison(&self) -> Option<&Comparison> {
         self.current.as_ref()
+    }
+
+    /// Why the comparison on screen failed, if it did.
+    pub fn failure(&self) -> Option<String> {
+        match self.current.as_ref().map(Comparison::progress) {
+            Some(Progress::Failed(e)) => Some(e),
+            _ => None,
+        }
     }
 
     /// The previous comparison, drawn faintly behind the current one when

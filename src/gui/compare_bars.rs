@@ -35,13 +35,13 @@ impl BarScale {
         self.left + share * (self.right - self.left)
     }
 
-    /// The whole speedups to mark on the axis.
-    pub fn ticks(&self) -> Vec<f64> {
-        let step = match self.max {
-            m if m <= 10.0 => 1.0,
-            m if m <= 24.0 => 2.0,
-            _ => 5.0,
-        };
+    /// The whole speedups to mark on the axis, at least `min_px` apart.
+    pub fn ticks(&self, min_px: f32) -> Vec<f64> {
+        let px_per_unit = f64::from(self.right - self.left) / self.max;
+        let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+            .into_iter()
+            .find(|s| s * px_per_unit >= f64::from(min_px))
+            .unwrap_or(self.max);
         (1..)
             .map(|i| f64::from(i) * step)
             .take_while(|s| *s <= self.max)
@@ -87,7 +87,7 @@ pub struct Bar {
 
 /// Paints `bar` into `area` (the configuration's rows, in the bar column).
 pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
-    let h = (area.height() * 0.5).clamp(8.0, 36.0);
+    let h = (area.height() * 0.5).clamp(8.0, 44.0);
     let mid = area.center().y - if bar.ghost.is_some() { h * 0.2 } else { 0.0 };
     let main = Rect::from_x_y_ranges(scale.left..=scale.right, (mid - h * 0.5)..=(mid + h * 0.5));
     painter.rect_filled(
@@ -95,6 +95,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
         2.0,
         palette::LANE_BG,
     );
+    let mut ghost_label = None;
     if let Some(ghost) = bar.ghost {
         let gh = (h * 0.34).max(4.0);
         let top = main.bottom() + 2.0;
@@ -106,15 +107,16 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
             Stroke::new(1.0, Color32::from_white_alpha(70)),
             egui::StrokeKind::Inside,
         );
-        painter.text(
-            pos2(rect.right() + 5.0, rect.center().y),
-            Align2::LEFT_CENTER,
+        let galley = painter.layout_no_wrap(
             format!("before {}", speedup_text(ghost)),
             FontId::proportional((gh + 3.0).clamp(9.0, 12.0)),
             palette::WEAK_TEXT,
         );
+        let at = Align2::LEFT_CENTER
+            .anchor_size(pos2(rect.right() + 5.0, rect.center().y), galley.size());
+        ghost_label = Some((at, galley));
     }
-    let font = FontId::proportional((h * 0.72).clamp(11.0, 26.0));
+    let font = FontId::proportional((h * 0.75).clamp(14.0, 30.0));
     match bar.speedup {
         Some(s) => {
             let color = bar_color(bar.serial, s, bar.ideal);
@@ -146,6 +148,11 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
         }
     }
     ideal_mark(painter, area, scale, bar.ideal);
+    if let Some((at, galley)) = ghost_label {
+        // Over a backdrop, so the ideal tick does not run through the words.
+        painter.rect_filled(at.expand(1.0), 2.0, Color32::from_black_alpha(170));
+        painter.galley(at.min, galley, palette::WEAK_TEXT);
+    }
 }
 
 /// The tick at the ideal speedup, across the configuration's rows.
@@ -168,7 +175,7 @@ fn ideal_mark(painter: &Painter, area: Rect, scale: BarScale, ideal: f64) {
 /// The scale above the bars: a tick per whole speedup.
 pub fn scale_axis(painter: &Painter, top: f32, bottom: f32, scale: BarScale) {
     let font = FontId::proportional(11.0);
-    for s in scale.ticks() {
+    for s in scale.ticks(30.0) {
         let x = scale.x(s);
         painter.line_segment(
             [pos2(x, top + 13.0), pos2(x, bottom)],
@@ -194,9 +201,13 @@ mod tests {
         assert_eq!(s.max, 5.0);
         assert_eq!(s.x(5.0), 100.0);
         assert_eq!(s.x(99.0), 100.0, "clamped");
-        assert_eq!(s.ticks(), vec![1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(s.ticks(20.0), vec![1.0, 2.0, 3.0, 4.0, 5.0]);
         assert_eq!(BarScale::new(0.0, 1.0, 1.0).max, 2.0);
-        assert_eq!(BarScale::new(0.0, 1.0, 19.0).ticks().len(), 11);
+        // 22× across 110 px: a tick every 5×, 25 px apart.
+        assert_eq!(
+            BarScale::new(0.0, 110.0, 19.0).ticks(24.0),
+            vec![5.0, 10.0, 15.0, 20.0]
+        );
     }
 
     #[test]

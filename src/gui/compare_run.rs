@@ -266,3 +266,40 @@ pub fn work_words(s: &Scenario, workers: u32) -> String {
     };
     format!("N = {workers} · {work}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Workload;
+
+    #[test]
+    fn the_work_is_said_in_words() {
+        let s = Scenario {
+            tasks: 8,
+            task_size: 2_000_000,
+            ..Scenario::default()
+        };
+        assert_eq!(work_words(&s, 4), "N = 4 · 8 tasks of 2,000,000");
+        let io = Scenario {
+            workload: Workload::Io,
+            io_ms: 100,
+            ..s
+        };
+        assert_eq!(work_words(&io, 20), "N = 20 · 8 waits of 100 ms");
+    }
+
+    #[test]
+    fn a_comparison_not_yet_run_has_no_ghost() {
+        let base = Scenario::default();
+        let runs = compare_configs(&base)
+            .into_iter()
+            .map(|(label, s)| (label, RunData::new(s)))
+            .collect();
+        let c = Comparison::recorded(&base, 2, runs);
+        assert_eq!(c.progress(), Progress::Stopped);
+        assert_eq!(Ghost::of(&c), None);
+        assert_eq!(c.row(0), None);
+        assert_eq!(c.ideal(0), 1.0);
+        assert_eq!(c.ideal(2), 2.0, "four processes on two cores");
+    }
+}

@@ -21,9 +21,9 @@ use egui::{
 };
 
 /// Height of a configuration's title row.
-const HEADER_H: f32 = 22.0;
+const HEADER_H: f32 = 24.0;
 /// Tallest lane of a block.
-const MAX_LANE_H: f32 = 34.0;
+const MAX_LANE_H: f32 = 48.0;
 /// Space between the lanes and the bar column.
 const GAP: f32 = 16.0;
 
@@ -205,9 +205,8 @@ fn legend_ui(ui: &mut Ui, c: &Comparison) {
             ui.label(RichText::new(state.label()).size(12.5));
             ui.add_space(8.0);
         }
-        ui.add_space(10.0);
         ui.label(
-            RichText::new("bars: speedup over one thread")
+            RichText::new("bars: speedup")
                 .size(12.5)
                 .color(palette::WEAK_TEXT),
         );
@@ -330,7 +329,7 @@ fn block_ui<'a>(
     );
     let title_galley = painter.layout_no_wrap(
         title(s),
-        FontId::proportional(14.0),
+        FontId::proportional(15.5),
         Color32::from_gray(0xe8),
     );
     let title_w = title_galley.size().x;
@@ -345,7 +344,7 @@ fn block_ui<'a>(
         pos2(rect.left() + 14.0 + title_w, y),
         Align2::LEFT_CENTER,
         format!("· {words}"),
-        FontId::proportional(14.0),
+        FontId::proportional(15.5),
         color,
     );
     let data = c.data(i);
@@ -497,14 +496,35 @@ fn bar_hover(ui: &mut Ui, c: &Comparison, i: usize, area: Rect, bar: &Bar) {
             duration_label(ms * 1e6)
         ),
         (Some(s), Some(ms)) => format!(
-            "{what}: {}, {} as fast as one thread. The most {} workers can reach on {} cores is {} (the white tick).",
+            "{what}: {}, {} as fast as one thread. The best possible here is {} (the white tick).",
             duration_label(ms * 1e6),
             speedup_text(s),
-            c.configs[i].scenario.total_workers(),
-            c.cores,
             speedup_text(bar.ideal),
         ),
         _ => format!("{what}: no result yet."),
     };
     response.on_hover_text(text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_name_the_shape() {
+        let titles: Vec<String> = compare_configs(&Scenario::default())
+            .iter()
+            .map(|(_, s)| title(s))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "serial · one thread",
+                "4 threads · one GIL",
+                "4 processes · a GIL each",
+                "4 threads · no GIL",
+                "4 threads · native code, GIL let go",
+            ]
+        );
+    }
 }
