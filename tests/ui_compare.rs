@@ -111,6 +111,14 @@ fn compare_shows_a_bar_per_configuration_with_its_measured_speedup() {
     // The results column repeats them.
     assert!(h.query_all_by_label("1.0×").next().is_some());
 
+    // Compare again: the first comparison stays behind as a ghost.
+    h.get_by_role_and_label(Role::Button, "Compare").click();
+    step_until(&mut h, "the second comparison ends", |app| !app.is_busy());
+    h.run();
+    let ghost = h.state().compare().ghost().expect("the first comparison");
+    assert_eq!(ghost.speedups.len(), 5);
+    assert_eq!(ghost.speedup("processes"), Some(speedups[2]));
+
     // Back to one run: the single view returns.
     h.get_by_role_and_label(Role::Button, "Back to single run")
         .click();
@@ -324,4 +332,9 @@ fn snapshot_of_the_compare_view_on_a_recorded_comparison() {
     assert_eq!(bar_text(&h, "processes"), "1.9×");
     assert!(h.query_by_label("Show the one before").is_some());
     h.snapshot("compare_recorded");
+    // The ghost can be hidden.
+    h.get_by_label("Show the one before").click();
+    h.run();
+    assert!(h.state().compare().ghost().is_none());
+    assert!(h.state().compare().has_ghost());
 }

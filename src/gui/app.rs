@@ -259,7 +259,9 @@ impl ThreadlabApp {
         }
         self.act(action, rerun);
         self.schedule_repaint(&ctx);
-        let started = self.run.is_some() || self.compare.comparison().is_some();
+        // A start that failed is an end too: the picture shows why.
+        let started =
+            self.run.is_some() || self.compare.comparison().is_some() || self.start_error.is_some();
         let ready = !self.is_busy() && (started || !(self.options.run || self.options.compare));
         if let Some(smoke) = &mut self.smoke {
             smoke.update(&ctx, ready, &self.exit_status);
@@ -268,10 +270,18 @@ impl ThreadlabApp {
             {
                 set_status(&self.exit_status, format!("the run failed: {e}"));
             }
-            if smoke.is_done()
-                && let Some(e) = self.compare.failure()
-            {
-                set_status(&self.exit_status, format!("the comparison failed: {e}"));
+            if smoke.is_done() {
+                let failed = self
+                    .compare
+                    .failure()
+                    .map(|e| format!("the comparison failed: {e}"));
+                let refused = self
+                    .start_error
+                    .as_ref()
+                    .map(|e| format!("could not start: {e}"));
+                if let Some(message) = failed.or(refused) {
+                    set_status(&self.exit_status, message);
+                }
             }
         }
     }

@@ -135,8 +135,9 @@ impl Comparison {
     /// Stops the comparison: the run under way is handed to `reaper`, which
     /// stops it and joins its threads and children; no other run starts.
     pub fn stop(&mut self, reaper: &mut Reaper) {
-        self.stopped = true;
+        // A comparison that has ended (well or not) stays as it is.
         if let Some((index, run)) = self.live.take() {
+            self.stopped = true;
             let (handle, data) = run.into_parts();
             if let Some(handle) = handle {
                 reaper.reap(handle);
