@@ -203,6 +203,29 @@ impl Comparison {
         ))
     }
 
+    /// Cores other programs kept busy, on average, while configuration
+    /// `index` ran: the machine's load (sampled) minus the workers' own CPU
+    /// time. When it is high the wall times, and so the speedups, are skewed.
+    pub fn others_cores(&self, index: usize) -> Option<f64> {
+        let data = self.data(index)?;
+        let summary = data.summary().filter(|s| s.wall_ms > 0.0)?;
+        // The first sample has no interval behind it.
+        let samples = data.cores.get(1..).filter(|s| !s.is_empty())?;
+        let busy: f64 = samples
+            .iter()
+            .map(|c| c.usage.iter().map(|u| f64::from(*u)).sum::<f64>() / 100.0)
+            .sum::<f64>()
+            / samples.len() as f64;
+        Some((busy - summary.cpu_ms / summary.wall_ms).max(0.0))
+    }
+
+    /// The most cores other programs kept busy during any configuration.
+    pub fn others_cores_max(&self) -> Option<f64> {
+        (0..self.configs.len())
+            .filter_map(|i| self.others_cores(i))
+            .reduce(f64::max)
+    }
+
     /// The best speedup configuration `index` can reach on this machine.
     pub fn ideal(&self, index: usize) -> f64 {
         self.configs
@@ -302,5 +325,28 @@ mod tests {
         assert_eq!(c.row(0), None);
         assert_eq!(c.ideal(0), 1.0);
         assert_eq!(c.ideal(2), 2.0, "four processes on two cores");
+    }
+
+    #[test]
+    fn other_programs_load_is_the_machine_minus_the_workers() {
+        let base = Scenario::default();
+        let mut data = RunData::new(base.clone());
+        for (t, load) in [(0, 0.0), (1, 150.0), (2, 130.0)] {
+            data.apply(crate::model::RunMessage::Cores(crate::model::CoreSample {
+                t_ns: t,
+                usage: vec![load / 2.0, load / 2.0],
+            }));
+        }
+        data.apply(crate::model::RunMessage::Finished(Box::new(Ok(
+            crate::model::RunSummary {
+                wall_ms: 100.0,
+                cpu_ms: 100.0,
+                ..Default::default()
+            },
+        ))));
+        let c = Comparison::recorded(&base, 2, vec![("serial".to_owned(), data)]);
+        let others = c.others_cores(0).expect("sampled");
+        assert!((others - 0.4).abs() < 1e-9, "{others}");
+        assert_eq!(c.others_cores_max(), Some(others));
     }
 }

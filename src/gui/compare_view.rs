@@ -24,6 +24,9 @@ use egui::{
 const HEADER_H: f32 = 24.0;
 /// Tallest lane of a block.
 const MAX_LANE_H: f32 = 48.0;
+/// Cores kept busy by other programs from which the view warns that the
+/// times are skewed.
+const BUSY_WARNING: f64 = 0.4;
 /// Space between the lanes and the bar column.
 const GAP: f32 = 16.0;
 
@@ -55,6 +58,14 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
                 .clicked()
             {
                 action = CompareAction::Leave;
+            }
+            if !mode.view.is_fit()
+                && ui
+                    .button("Fit")
+                    .on_hover_text("Show every run whole again (or double-click the lanes).")
+                    .clicked()
+            {
+                mode.view.fit();
             }
             if has_ghost {
                 ui.checkbox(&mut mode.show_ghost, "Show the one before")
@@ -176,6 +187,16 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
         }
         ui.label(RichText::new(text).size(13.5).color(color));
     });
+    if let Some(others) = c.others_cores_max().filter(|o| *o >= BUSY_WARNING) {
+        ui.label(
+            RichText::new(format!(
+                "Other programs kept about {others:.1} of the {} cores busy meanwhile: \
+                 the times are skewed. Close them and compare again.",
+                c.cores
+            ))
+            .color(palette::state_color(State::IoWait)),
+        );
+    }
     if !c.is_running() && compare_configs(scenario) != compare_configs(&c.base) {
         ui.label(
             RichText::new("The settings changed since: press Compare to compare them.")
