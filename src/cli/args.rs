@@ -50,6 +50,10 @@ pub struct GuiArgs {
     /// Close the window after the screenshot (for scripts and CI).
     #[arg(long)]
     pub exit: bool,
+    /// Compare the preset's work serially, with threads, processes, no GIL
+    /// and native code as soon as the window opens.
+    #[arg(long)]
+    pub compare: bool,
 }
 
 /// `on` or `off`.

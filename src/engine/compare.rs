@@ -26,9 +26,38 @@ pub struct CompareRow {
     pub speedup: f64,
 }
 
-/// The configurations compared for `base`, labelled, with N workers.
+impl CompareRow {
+    /// The row of configuration `label`, run as `scenario`, that took
+    /// `wall_ms` where the serial row took `serial_ms`.
+    pub fn measured(label: &str, scenario: &Scenario, wall_ms: f64, serial_ms: f64) -> Self {
+        Self {
+            label: label.to_owned(),
+            processes: scenario.processes,
+            threads: scenario.threads,
+            gil: scenario.gil,
+            workload: scenario.workload,
+            wall_ms,
+            speedup: speedup(serial_ms, wall_ms),
+        }
+    }
+}
+
+/// Whether `s` can be compared: only the task pool does the same work in
+/// every shape, so only its wall times are comparable.
+pub fn comparable(s: &Scenario) -> bool {
+    s.lab == Lab::Tasks
+}
+
+/// N, the workers of every configuration but the serial one: the larger of
+/// `base`'s threads and processes, at least 2.
+pub fn compare_workers(base: &Scenario) -> u32 {
+    base.threads.max(base.processes).max(2)
+}
+
+/// The configurations compared for `base`, labelled, with N workers
+/// ([`compare_workers`]); the serial one comes first.
 pub fn compare_configs(base: &Scenario) -> Vec<(String, Scenario)> {
-    let n = base.threads.max(base.processes).max(2);
+    let n = compare_workers(base);
     let work = Scenario {
         lab: Lab::Tasks,
         processes: 1,
@@ -94,15 +123,7 @@ pub fn run_compare(
         if label == "serial" {
             serial_ms = summary.wall_ms;
         }
-        let row = CompareRow {
-            label,
-            processes: scenario.processes,
-            threads: scenario.threads,
-            gil: scenario.gil,
-            workload: scenario.workload,
-            wall_ms: summary.wall_ms,
-            speedup: speedup(serial_ms, summary.wall_ms),
-        };
+        let row = CompareRow::measured(&label, &scenario, summary.wall_ms, serial_ms);
         progress(&row, &summary);
         rows.push(row);
     }
@@ -134,5 +155,21 @@ mod tests {
         assert_eq!(rows[2].1.processes, 4);
         assert!(!rows[3].1.gil);
         assert!(rows.iter().all(|(_, s)| s.validate().is_ok()));
+        assert!(rows.iter().all(|(_, s)| comparable(s)));
+    }
+
+    #[test]
+    fn a_measured_row_is_timed_against_serial() {
+        let s = Scenario {
+            processes: 4,
+            ..Scenario::default()
+        };
+        let row = CompareRow::measured("processes", &s, 50.0, 200.0);
+        assert_eq!((row.processes, row.speedup), (4, 4.0));
+        assert_eq!(compare_workers(&Scenario::default()), 4);
+        assert!(!comparable(&Scenario {
+            lab: Lab::Race,
+            ..s
+        }));
     }
 }

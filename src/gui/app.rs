@@ -3,6 +3,8 @@
 //! only while something changes.
 
 use super::baseline::Baselines;
+use super::compare::{COMPARE_FRAME_FACTOR, CompareAction, CompareMode};
+use super::compare_run::{Comparison, Ghost as CompareGhost};
 use super::controls::{Action, ControlSettings, controls_ui};
 use super::ghost::Ghost;
 use super::live::{LiveRun, RunData};
@@ -38,6 +40,8 @@ pub struct AppOptions {
     pub exit: bool,
     /// Larger text for a lecture hall.
     pub present: bool,
+    /// Compare the preset's work in every shape at once (instead of `run`).
+    pub compare: bool,
 }
 
 /// The window.
@@ -59,6 +63,7 @@ pub struct ThreadlabApp {
     live_frame: Duration,
     replay: Replay,
     ghost: Ghost,
+    compare: CompareMode,
 }
 
 impl ThreadlabApp {
@@ -99,6 +104,7 @@ impl ThreadlabApp {
             live_frame: LIVE_FRAME,
             replay: Replay::default(),
             ghost: Ghost::default(),
+            compare: CompareMode::default(),
         })
     }
 
@@ -107,6 +113,35 @@ impl ThreadlabApp {
         self.scenario = data.scenario.clone();
         self.run = Some(LiveRun::recorded(data));
         self
+    }
+
+    /// A window showing a comparison recorded elsewhere (tests, fixed
+    /// pictures), with the one before it as a ghost.
+    pub fn with_recorded_compare(mut self, comparison: Comparison, ghost: Option<CompareGhost>) -> Self {
+        self.scenario = comparison.base.clone();
+        self.compare.show_recorded(comparison, ghost);
+        self
+    }
+
+    /// Compares the current settings' work serially, with N threads, N
+    /// processes, N threads without the GIL and as native code, one run after
+    /// another, and shows the compare view (bind a key to this). Settings that
+    /// cannot be compared leave the window as it is and say why.
+    pub fn start_compare(&mut self) {
+        self.clear();
+        if let Err(e) = self.compare.start(&self.scenario, &mut self.reaper) {
+            self.start_error = Some(e);
+        }
+    }
+
+    /// Back to the single-run view; a comparison under way is stopped.
+    pub fn leave_compare(&mut self) {
+        self.compare.leave(&mut self.reaper);
+    }
+
+    /// The compare mode: whether it is shown, the comparison, its ghost.
+    pub fn compare(&self) -> &CompareMode {
+        &self.compare
     }
 
     /// Tells the window it is drawn by the CPU, so it repaints less often
@@ -165,7 +200,9 @@ impl ThreadlabApp {
 
     /// Whether a run or a serial measurement is still going.
     pub fn is_busy(&self) -> bool {
-        self.run.as_ref().is_some_and(LiveRun::is_running) || self.baselines.busy()
+        self.run.as_ref().is_some_and(LiveRun::is_running)
+            || self.baselines.busy()
+            || self.compare.is_running()
     }
 
     /// Whether the smoke mode has saved its picture (or given up).
@@ -183,6 +220,7 @@ impl ThreadlabApp {
         if let Some(watcher) = self.baselines.cancel() {
             self.reaper.adopt(watcher);
         }
+        self.compare.cancel(&mut self.reaper);
         self.reaper.join_all();
     }
 
@@ -192,16 +230,20 @@ impl ThreadlabApp {
         if !self.started {
             self.started = true;
             layout::setup_style(&ctx, self.options.present);
-            if self.options.run {
+            if self.options.compare {
+                self.start_compare();
+            } else if self.options.run {
                 self.start_run();
             }
         }
         self.poll(&ctx);
+        self.compare.poll(&mut self.reaper);
         let (action, rerun) = egui::Panel::left("controls")
             .exact_size(276.0)
             .show(ui, |ui| {
                 layout::brand_ui(ui);
-                let running = self.run.as_ref().is_some_and(LiveRun::is_running);
+                let running =
+                    self.run.as_ref().is_some_and(LiveRun::is_running) || self.compare.is_running();
                 let out = controls_ui(
                     ui,
                     &mut self.scenario,
@@ -222,10 +264,19 @@ impl ThreadlabApp {
         egui::Panel::right("results")
             .exact_size(300.0)
             .show(ui, |ui| {
-                let at = self.replay.cursor_ns();
-                layout::results_ui(ui, self.run_data(), &self.baselines, cores, at);
+                if self.compare.is_shown() {
+                    self.compare.results_ui(ui);
+                } else {
+                    let at = self.replay.cursor_ns();
+                    layout::results_ui(ui, self.run_data(), &self.baselines, cores, at);
+                }
             });
+        let mut compare_action = CompareAction::None;
         egui::CentralPanel::default().show(ui, |ui| {
+            if self.compare.is_shown() {
+                compare_action = self.compare.central_ui(ui, &self.scenario);
+                return;
+            }
             let banner = layout::Banner {
                 data: self.run.as_ref().map(|r| &r.data),
                 start_error: self.start_error.as_deref(),
@@ -237,9 +288,15 @@ impl ThreadlabApp {
             };
             self.stats = layout::central_ui(ui, banner, &mut self.view, self.stats, playback);
         });
+        if compare_action == CompareAction::Leave {
+            self.leave_compare();
+        }
         self.act(action, rerun);
         self.schedule_repaint(&ctx);
-        let ready = !self.is_busy() && (self.run.is_some() || !self.options.run);
+        // A start that failed is an end too: the picture shows why.
+        let started =
+            self.run.is_some() || self.compare.comparison().is_some() || self.start_error.is_some();
+        let ready = !self.is_busy() && (started || !(self.options.run || self.options.compare));
         if let Some(smoke) = &mut self.smoke {
             smoke.update(&ctx, ready, &self.exit_status);
             if smoke.is_done()
@@ -247,16 +304,31 @@ impl ThreadlabApp {
             {
                 set_status(&self.exit_status, format!("the run failed: {e}"));
             }
+            if smoke.is_done() {
+                let failed = self
+                    .compare
+                    .failure()
+                    .map(|e| format!("the comparison failed: {e}"));
+                let refused = self
+                    .start_error
+                    .as_ref()
+                    .map(|e| format!("could not start: {e}"));
+                if let Some(message) = failed.or(refused) {
+                    set_status(&self.exit_status, message);
+                }
+            }
         }
     }
 
     fn act(&mut self, action: Action, rerun: bool) {
         match action {
             Action::Run => self.start_run(),
+            Action::Compare => self.start_compare(),
             Action::Stop => {
                 if let Some(run) = &self.run {
                     run.stop();
                 }
+                self.compare.cancel(&mut self.reaper);
             }
             Action::Reset => self.reset(),
             Action::Preset(i) => {
@@ -269,6 +341,8 @@ impl ThreadlabApp {
                     }
                 }
             }
+            // In the compare view the experiment is the comparison.
+            Action::None if rerun && self.compare.is_shown() => self.start_compare(),
             Action::None if rerun => self.start_run(),
             Action::None => {}
         }
@@ -295,6 +369,7 @@ impl ThreadlabApp {
         if let Some(watcher) = self.baselines.cancel() {
             self.reaper.adopt(watcher);
         }
+        self.compare.leave(&mut self.reaper);
         self.start_error = None;
         self.view.fit();
         last
@@ -340,6 +415,9 @@ impl ThreadlabApp {
     fn schedule_repaint(&self, ctx: &egui::Context) {
         if self.run.as_ref().is_some_and(LiveRun::is_running) {
             ctx.request_repaint_after(self.live_frame);
+        }
+        if self.compare.is_running() {
+            ctx.request_repaint_after(self.live_frame * COMPARE_FRAME_FACTOR);
         }
         // A serial measurement wakes the window itself when it ends.
     }

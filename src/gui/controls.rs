@@ -17,6 +17,8 @@ pub enum Action {
     None,
     /// Run with the current knobs.
     Run,
+    /// Compare the knobs' work serially, with threads, processes, no GIL.
+    Compare,
     /// Stop the run.
     Stop,
     /// Back to the preset's knobs, picture cleared.
@@ -116,6 +118,23 @@ pub fn controls_ui(
             action = Action::Reset;
         }
     });
+    ui.horizontal(|ui| {
+        let comparable = crate::engine::compare::comparable(scenario);
+        let compare = ui
+            .add_enabled(
+                comparable,
+                egui::Button::new("Compare").min_size([84.0, 26.0].into()),
+            )
+            .on_hover_text(
+                "Run the same work serially, with threads, with processes, without the GIL \
+                 and as native code, one after another, and compare their speed.",
+            )
+            .on_disabled_hover_text(super::compare::NOT_COMPARABLE);
+        if compare.clicked() {
+            action = Action::Compare;
+        }
+        ui.label(RichText::new("threads vs processes").color(super::palette::WEAK_TEXT));
+    });
     ui.checkbox(&mut settings.auto_run, "Run again when a setting changes")
         .on_hover_text(
             "Let go of a slider or flip a switch, and the experiment runs again at once.",
@@ -196,7 +215,11 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
     if knobs.tasks {
         done |= slider(
             ui,
-            if s.lab == Lab::Queue { "Items" } else { "Tasks" },
+            if s.lab == Lab::Queue {
+                "Items"
+            } else {
+                "Tasks"
+            },
             "How many tasks (or queue items) there are in all, shared among the workers.",
             &mut s.tasks,
             range::TASKS,

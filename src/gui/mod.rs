@@ -8,6 +8,11 @@
 
 pub mod app;
 pub mod baseline;
+pub mod compare;
+pub mod compare_bars;
+pub mod compare_run;
+pub mod compare_summary;
+pub mod compare_view;
 pub mod controls;
 pub mod cores;
 pub mod counters;
@@ -46,6 +51,7 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         screenshot: args.screenshot,
         exit: args.exit,
         present: args.present,
+        compare: args.compare,
     };
     let mut app = ThreadlabApp::new(options).map_err(BadInput)?;
     let status = app.exit_status();

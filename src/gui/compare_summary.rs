@@ -1,0 +1,76 @@
+//! The comparison's numbers, for the results column: each configuration's
+//! wall time and speedup, the best this machine allows, and what the faint
+//! bars of the comparison before stand for.
+
+use super::compare_bars::{bar_color, speedup_text};
+use super::compare_run::{Comparison, Ghost};
+use super::compare_view::title;
+use super::palette;
+use super::view::duration_label;
+use egui::{Color32, Grid, RichText, Ui};
+
+/// The results column in compare mode.
+pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&Ghost>) {
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.add_space(6.0);
+        ui.heading("Comparison");
+        let Some(c) = comparison else {
+            ui.label(RichText::new("No comparison yet. Press Compare.").color(palette::WEAK_TEXT));
+            return;
+        };
+        let note = |text: String| RichText::new(text).size(11.5).color(palette::WEAK_TEXT);
+        Grid::new("compare-numbers")
+            .num_columns(2)
+            .spacing([12.0, 3.0])
+            .show(ui, |ui| {
+                for (i, config) in c.configs.iter().enumerate() {
+                    ui.label(title(&config.scenario));
+                    match (c.row(i), c.finished_ms(i)) {
+                        (Some(row), _) => {
+                            let color = bar_color(i == 0, row.speedup, c.ideal(i));
+                            ui.label(
+                                RichText::new(speedup_text(row.speedup))
+                                    .size(20.0)
+                                    .strong()
+                                    .color(color),
+                            );
+                            ui.end_row();
+                            ui.label("");
+                            ui.label(note(duration_label(row.wall_ms * 1e6)));
+                        }
+                        (None, Some(ms)) => {
+                            ui.label(note(duration_label(ms * 1e6)));
+                        }
+                        (None, None) => {
+                            ui.label(note("not yet".to_owned()));
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.add_space(8.0);
+        let n = c.workers();
+        let ideal = (0..c.configs.len()).map(|i| c.ideal(i)).fold(1.0, f64::max);
+        ui.label(
+            RichText::new(format!(
+                "Best possible here: {} ({n} workers, {} cores).",
+                speedup_text(ideal),
+                c.cores
+            ))
+            .color(Color32::WHITE),
+        );
+        let how = if c.base.workload.computes() {
+            "Every run does the same work. A bar that reaches the white tick used the whole \
+             machine; threads taking turns at one GIL stay near 1×."
+        } else {
+            "Every run does the same waiting. A wait needs no core and lets the GIL go, so \
+             threads overlap their waits as well as processes do."
+        };
+        ui.label(note(how.to_owned()));
+        if let Some(g) = ghost {
+            ui.add_space(8.0);
+            ui.label(RichText::new("Faint bars: the comparison before").color(Color32::WHITE));
+            ui.label(note(g.what.clone()));
+        }
+    });
+}
