@@ -41,6 +41,9 @@ pub struct GuiArgs {
     /// Start in presentation mode (large text, colour-blind-safe palette).
     #[arg(long)]
     pub present: bool,
+    /// Start with the light theme (dark text on a light background).
+    #[arg(long)]
+    pub light: bool,
     /// Run the preset as soon as the window opens.
     #[arg(long)]
     pub run: bool,

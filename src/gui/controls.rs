@@ -196,7 +196,11 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
     if knobs.tasks {
         done |= slider(
             ui,
-            if s.lab == Lab::Queue { "Items" } else { "Tasks" },
+            if s.lab == Lab::Queue {
+                "Items"
+            } else {
+                "Tasks"
+            },
             "How many tasks (or queue items) there are in all, shared among the workers.",
             &mut s.tasks,
             range::TASKS,
@@ -394,7 +398,7 @@ fn switch(ui: &mut Ui, name: &str, text: &str, tip: &str, value: &mut bool) -> b
                 .checkbox(value, "")
                 .labelled_by(label.id)
                 .on_hover_text(tip);
-            ui.label(RichText::new(text).color(super::palette::WEAK_TEXT));
+            ui.label(RichText::new(text).color(super::palette::weak_text()));
             r
         })
         .inner;

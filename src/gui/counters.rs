@@ -7,7 +7,7 @@ use super::paint::group_thousands;
 use super::palette;
 use super::view::duration_label;
 use crate::analysis::timeline::{Span, State, Timeline};
-use egui::{Color32, Grid, RichText, Ui};
+use egui::{Grid, RichText, Ui};
 use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
 
 /// Time all workers were alive, ns: the denominator of "share of worker time".
@@ -28,7 +28,7 @@ pub fn value(ui: &mut Ui, text: RichText) {
 pub fn counters_ui(ui: &mut Ui, data: &RunData) {
     let tl = &data.timeline;
     let summary = data.summary();
-    let strong = |t: String| RichText::new(t).strong().color(Color32::WHITE);
+    let strong = |t: String| RichText::new(t).strong().color(palette::strong_text());
     Grid::new("counters").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
         if data.scenario.gil {
             let switches = summary.map_or(tl.gil_handovers(), |s| s.gil_switches);
@@ -66,7 +66,7 @@ pub fn counters_ui(ui: &mut Ui, data: &RunData) {
             ui.end_row();
         }
         if let Some(c) = summary.and_then(|s| s.cut_off) {
-            ui.label(RichText::new("Cut off").color(palette::ERROR));
+            ui.label(RichText::new("Cut off").color(palette::error()));
             value(ui, strong(format!("{} tasks mid-way, {} resources left open", c.tasks, c.unreleased_resources)));
             ui.end_row();
         }
@@ -76,7 +76,7 @@ pub fn counters_ui(ui: &mut Ui, data: &RunData) {
         let dropped = data.events_dropped;
         ui.label("Events").on_hover_text("Events the workers recorded, and any the window could not keep up with.");
         let text = format!("{} recorded, {} dropped", group_thousands(tl.events()), group_thousands(dropped));
-        value(ui, if dropped > 0 { RichText::new(text).color(palette::ERROR) } else { RichText::new(text) });
+        value(ui, if dropped > 0 { RichText::new(text).color(palette::error()) } else { RichText::new(text) });
         ui.end_row();
     });
     counter_ui(ui, data);
@@ -101,7 +101,7 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
             group_thousands(c.actual)
         ));
         ui.label(if c.lost_updates > 0 {
-            lost.color(palette::ERROR)
+            lost.color(palette::error())
         } else {
             lost.color(palette::state_color(State::Running))
         });
@@ -119,8 +119,8 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
         .map(|(t, v)| [*t as f64 / 1e6, *v as f64])
         .collect();
     small_plot("counter-plot", data.horizon_ns() as f64 / 1e6, true).show(ui, |p| {
-        p.line(Line::new("expected", PlotPoints::new(expected)).color(Color32::from_gray(0xb0)));
-        p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::ERROR));
+        p.line(Line::new("expected", PlotPoints::new(expected)).color(palette::reference_line()));
+        p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::error()));
     });
 }
 
@@ -162,8 +162,7 @@ fn small_plot(id: &str, end_ms: f64, legend: bool) -> Plot<'static> {
     } else {
         plot
     };
-    plot
-        .allow_zoom(false)
+    plot.allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
         .allow_boxed_zoom(false)

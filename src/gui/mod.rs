@@ -11,14 +11,18 @@ pub mod baseline;
 pub mod controls;
 pub mod cores;
 pub mod counters;
+pub mod help;
 pub mod labs;
 pub mod lanes;
 pub mod layout;
 pub mod live;
 pub mod paint;
 pub mod palette;
+pub mod present;
 pub mod reaper;
 pub mod screenshot;
+pub mod settings;
+pub mod shortcuts;
 pub mod summary;
 pub mod timeline;
 pub mod tooltip;
@@ -43,23 +47,35 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         screenshot: args.screenshot,
         exit: args.exit,
         present: args.present,
+        light: args.light,
     };
+    // Scripts and CI take pictures of a known window: they neither read nor
+    // write the user's saved settings.
+    let smoke = options.screenshot.is_some() || options.exit;
     let mut app = ThreadlabApp::new(options).map_err(BadInput)?;
     let status = app.exit_status();
+    let scratch = std::env::temp_dir().join(format!("threadlab-smoke-{}.ron", std::process::id()));
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("threadlab")
             .with_app_id("io.github.threadlab.Threadlab")
             .with_inner_size(WINDOW_SIZE)
             .with_min_inner_size([960.0, 600.0]),
+        persist_window: !smoke,
+        persistence_path: smoke.then(|| scratch.clone()),
         ..Default::default()
     };
     let creator = move |cc: &eframe::CreationContext<'_>| -> Result<Box<dyn eframe::App>, _> {
         app.set_software_rendering(cc.wgpu_render_state.as_ref().is_some_and(is_software));
+        if let Some(storage) = cc.storage.filter(|_| !smoke) {
+            app.restore(storage);
+        }
         Ok(Box::new(app))
     };
     eframe::run_native("threadlab", native, Box::new(creator))
         .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))?;
+    // Nothing is written there in smoke mode; remove it should that change.
+    let _ = std::fs::remove_file(&scratch);
     let failure = status.lock().ok().and_then(|mut s| s.take());
     match failure {
         Some(message) => Err(anyhow::anyhow!(message)),

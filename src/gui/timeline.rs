@@ -94,7 +94,7 @@ pub fn timeline_ui(
             Align2::CENTER_CENTER,
             "Press Run: every worker gets a lane here.",
             FontId::proportional(15.0),
-            palette::WEAK_TEXT,
+            palette::weak_text(),
         );
         return DrawStats::default();
     }
@@ -177,7 +177,7 @@ fn row_ui(
             let y = full.top() + 0.5;
             painter.line_segment(
                 [pos2(full.left(), y), pos2(full.right(), y)],
-                Stroke::new(1.0, palette::GRID),
+                Stroke::new(1.0, palette::grid()),
             );
             let count = timeline.process_tracks(process).count();
             painter.text(
@@ -185,24 +185,24 @@ fn row_ui(
                 Align2::LEFT_CENTER,
                 process_title(process, count, timeline.gil_mode()),
                 FontId::proportional(12.5),
-                egui::Color32::from_gray(0xd8),
+                palette::text(),
             );
         }
         Row::Gil(process) | Row::Lock(process) => {
             let gil = matches!(row, Row::Gil(_));
-            painter.rect_filled(bar, 0.0, palette::LANE_BG);
+            painter.rect_filled(bar, 0.0, palette::lane_bg());
             painter.text(
                 label_pos,
                 Align2::LEFT_CENTER,
                 if gil { "GIL held by" } else { "lock held by" },
                 font,
-                egui::Color32::from_gray(0xe8),
+                palette::text(),
             );
             let holders = holders(timeline, process, horizon, gil);
             hold_lane(lp, painter, bar, map, holders.into_iter(), true);
         }
         Row::Worker(track, index) => {
-            painter.rect_filled(bar, 0.0, palette::LANE_BG);
+            painter.rect_filled(bar, 0.0, palette::lane_bg());
             if bar.height() >= 8.0 {
                 let chip = Rect::from_center_size(
                     pos2(full.left() + 10.0, bar.center().y),
@@ -214,7 +214,7 @@ fn row_ui(
                     Align2::LEFT_CENTER,
                     format!("thread {}", track.id.thread),
                     font.clone(),
-                    palette::WEAK_TEXT,
+                    palette::weak_text(),
                 );
                 // How much of its life the worker could actually compute.
                 let share = executing_share(track, horizon);
@@ -288,11 +288,12 @@ pub fn axis(painter: &Painter, plot: Rect, top: f32, map: XMap) {
         }
         painter.line_segment(
             [pos2(x, top + AXIS_H - 4.0), pos2(x, plot.bottom())],
-            Stroke::new(1.0, palette::GRID),
+            Stroke::new(1.0, palette::grid()),
         );
-        let galley = painter.layout_no_wrap(label, FontId::proportional(11.0), palette::WEAK_TEXT);
+        let galley =
+            painter.layout_no_wrap(label, FontId::proportional(11.0), palette::weak_text());
         if x + 3.0 + galley.size().x <= plot.right() + RIGHT_PAD {
-            painter.galley(pos2(x + 3.0, top + 1.0), galley, palette::WEAK_TEXT);
+            painter.galley(pos2(x + 3.0, top + 1.0), galley, palette::weak_text());
         }
     }
 }
