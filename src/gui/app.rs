@@ -220,46 +220,44 @@ impl ThreadlabApp {
         let mut commands = self.presenter.keys(&ctx);
         self.poll(&ctx);
         let folded = self.presenter.view.controls_folded;
-        let (action, rerun) = egui::Panel::left(if folded {
-            "controls-folded"
-        } else {
-            "controls"
-        })
-        .exact_size(if folded { layout::FOLDED_WIDTH } else { 276.0 })
-        .show(ui, |ui| {
-            if folded {
-                commands.extend(self.presenter.folded_strip_ui(ui, true));
-                return (super::controls::Action::None, false);
-            }
-            layout::brand_ui(ui);
-            commands.extend(self.presenter.view_bar_ui(ui));
-            let running = self.run.as_ref().is_some_and(LiveRun::is_running);
-            let out = controls_ui(
-                ui,
-                &mut self.scenario,
-                &self.presets,
-                self.preset,
-                &mut self.settings,
-                running,
-            );
-            ui.add_space(14.0);
-            ui.separator();
-            egui::ScrollArea::vertical().show(ui, |ui| summary::lesson_ui(ui, &self.scenario));
-            out
-        })
-        .inner;
+        let (action, rerun) = egui::Panel::left("controls")
+            .exact_size(if folded { layout::FOLDED_WIDTH } else { 276.0 })
+            .show(ui, |ui| {
+                if folded {
+                    commands.extend(self.presenter.folded_strip_ui(ui, true));
+                    return (Action::None, false);
+                }
+                if layout::brand_ui(ui) {
+                    commands.push(Command::FoldControls);
+                }
+                commands.extend(self.presenter.view_bar_ui(ui));
+                ui.add_space(6.0);
+                let running = self.run.as_ref().is_some_and(LiveRun::is_running);
+                let out = controls_ui(
+                    ui,
+                    &mut self.scenario,
+                    &self.presets,
+                    self.preset,
+                    &mut self.settings,
+                    running,
+                );
+                ui.add_space(14.0);
+                ui.separator();
+                egui::ScrollArea::vertical().show(ui, |ui| summary::lesson_ui(ui, &self.scenario));
+                out
+            })
+            .inner;
         let cores = self
             .run_data()
             .map_or_else(crate::sampling::core_count, super::cores::core_count);
         let folded = self.presenter.view.results_folded;
-        egui::Panel::right(if folded { "results-folded" } else { "results" })
+        egui::Panel::right("results")
             .exact_size(if folded { layout::FOLDED_WIDTH } else { 300.0 })
             .show(ui, |ui| {
                 if folded {
                     commands.extend(self.presenter.folded_strip_ui(ui, false));
                 } else {
-                    let data = self.run.as_ref().map(|r| &r.data);
-                    if layout::results_ui(ui, data, &self.baselines, cores) {
+                    if layout::results_ui(ui, self.run_data(), &self.baselines, cores) {
                         commands.push(Command::FoldResults);
                     }
                 }

@@ -42,17 +42,29 @@ pub fn setup_style(ctx: &Context, present: bool) {
     }
 }
 
-/// The app's name above the controls.
-pub fn brand_ui(ui: &mut Ui) {
+/// The app's name above the controls, with the button that folds them away;
+/// returns whether it was clicked.
+pub fn brand_ui(ui: &mut Ui) -> bool {
+    let mut fold = false;
     ui.add_space(6.0);
-    ui.label(
-        RichText::new("threadlab")
-            .size(22.0)
-            .strong()
-            .color(palette::strong_text()),
-    );
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new("threadlab")
+                .size(22.0)
+                .strong()
+                .color(palette::strong_text()),
+        );
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let keys = super::shortcuts::keys_text(super::shortcuts::Command::FoldControls);
+            fold = ui
+                .button("« Fold")
+                .on_hover_text(format!("Fold the controls away ({keys})"))
+                .clicked();
+        });
+    });
     ui.label(RichText::new("threads and processes, live").color(palette::weak_text()));
-    ui.add_space(8.0);
+    ui.add_space(4.0);
+    fold
 }
 
 /// The right-hand column: the result, then the counters. Returns whether
@@ -69,8 +81,7 @@ pub fn results_ui(
         ui.horizontal(|ui| {
             ui.heading("Result");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let keys =
-                    super::shortcuts::keys_text(ui.ctx(), super::shortcuts::Command::FoldResults);
+                let keys = super::shortcuts::keys_text(super::shortcuts::Command::FoldResults);
                 fold = ui
                     .button("Fold »")
                     .on_hover_text(format!("Fold the results away ({keys})"))

@@ -52,6 +52,10 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
     // Scripts and CI take pictures of a known window: they neither read nor
     // write the user's saved settings.
     let smoke = options.screenshot.is_some() || options.exit;
+    let size = match &args.size {
+        Some(text) => present::parse_size(text).map_err(BadInput)?,
+        None => WINDOW_SIZE,
+    };
     let mut app = ThreadlabApp::new(options).map_err(BadInput)?;
     let status = app.exit_status();
     let scratch = std::env::temp_dir().join(format!("threadlab-smoke-{}.ron", std::process::id()));
@@ -59,9 +63,9 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         viewport: egui::ViewportBuilder::default()
             .with_title("threadlab")
             .with_app_id("io.github.threadlab.Threadlab")
-            .with_inner_size(WINDOW_SIZE)
+            .with_inner_size(size)
             .with_min_inner_size([960.0, 600.0]),
-        persist_window: !smoke,
+        persist_window: !smoke && args.size.is_none(),
         persistence_path: smoke.then(|| scratch.clone()),
         ..Default::default()
     };

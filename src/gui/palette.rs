@@ -221,6 +221,12 @@ pub fn text() -> Color32 {
     pick(Color32::from_gray(0xd8), Color32::from_gray(0x24))
 }
 
+/// The name of a lane of holds ("GIL held by"), a little brighter than
+/// ordinary text so it reads beside the bars.
+pub fn lane_title() -> Color32 {
+    pick(Color32::from_gray(0xe8), Color32::from_gray(0x18))
+}
+
 /// Text that must stand out: names, big numbers.
 pub fn strong_text() -> Color32 {
     pick(Color32::WHITE, Color32::BLACK)

@@ -52,6 +52,9 @@ pub struct Presenter {
     /// The theme and zoom last handed to egui, so a user's own zoom
     /// (Ctrl + / -) is kept until something of ours changes.
     applied: Option<(Theme, f32)>,
+    /// Frames to wait after a zoom change before measuring the window again:
+    /// the window's size in points lags one frame behind a new zoom.
+    settling: u8,
 }
 
 impl Presenter {
@@ -66,16 +69,23 @@ impl Presenter {
     /// Hands the theme and the zoom to egui when they change and tells the
     /// palette the theme; call at the start of every frame.
     pub fn begin_frame(&mut self, ctx: &Context) {
-        let zoom = if self.view.present {
-            present_zoom(ctx)
-        } else {
-            1.0
+        let zoom = match self.applied {
+            _ if !self.view.present => 1.0,
+            Some((_, zoom)) if self.settling > 0 => zoom,
+            _ => present_zoom(ctx),
         };
+        self.settling = self.settling.saturating_sub(1);
         let want = (self.view.theme, zoom);
         if self.applied != Some(want) {
             ctx.set_theme(self.view.theme.egui());
-            ctx.set_zoom_factor(zoom);
+            if self.applied.is_none_or(|(_, z)| z != zoom) {
+                ctx.set_zoom_factor(zoom);
+                self.settling = 2;
+            }
             self.applied = Some(want);
+        }
+        if self.settling > 0 {
+            ctx.request_repaint();
         }
         palette::set_theme(self.view.theme);
         self.take_shot_result();
@@ -173,10 +183,9 @@ impl Presenter {
     }
 
     /// A row of buttons for the view: presentation mode, theme, window sizes,
-    /// fold, keys. Returns the command clicked.
+    /// keys. Returns the command clicked.
     pub fn view_bar_ui(&self, ui: &mut Ui) -> Option<Command> {
-        let ctx = ui.ctx().clone();
-        let tip = |c: Command, what: &str| format!("{what} ({})", keys_text(&ctx, c));
+        let tip = |c: Command, what: &str| format!("{what} ({})", keys_text(c));
         let mut out = None;
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
@@ -189,7 +198,7 @@ impl Presenter {
             }
             let other = self.view.theme.toggled();
             if ui
-                .button(format!("{} theme", capitalised(other.label())))
+                .button(capitalised(other.label()))
                 .on_hover_text(tip(Command::Theme, "Switch between dark and light colours"))
                 .clicked()
             {
@@ -210,18 +219,11 @@ impl Presenter {
                 out = Some(Command::Size1080);
             }
             if ui
-                .button("Keys")
+                .button(" ? ")
                 .on_hover_text(tip(Command::Help, "Every keyboard shortcut"))
                 .clicked()
             {
                 out = Some(Command::Help);
-            }
-            if ui
-                .button("« Fold")
-                .on_hover_text(tip(Command::FoldControls, "Fold the controls away"))
-                .clicked()
-            {
-                out = Some(Command::FoldControls);
             }
         });
         out
@@ -230,7 +232,6 @@ impl Presenter {
     /// The narrow strip left where a folded panel was: a button to unfold it
     /// (and, on the left, the theme and the keys). Returns the command clicked.
     pub fn folded_strip_ui(&self, ui: &mut Ui, left: bool) -> Option<Command> {
-        let ctx = ui.ctx().clone();
         let mut out = None;
         ui.add_space(6.0);
         ui.vertical_centered(|ui| {
@@ -239,7 +240,7 @@ impl Presenter {
             } else {
                 ("«", Command::FoldResults, "Show the results")
             };
-            let tip = |c: Command, what: &str| format!("{what} ({})", keys_text(&ctx, c));
+            let tip = |c: Command, what: &str| format!("{what} ({})", keys_text(c));
             if ui
                 .button(RichText::new(label).size(18.0))
                 .on_hover_text(tip(command, what))
@@ -308,6 +309,18 @@ fn set_window_size(ctx: &Context, size: [f32; 2]) {
     // The window takes its size in points at the current zoom.
     let ppp = ctx.pixels_per_point() / ctx.native_pixels_per_point().unwrap_or(1.0);
     ctx.send_viewport_cmd(ViewportCommand::InnerSize(vec2(size[0], size[1]) / ppp));
+}
+
+/// Parses a window size given as `WIDTHxHEIGHT` in pixels (`1920x1080`).
+pub fn parse_size(text: &str) -> Result<[f32; 2], String> {
+    let bad = || format!("--size {text}: expected WIDTHxHEIGHT in pixels, like 1920x1080");
+    let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u16 = w.trim().parse().map_err(|_| bad())?;
+    let h: u16 = h.trim().parse().map_err(|_| bad())?;
+    if w < 640 || h < 400 {
+        return Err(format!("--size {text}: the window needs at least 640x400"));
+    }
+    Ok([f32::from(w), f32::from(h)])
 }
 
 /// Where screenshots go: `$THREADLAB_EXPORT_DIR`, or the current directory.
@@ -379,6 +392,14 @@ mod tests {
         let stamp = local_stamp();
         assert_eq!(stamp.len(), 15, "{stamp}");
         assert_eq!(&stamp[8..9], "-");
+    }
+
+    #[test]
+    fn window_sizes_parse_and_bad_ones_say_why() {
+        assert_eq!(parse_size("1920x1080"), Ok([1920.0, 1080.0]));
+        assert_eq!(parse_size("1280×720"), Ok([1280.0, 720.0]));
+        assert!(parse_size("big").unwrap_err().contains("WIDTHxHEIGHT"));
+        assert!(parse_size("100x100").unwrap_err().contains("at least"));
     }
 
     #[test]

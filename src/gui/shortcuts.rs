@@ -186,19 +186,35 @@ pub fn shortcut(command: Command) -> Option<&'static Shortcut> {
 }
 
 /// The keys of `command` as text, e.g. `R or F5`, for tooltips and the overlay.
-pub fn keys_text(ctx: &Context, command: Command) -> String {
+pub fn keys_text(command: Command) -> String {
     shortcut(command).map_or_else(String::new, |s| {
-        s.keys
-            .iter()
-            .map(|k| key_text(ctx, k))
-            .collect::<Vec<_>>()
-            .join(" or ")
+        s.keys.iter().map(key_text).collect::<Vec<_>>().join(" or ")
     })
 }
 
-/// One key as text: `Ctrl+1`, `PageDown`, `?`.
-pub fn key_text(ctx: &Context, k: &KeyboardShortcut) -> String {
-    ctx.format_shortcut(k)
+/// One key as text: `Ctrl+1`, `PageDown`, `?`, `Left`.
+pub fn key_text(k: &KeyboardShortcut) -> String {
+    let m = k.modifiers;
+    let mut text = String::new();
+    for (on, name) in [
+        (m.ctrl || m.command, "Ctrl+"),
+        (m.alt, "Alt+"),
+        (m.shift, "Shift+"),
+    ] {
+        if on {
+            text.push_str(name);
+        }
+    }
+    // Words for the arrows: their symbols are not in every font.
+    text.push_str(match k.logical_key {
+        Key::ArrowLeft => "Left",
+        Key::ArrowRight => "Right",
+        Key::ArrowUp => "Up",
+        Key::ArrowDown => "Down",
+        Key::Escape => "Esc",
+        other => other.symbol_or_name(),
+    });
+    text
 }
 
 /// The commands whose keys were pressed this frame, in table order; the keys
@@ -245,8 +261,10 @@ mod tests {
 
     #[test]
     fn keys_text_names_every_key() {
-        let ctx = Context::default();
-        assert_eq!(keys_text(&ctx, Command::Run), "R or F5");
-        assert!(keys_text(&ctx, Command::Size1080).contains('2'));
+        assert_eq!(keys_text(Command::Run), "R or F5");
+        assert_eq!(keys_text(Command::Size1080), "Ctrl+2");
+        assert_eq!(keys_text(Command::Help), "F1 or ?");
+        assert_eq!(keys_text(Command::NextPreset), "PageDown or ]");
+        assert_eq!(key_text(&key(Key::ArrowLeft)), "Left");
     }
 }

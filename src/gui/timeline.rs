@@ -196,7 +196,7 @@ fn row_ui(
                 Align2::LEFT_CENTER,
                 if gil { "GIL held by" } else { "lock held by" },
                 font,
-                palette::text(),
+                palette::lane_title(),
             );
             let holders = holders(timeline, process, horizon, gil);
             hold_lane(lp, painter, bar, map, holders.into_iter(), true);
