@@ -41,6 +41,12 @@ pub struct GuiArgs {
     /// Start in presentation mode (large text, colour-blind-safe palette).
     #[arg(long)]
     pub present: bool,
+    /// Start with the light theme (dark text on a light background).
+    #[arg(long)]
+    pub light: bool,
+    /// Open the window this size in pixels, e.g. 1920x1080.
+    #[arg(long, value_name = "WxH")]
+    pub size: Option<String>,
     /// Run the preset as soon as the window opens.
     #[arg(long)]
     pub run: bool,

@@ -8,9 +8,12 @@ use super::compare_run::{Comparison, Ghost as CompareGhost};
 use super::controls::{Action, ControlSettings, controls_ui};
 use super::ghost::Ghost;
 use super::live::{LiveRun, RunData};
+use super::present::Presenter;
 use super::reaper::Reaper;
 use super::replay::Replay;
 use super::screenshot::{ExitStatus, Smoke, set_status};
+use super::settings::{self, StoredScenario, ViewSettings};
+use super::shortcuts::Command;
 use super::timeline::DrawStats;
 use super::view::TimeView;
 use super::{layout, summary};
@@ -38,10 +41,12 @@ pub struct AppOptions {
     pub screenshot: Option<PathBuf>,
     /// Close the window after that.
     pub exit: bool,
-    /// Larger text for a lecture hall.
+    /// Larger text for a lecture hall; wins over the stored setting.
     pub present: bool,
     /// Compare the preset's work in every shape at once (instead of `run`).
     pub compare: bool,
+    /// The light theme; wins over the stored setting.
+    pub light: bool,
 }
 
 /// The window.
@@ -64,6 +69,7 @@ pub struct ThreadlabApp {
     replay: Replay,
     ghost: Ghost,
     compare: CompareMode,
+    presenter: Presenter,
 }
 
 impl ThreadlabApp {
@@ -86,6 +92,7 @@ impl ThreadlabApp {
             }
         };
         let preset = presets.iter().position(|p| p.name == name).unwrap_or(0);
+        let presenter = Presenter::new(ViewSettings::default().with_options(&options));
         Ok(Self {
             presets,
             preset,
@@ -105,7 +112,49 @@ impl ThreadlabApp {
             replay: Replay::default(),
             ghost: Ghost::default(),
             compare: CompareMode::default(),
+            presenter,
         })
+    }
+
+    /// Takes the settings and the last scenario from `storage`. What the
+    /// command line asked for (`--preset`, `--present`, `--light`) wins; a
+    /// stored scenario that no longer fits is dropped with a notice.
+    pub fn restore(&mut self, storage: &dyn eframe::Storage) {
+        let restored = settings::load(storage, &self.presets);
+        self.settings.auto_run = restored.view.auto_run;
+        self.presenter.view = restored.view.with_options(&self.options);
+        if self.options.preset.is_none()
+            && let Some(stored) = restored.scenario
+            && let Some(i) = self.presets.iter().position(|p| p.name == stored.preset)
+        {
+            self.preset = i;
+            self.scenario = stored.knobs;
+        }
+        if let Some(notice) = restored.notice {
+            self.presenter.notify(notice);
+        }
+    }
+
+    /// Writes the settings and the scenario on screen into `storage`.
+    pub fn save_to(&self, storage: &mut dyn eframe::Storage) {
+        let view = ViewSettings {
+            auto_run: self.settings.auto_run,
+            ..self.presenter.view.clone()
+        };
+        let preset = self
+            .presets
+            .get(self.preset)
+            .map_or_else(|| self.scenario.name.clone(), |p| p.name.clone());
+        let scenario = StoredScenario {
+            preset,
+            knobs: self.scenario.clone(),
+        };
+        settings::save(storage, &view, &scenario);
+    }
+
+    /// The presenter's state: view settings, help overlay, notice.
+    pub fn presenter(&self) -> &Presenter {
+        &self.presenter
     }
 
     /// A window showing a run recorded elsewhere (tests, fixed pictures).
@@ -229,19 +278,30 @@ impl ThreadlabApp {
         let ctx = ui.ctx().clone();
         if !self.started {
             self.started = true;
-            layout::setup_style(&ctx, self.options.present);
+            layout::setup_style(&ctx, false);
             if self.options.compare {
                 self.start_compare();
             } else if self.options.run {
                 self.start_run();
             }
         }
+        self.presenter.begin_frame(&ctx);
+        let mut commands = self.presenter.keys(&ctx);
         self.poll(&ctx);
         self.compare.poll(&mut self.reaper);
+        let folded = self.presenter.view.controls_folded;
         let (action, rerun) = egui::Panel::left("controls")
-            .exact_size(276.0)
+            .exact_size(if folded { layout::FOLDED_WIDTH } else { 276.0 })
             .show(ui, |ui| {
-                layout::brand_ui(ui);
+                if folded {
+                    commands.extend(self.presenter.folded_strip_ui(ui, true));
+                    return (Action::None, false);
+                }
+                if layout::brand_ui(ui) {
+                    commands.push(Command::FoldControls);
+                }
+                commands.extend(self.presenter.view_bar_ui(ui));
+                ui.add_space(6.0);
                 let running =
                     self.run.as_ref().is_some_and(LiveRun::is_running) || self.compare.is_running();
                 let out = controls_ui(
@@ -261,14 +321,19 @@ impl ThreadlabApp {
         let cores = self
             .run_data()
             .map_or_else(crate::sampling::core_count, super::cores::core_count);
+        let folded = self.presenter.view.results_folded;
         egui::Panel::right("results")
-            .exact_size(300.0)
+            .exact_size(if folded { layout::FOLDED_WIDTH } else { 300.0 })
             .show(ui, |ui| {
-                if self.compare.is_shown() {
+                if folded {
+                    commands.extend(self.presenter.folded_strip_ui(ui, false));
+                } else if self.compare.is_shown() {
                     self.compare.results_ui(ui);
                 } else {
                     let at = self.replay.cursor_ns();
-                    layout::results_ui(ui, self.run_data(), &self.baselines, cores, at);
+                    if layout::results_ui(ui, self.run_data(), &self.baselines, cores, at) {
+                        commands.push(Command::FoldResults);
+                    }
                 }
             });
         let mut compare_action = CompareAction::None;
@@ -290,6 +355,10 @@ impl ThreadlabApp {
         });
         if compare_action == CompareAction::Leave {
             self.leave_compare();
+        }
+        self.presenter.overlays_ui(&ctx);
+        for command in commands {
+            self.command(&ctx, command);
         }
         self.act(action, rerun);
         self.schedule_repaint(&ctx);
@@ -318,6 +387,23 @@ impl ThreadlabApp {
                 }
             }
         }
+    }
+
+    /// Carries out a command of the shortcut table, as if its key was pressed.
+    pub fn command(&mut self, ctx: &egui::Context, command: Command) {
+        if self.presenter.apply(ctx, command, &self.scenario.name) {
+            return;
+        }
+        let n = self.presets.len().max(1);
+        let action = match command {
+            Command::Run => Action::Run,
+            Command::Stop => Action::Stop,
+            Command::Reset => Action::Reset,
+            Command::NextPreset => Action::Preset((self.preset + 1) % n),
+            Command::PreviousPreset => Action::Preset((self.preset + n - 1) % n),
+            _ => Action::None,
+        };
+        self.act(action, false);
     }
 
     fn act(&mut self, action: Action, rerun: bool) {
@@ -426,6 +512,19 @@ impl ThreadlabApp {
 impl eframe::App for ThreadlabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.window_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Smoke runs (scripts, CI) leave the user's saved state alone.
+        if self.smoke.is_none() {
+            self.save_to(storage);
+        }
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        // Ours is all in `save`; egui's (a zoom, open popups) would only
+        // fight with it at the next start.
+        false
     }
 
     fn on_exit(&mut self) {

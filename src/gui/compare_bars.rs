@@ -93,7 +93,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
     painter.rect_filled(
         Rect::from_x_y_ranges(scale.left..=scale.right, main.y_range()),
         2.0,
-        palette::LANE_BG,
+        palette::lane_bg(),
     );
     let mut ghost_label = None;
     if let Some(ghost) = bar.ghost {
@@ -110,7 +110,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
         let galley = painter.layout_no_wrap(
             format!("before {}", speedup_text(ghost)),
             FontId::proportional((gh + 3.0).clamp(9.0, 12.0)),
-            palette::WEAK_TEXT,
+            palette::weak_text(),
         );
         let at = Align2::LEFT_CENTER
             .anchor_size(pos2(rect.right() + 5.0, rect.center().y), galley.size());
@@ -133,7 +133,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
             let (pos, color) = if outside {
                 (pos2(end + 6.0, mid), Color32::WHITE)
             } else {
-                (pos2(end - 6.0 - galley.size().x, mid), palette::ON_BAR_TEXT)
+                (pos2(end - 6.0 - galley.size().x, mid), palette::on_bar_text())
             };
             painter.galley(pos2(pos.x, pos.y - galley.size().y * 0.5), galley, color);
         }
@@ -143,7 +143,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
                 Align2::LEFT_CENTER,
                 bar.pending,
                 FontId::proportional((h * 0.5).clamp(10.0, 14.0)),
-                palette::WEAK_TEXT,
+                palette::weak_text(),
             );
         }
     }
@@ -151,7 +151,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
     if let Some((at, galley)) = ghost_label {
         // Over a backdrop, so the ideal tick does not run through the words.
         painter.rect_filled(at.expand(1.0), 2.0, Color32::from_black_alpha(170));
-        painter.galley(at.min, galley, palette::WEAK_TEXT);
+        painter.galley(at.min, galley, palette::weak_text());
     }
 }
 
@@ -179,14 +179,14 @@ pub fn scale_axis(painter: &Painter, top: f32, bottom: f32, scale: BarScale) {
         let x = scale.x(s);
         painter.line_segment(
             [pos2(x, top + 13.0), pos2(x, bottom)],
-            Stroke::new(1.0, palette::GRID),
+            Stroke::new(1.0, palette::grid()),
         );
         painter.text(
             pos2(x, top + 1.0),
             Align2::CENTER_TOP,
             speedup_text(s).replace(".0", ""),
             font.clone(),
-            palette::WEAK_TEXT,
+            palette::weak_text(),
         );
     }
 }

@@ -15,10 +15,10 @@ pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&G
         ui.add_space(6.0);
         ui.heading("Comparison");
         let Some(c) = comparison else {
-            ui.label(RichText::new("No comparison yet. Press Compare.").color(palette::WEAK_TEXT));
+            ui.label(RichText::new("No comparison yet. Press Compare.").color(palette::weak_text()));
             return;
         };
-        let note = |text: String| RichText::new(text).size(11.5).color(palette::WEAK_TEXT);
+        let note = |text: String| RichText::new(text).size(11.5).color(palette::weak_text());
         Grid::new("compare-numbers")
             .num_columns(2)
             .spacing([12.0, 3.0])

@@ -78,7 +78,7 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
     });
     let (comparison, ghost, view) = mode.parts_mut();
     let Some(c) = comparison else {
-        ui.label(RichText::new("Press Compare to run the comparison.").color(palette::WEAK_TEXT));
+        ui.label(RichText::new("Press Compare to run the comparison.").color(palette::weak_text()));
         return action;
     };
     status_ui(ui, c, scenario);
@@ -175,7 +175,7 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
             "stopped: the runs not done are left out".to_owned(),
             palette::state_color(State::IoWait),
         ),
-        Progress::Failed(e) => (format!("the comparison failed: {e}"), palette::ERROR),
+        Progress::Failed(e) => (format!("the comparison failed: {e}"), palette::error()),
     };
     ui.horizontal(|ui| {
         if let Progress::Running(i) = c.progress() {
@@ -229,13 +229,13 @@ fn legend_ui(ui: &mut Ui, c: &Comparison) {
         ui.label(
             RichText::new("bars: speedup")
                 .size(12.5)
-                .color(palette::WEAK_TEXT),
+                .color(palette::weak_text()),
         );
         ideal_swatch(ui);
         ui.label(
             RichText::new("best possible")
                 .size(12.5)
-                .color(palette::WEAK_TEXT),
+                .color(palette::weak_text()),
         );
     });
 }
@@ -320,10 +320,10 @@ fn state_words(c: &Comparison, i: usize) -> (String, Color32) {
             format!("running, {}", duration_label(d.horizon_ns() as f64)),
             palette::state_color(State::Running),
         ),
-        (_, None) => ("waiting its turn".to_owned(), palette::WEAK_TEXT),
+        (_, None) => ("waiting its turn".to_owned(), palette::weak_text()),
         (_, Some(d)) => match (d.summary(), d.error()) {
             (Some(s), _) if !s.stopped => (duration_label(s.wall_ms * 1e6), Color32::WHITE),
-            (_, Some(_)) => ("failed".to_owned(), palette::ERROR),
+            (_, Some(_)) => ("failed".to_owned(), palette::error()),
             _ => ("stopped".to_owned(), palette::state_color(State::IoWait)),
         },
     }
@@ -346,7 +346,7 @@ fn block_ui<'a>(
             pos2(rect.left(), block.top + 0.5),
             pos2(map.right, block.top + 0.5),
         ],
-        Stroke::new(1.0, palette::GRID),
+        Stroke::new(1.0, palette::grid()),
     );
     let title_galley = painter.layout_no_wrap(
         title(s),
@@ -379,7 +379,7 @@ fn block_ui<'a>(
     let font = FontId::proportional((lane_h * 0.62).clamp(9.0, 13.0));
     if has_gil_lane(s) {
         let bar = row_rect(y);
-        painter.rect_filled(bar, 0.0, palette::LANE_BG);
+        painter.rect_filled(bar, 0.0, palette::lane_bg());
         if lane_h >= 9.0 {
             painter.text(
                 pos2(rect.left() + 4.0, bar.center().y),
@@ -414,7 +414,7 @@ fn block_ui<'a>(
     let lanes = lane_count(c, i) - usize::from(has_gil_lane(s));
     for k in 0..lanes {
         let bar = row_rect(y);
-        painter.rect_filled(bar, 0.0, palette::LANE_BG);
+        painter.rect_filled(bar, 0.0, palette::lane_bg());
         if let (Some(track), Some(d)) = (tracks.get(k), data) {
             if lane_h >= 9.0 {
                 lane_label(painter, rect.left(), bar, track, &font, horizon);
@@ -442,7 +442,7 @@ fn lane_label(painter: &Painter, left: f32, bar: Rect, track: &Track, font: &Fon
         Align2::LEFT_CENTER,
         name,
         font.clone(),
-        palette::WEAK_TEXT,
+        palette::weak_text(),
     );
     let share = executing_share(track, horizon);
     painter.text(

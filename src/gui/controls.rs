@@ -133,7 +133,7 @@ pub fn controls_ui(
         if compare.clicked() {
             action = Action::Compare;
         }
-        ui.label(RichText::new("threads vs processes").color(super::palette::WEAK_TEXT));
+        ui.label(RichText::new("threads vs processes").color(super::palette::weak_text()));
     });
     ui.checkbox(&mut settings.auto_run, "Run again when a setting changes")
         .on_hover_text(
@@ -417,7 +417,7 @@ fn switch(ui: &mut Ui, name: &str, text: &str, tip: &str, value: &mut bool) -> b
                 .checkbox(value, "")
                 .labelled_by(label.id)
                 .on_hover_text(tip);
-            ui.label(RichText::new(text).color(super::palette::WEAK_TEXT));
+            ui.label(RichText::new(text).color(super::palette::weak_text()));
             r
         })
         .inner;

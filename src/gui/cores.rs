@@ -83,14 +83,14 @@ pub fn cores_at_ui(
             pos2(rect.left(), rect.top() + 0.5),
             pos2(rect.right(), rect.top() + 0.5),
         ],
-        Stroke::new(1.0, palette::GRID),
+        Stroke::new(1.0, palette::grid()),
     );
     painter.text(
         pos2(rect.left() + 2.0, rect.top() + TITLE_H * 0.5 + 1.0),
         Align2::LEFT_CENTER,
         "CPU cores · which worker ran where",
         FontId::proportional(12.5),
-        Color32::from_gray(0xd8),
+        palette::text(),
     );
     let lane_h = (lanes_rect.height() / n as f32).clamp(LANE_H[0], LANE_H[1]);
     let mut lp = LanePainter::new(palette::hatch_texture(ui.ctx()).id(), lanes_rect.width());
@@ -101,7 +101,7 @@ pub fn cores_at_ui(
         }
         let gap = if lane_h >= 10.0 { 2.0 } else { 0.5 };
         let bar = Rect::from_x_y_ranges(plot_x.clone(), top..=(top + lane_h - gap));
-        painter.rect_filled(bar, 0.0, palette::LANE_BG);
+        painter.rect_filled(bar, 0.0, palette::lane_bg());
         if lane_h >= 9.0 {
             let font = FontId::proportional((lane_h * 0.75).clamp(9.0, 12.0));
             painter.text(
@@ -109,7 +109,7 @@ pub fn cores_at_ui(
                 Align2::LEFT_CENTER,
                 format!("core {core}"),
                 font.clone(),
-                palette::WEAK_TEXT,
+                palette::weak_text(),
             );
             if let Some(t) = overlay.cursor_ns {
                 occupant_tag(
@@ -140,20 +140,20 @@ pub fn cores_at_ui(
     if let Some(t) = overlay.cursor_ns {
         cursor_over(&painter, lanes_rect, map, t, ui.visuals().panel_fill);
     }
-    painter.rect_filled(plot_rect, 0.0, palette::LANE_BG);
+    painter.rect_filled(plot_rect, 0.0, palette::lane_bg());
     painter.text(
         pos2(rect.left() + 6.0, plot_rect.center().y - 7.0),
         Align2::LEFT_CENTER,
         "load per core",
         FontId::proportional(12.0),
-        palette::WEAK_TEXT,
+        palette::weak_text(),
     );
     painter.text(
         pos2(rect.left() + 6.0, plot_rect.center().y + 8.0),
         Align2::LEFT_CENTER,
         "(OS, all programs)",
         FontId::proportional(10.5),
-        palette::WEAK_TEXT,
+        palette::weak_text(),
     );
     for value in [0.0, 100.0] {
         let y = plot_rect.bottom() - (value + 4.0) / 108.0 * plot_rect.height();
@@ -162,7 +162,7 @@ pub fn cores_at_ui(
             Align2::RIGHT_CENTER,
             format!("{value:.0} %"),
             FontId::proportional(10.5),
-            palette::WEAK_TEXT,
+            palette::weak_text(),
         );
     }
     load_plot_ui(ui, plot_rect, data, map, overlay.cursor_ns);
@@ -183,7 +183,7 @@ fn occupant_tag(
         .find(|(_, t)| t.core_at(t_ns) == Some(core));
     let (text, color) = match occupant {
         Some((i, t)) => (palette::worker_short(t.id), palette::worker_color(i)),
-        None => ("idle".to_owned(), palette::WEAK_TEXT),
+        None => ("idle".to_owned(), palette::weak_text()),
     };
     painter.text(pos, Align2::RIGHT_CENTER, text, font, color);
 }
@@ -244,15 +244,7 @@ fn empty_lane() -> &'static Lane<HoldSpan> {
 
 /// Colour of core `i`'s load line.
 fn core_line_color(i: usize) -> Color32 {
-    const LINES: [Color32; 6] = [
-        Color32::from_rgb(0x8f, 0xc7, 0xff),
-        Color32::from_rgb(0xff, 0xc2, 0x7a),
-        Color32::from_rgb(0x9e, 0xe6, 0xa0),
-        Color32::from_rgb(0xff, 0x9e, 0x9e),
-        Color32::from_rgb(0xd4, 0xb0, 0xff),
-        Color32::from_rgb(0xf5, 0xe8, 0x8a),
-    ];
-    LINES[i % LINES.len()]
+    palette::core_line(i)
 }
 
 /// Each core's load over time, on the timeline's time axis.
@@ -353,7 +345,7 @@ fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: O
             Align2::CENTER_CENTER,
             "the OS is sampled every 250 ms while a run goes on",
             FontId::proportional(11.0),
-            palette::WEAK_TEXT,
+            palette::weak_text(),
         );
     }
 }

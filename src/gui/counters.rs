@@ -42,8 +42,8 @@ pub fn counters_at_ui(ui: &mut Ui, data: &RunData, at: Option<u64>) {
 /// events before it, with binary searches, so it follows the cursor every frame.
 fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
     let tl = &data.timeline;
-    let strong = |t: String| RichText::new(t).strong().color(Color32::WHITE);
-    let weak = |t: String| RichText::new(t).color(palette::WEAK_TEXT);
+    let strong = |t: String| RichText::new(t).strong().color(palette::strong_text());
+    let weak = |t: String| RichText::new(t).color(palette::weak_text());
     // Rows of fixed columns rather than a grid: a grid that re-measures its
     // columns as the numbers change asks for a new frame each time, and a
     // playing replay would then repaint as fast as it can.
@@ -109,7 +109,7 @@ fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
             .size(20.0)
             .strong();
         ui.label(if c.lost() > 0 {
-            lost.color(palette::ERROR)
+            lost.color(palette::error())
         } else {
             lost.color(palette::state_color(State::Running))
         });
@@ -144,7 +144,7 @@ const NAME_W: f32 = 126.0;
 fn whole_run_ui(ui: &mut Ui, data: &RunData) {
     let tl = &data.timeline;
     let summary = data.summary();
-    let strong = |t: String| RichText::new(t).strong().color(Color32::WHITE);
+    let strong = |t: String| RichText::new(t).strong().color(palette::strong_text());
     Grid::new("counters").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
         if data.scenario.gil {
             let switches = summary.map_or(tl.gil_handovers(), |s| s.gil_switches);
@@ -182,7 +182,7 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
             ui.end_row();
         }
         if let Some(c) = summary.and_then(|s| s.cut_off) {
-            ui.label(RichText::new("Cut off").color(palette::ERROR));
+            ui.label(RichText::new("Cut off").color(palette::error()));
             value(ui, strong(format!("{} tasks mid-way, {} resources left open", c.tasks, c.unreleased_resources)));
             ui.end_row();
         }
@@ -192,7 +192,7 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
         let dropped = data.events_dropped;
         ui.label("Events").on_hover_text("Events the workers recorded, and any the window could not keep up with.");
         let text = format!("{} recorded, {} dropped", group_thousands(tl.events()), group_thousands(dropped));
-        value(ui, if dropped > 0 { RichText::new(text).color(palette::ERROR) } else { RichText::new(text) });
+        value(ui, if dropped > 0 { RichText::new(text).color(palette::error()) } else { RichText::new(text) });
         ui.end_row();
     });
     counter_ui(ui, data);
@@ -217,7 +217,7 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
             group_thousands(c.actual)
         ));
         ui.label(if c.lost_updates > 0 {
-            lost.color(palette::ERROR)
+            lost.color(palette::error())
         } else {
             lost.color(palette::state_color(State::Running))
         });
@@ -242,12 +242,12 @@ fn counter_plot_ui(ui: &mut Ui, data: &RunData, at: Option<&AsOf>) {
         .map(|(t, v)| [*t as f64 / 1e6, *v as f64])
         .collect();
     small_plot("counter-plot", data.horizon_ns() as f64 / 1e6, true).show(ui, |p| {
-        p.line(Line::new("expected", PlotPoints::new(expected)).color(Color32::from_gray(0xb0)));
-        p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::ERROR));
+        p.line(Line::new("expected", PlotPoints::new(expected)).color(palette::reference_line()));
+        p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::error()));
         if let Some((t, c)) = at.and_then(|now| now.counter.map(|c| (now.t_ns, c))) {
             let dots = [
-                (c.actual as f64, palette::ERROR),
-                (c.expected as f64, Color32::from_gray(0xb0)),
+                (c.actual as f64, palette::error()),
+                (c.expected as f64, palette::reference_line()),
             ];
             cursor_mark(p, t as f64 / 1e6, &dots);
         }

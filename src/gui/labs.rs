@@ -7,10 +7,10 @@ use super::counters::value;
 use super::palette;
 use super::view::duration_label;
 use crate::model::{KillSummary, RunSummary, SharedMemorySummary, StartupGroup};
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 fn strong(text: String) -> RichText {
-    RichText::new(text).strong().color(Color32::WHITE)
+    RichText::new(text).strong().color(palette::strong_text())
 }
 
 /// Adds the rows of whichever lab `summary` comes from (none for the task pool).
@@ -54,7 +54,10 @@ fn shared_memory_rows(ui: &mut Ui, m: &SharedMemorySummary) {
     ui.end_row();
     ui.label("Parent's counter")
         .on_hover_text("Each child process counted in its own copy; the parent's stays as it was.");
-    value(ui, strong(m.parent_copy.to_string()).color(palette::ERROR));
+    value(
+        ui,
+        strong(m.parent_copy.to_string()).color(palette::error()),
+    );
     ui.end_row();
     if !m.child_copies.is_empty() {
         let copies: Vec<String> = m.child_copies.iter().map(u64::to_string).collect();

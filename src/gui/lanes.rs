@@ -50,8 +50,13 @@ pub fn state_lane(
                 && let Some(task) = s.task()
             {
                 let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
-                if !lp.label_in(painter, rect, format!("task {task}"), palette::ON_BAR_TEXT) {
-                    lp.label_in(painter, rect, format!("#{task}"), palette::ON_BAR_TEXT);
+                if !lp.label_in(
+                    painter,
+                    rect,
+                    format!("task {task}"),
+                    palette::on_bar_text(),
+                ) {
+                    lp.label_in(painter, rect, format!("#{task}"), palette::on_bar_text());
                 }
             }
         }
@@ -122,7 +127,7 @@ pub fn hold_lane<'a>(
                     painter,
                     rect,
                     palette::worker_short(s.worker),
-                    palette::ON_BAR_TEXT,
+                    palette::on_bar_text(),
                 );
                 drawn += 1;
                 width += x1 - x0;
@@ -157,7 +162,7 @@ const HANDOVER_MIN_PX: f32 = 12.0;
 fn cut_off_mark(lp: &mut LanePainter, row: Rect, x: f32) {
     let s = (row.height() * 0.4).clamp(3.0, 7.0);
     let c = pos2(x, row.center().y);
-    let stroke = Stroke::new(2.0, palette::ERROR);
+    let stroke = Stroke::new(2.0, palette::error());
     lp.mark(egui::Shape::line_segment(
         [c - egui::vec2(s, s), c + egui::vec2(s, s)],
         stroke,

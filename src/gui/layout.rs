@@ -16,9 +16,13 @@ use super::timeline::{DrawStats, timeline_at_ui};
 use super::view::{TimeView, duration_label};
 use crate::analysis::timeline::{Span, State, Timeline};
 use crate::model::{Lab, Scenario};
-use egui::{Color32, Context, Frame, RichText, Sense, Stroke, TextStyle, Ui, vec2};
+use egui::{Context, Frame, RichText, Sense, Stroke, TextStyle, Ui, vec2};
 
-/// Text sizes that read well on a projector, dark theme.
+/// Width of the strip a folded side panel leaves, in points.
+pub const FOLDED_WIDTH: f32 = 40.0;
+
+/// Text sizes that read well on a projector, dark theme; `present` zooms
+/// everything as presentation mode does when the window size is unknown.
 pub fn setup_style(ctx: &Context, present: bool) {
     ctx.set_theme(egui::Theme::Dark);
     ctx.all_styles_mut(|style| {
@@ -37,35 +41,58 @@ pub fn setup_style(ctx: &Context, present: bool) {
         style.spacing.item_spacing = vec2(8.0, 5.0);
     });
     if present {
-        ctx.set_zoom_factor(1.25);
+        ctx.set_zoom_factor(1.5);
     }
 }
 
-/// The app's name above the controls.
-pub fn brand_ui(ui: &mut Ui) {
+/// The app's name above the controls, with the button that folds them away;
+/// returns whether it was clicked.
+pub fn brand_ui(ui: &mut Ui) -> bool {
+    let mut fold = false;
     ui.add_space(6.0);
-    ui.label(
-        RichText::new("threadlab")
-            .size(22.0)
-            .strong()
-            .color(Color32::WHITE),
-    );
-    ui.label(RichText::new("threads and processes, live").color(palette::WEAK_TEXT));
-    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new("threadlab")
+                .size(22.0)
+                .strong()
+                .color(palette::strong_text()),
+        );
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let keys = super::shortcuts::keys_text(super::shortcuts::Command::FoldControls);
+            fold = ui
+                .button("« Fold")
+                .on_hover_text(format!("Fold the controls away ({keys})"))
+                .clicked();
+        });
+    });
+    ui.label(RichText::new("threads and processes, live").color(palette::weak_text()));
+    ui.add_space(4.0);
+    fold
 }
 
 /// The right-hand column: the result, then the counters (as of the replay
-/// cursor `at`, ns, during a replay).
+/// cursor `at`, ns, during a replay). Returns whether its fold button was
+/// clicked.
 pub fn results_ui(
     ui: &mut Ui,
     data: Option<&RunData>,
     baselines: &Baselines,
     cores: usize,
     at: Option<u64>,
-) {
+) -> bool {
+    let mut fold = false;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(6.0);
-        ui.heading("Result");
+        ui.horizontal(|ui| {
+            ui.heading("Result");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let keys = super::shortcuts::keys_text(super::shortcuts::Command::FoldResults);
+                fold = ui
+                    .button("Fold »")
+                    .on_hover_text(format!("Fold the results away ({keys})"))
+                    .clicked();
+            });
+        });
         summary_ui(ui, data, baselines, cores);
         if let Some(data) = data.filter(|d| d.timeline.events() > 0 || d.summary().is_some()) {
             ui.add_space(6.0);
@@ -79,6 +106,7 @@ pub fn results_ui(
             counters_at_ui(ui, data, at);
         }
     });
+    fold
 }
 
 /// The replay and the ghost, as the middle of the window uses them.
@@ -170,20 +198,19 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
     let error = b.start_error.or_else(|| b.data.and_then(RunData::error));
     if let Some(error) = error {
         Frame::new()
-            .fill(Color32::from_rgb(0x4a, 0x1c, 0x1c))
-            .stroke(Stroke::new(1.0, palette::ERROR))
+            .fill(palette::error_fill())
+            .stroke(Stroke::new(1.0, palette::error()))
             .corner_radius(4.0)
             .inner_margin(vec2(10.0, 6.0))
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.label(
                     RichText::new(format!("The run failed: {error}"))
-                        .color(Color32::WHITE)
+                        .color(palette::strong_text())
                         .strong(),
                 );
                 ui.label(
-                    RichText::new("Change a setting and press Run again.")
-                        .color(Color32::from_gray(0xdd)),
+                    RichText::new("Change a setting and press Run again.").color(palette::text()),
                 );
             });
         return;
@@ -191,7 +218,7 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
     let s = b.data.map_or(b.scenario, |d| &d.scenario);
     let shape = format!("{} · {}", s.shape_label(), work_text(s));
     let (status, color) = match b.data {
-        None => ("press Run to start".to_owned(), palette::WEAK_TEXT),
+        None => ("press Run to start".to_owned(), palette::weak_text()),
         Some(d) => match d.summary() {
             None => (
                 match &d.status {
@@ -209,7 +236,7 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
             ),
             Some(sum) => (
                 format!("finished in {}", duration_label(sum.wall_ms * 1e6)),
-                Color32::WHITE,
+                palette::strong_text(),
             ),
         },
     };
@@ -218,7 +245,7 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
             RichText::new(&s.name)
                 .size(16.0)
                 .strong()
-                .color(Color32::WHITE),
+                .color(palette::strong_text()),
         );
         ui.label(RichText::new(shape).size(14.0));
         ui.label(RichText::new(format!("· {status}")).size(14.0).color(color));
@@ -275,7 +302,7 @@ fn legend_ui(ui: &mut Ui, timeline: &Timeline, view: &mut TimeView, last: DrawSt
                             group_thousands(last.merged_spans)
                         ))
                         .size(12.0)
-                        .color(palette::MERGED),
+                        .color(palette::merged()),
                     )
                     .truncate(),
                 )
@@ -290,7 +317,7 @@ fn legend_ui(ui: &mut Ui, timeline: &Timeline, view: &mut TimeView, last: DrawSt
                 ui.label(
                     RichText::new(format!("{} lanes do not fit", last.hidden_rows))
                         .size(11.5)
-                        .color(palette::WEAK_TEXT),
+                        .color(palette::weak_text()),
                 );
             }
         });

@@ -18,15 +18,19 @@ pub mod cores;
 pub mod counters;
 pub mod cursor;
 pub mod ghost;
+pub mod help;
 pub mod labs;
 pub mod lanes;
 pub mod layout;
 pub mod live;
 pub mod paint;
 pub mod palette;
+pub mod present;
 pub mod reaper;
 pub mod replay;
 pub mod screenshot;
+pub mod settings;
+pub mod shortcuts;
 pub mod summary;
 pub mod timeline;
 pub mod tooltip;
@@ -52,23 +56,39 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         exit: args.exit,
         present: args.present,
         compare: args.compare,
+        light: args.light,
+    };
+    // Scripts and CI take pictures of a known window: they neither read nor
+    // write the user's saved settings.
+    let smoke = options.screenshot.is_some() || options.exit;
+    let size = match &args.size {
+        Some(text) => present::parse_size(text).map_err(BadInput)?,
+        None => WINDOW_SIZE,
     };
     let mut app = ThreadlabApp::new(options).map_err(BadInput)?;
     let status = app.exit_status();
+    let scratch = std::env::temp_dir().join(format!("threadlab-smoke-{}.ron", std::process::id()));
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("threadlab")
             .with_app_id("io.github.threadlab.Threadlab")
-            .with_inner_size(WINDOW_SIZE)
+            .with_inner_size(size)
             .with_min_inner_size([960.0, 600.0]),
+        persist_window: !smoke && args.size.is_none(),
+        persistence_path: smoke.then(|| scratch.clone()),
         ..Default::default()
     };
     let creator = move |cc: &eframe::CreationContext<'_>| -> Result<Box<dyn eframe::App>, _> {
         app.set_software_rendering(cc.wgpu_render_state.as_ref().is_some_and(is_software));
+        if let Some(storage) = cc.storage.filter(|_| !smoke) {
+            app.restore(storage);
+        }
         Ok(Box::new(app))
     };
     eframe::run_native("threadlab", native, Box::new(creator))
         .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))?;
+    // Nothing is written there in smoke mode; remove it should that change.
+    let _ = std::fs::remove_file(&scratch);
     let failure = status.lock().ok().and_then(|mut s| s.take());
     match failure {
         Some(message) => Err(anyhow::anyhow!(message)),

@@ -143,7 +143,7 @@ impl LanePainter {
 
     /// A hand-over mark at `x`: a bright tick with a notch at the top.
     pub fn handover(&mut self, row: Rect, x: f32) {
-        let stroke = Stroke::new(1.5, Color32::WHITE);
+        let stroke = Stroke::new(1.5, palette::mark());
         self.marks.push(Shape::line_segment(
             [pos2(x, row.top()), pos2(x, row.bottom())],
             stroke,
@@ -155,7 +155,7 @@ impl LanePainter {
                 pos2(x + s, row.top()),
                 pos2(x, row.top() + s),
             ],
-            Color32::WHITE,
+            palette::mark(),
             Stroke::NONE,
         ));
     }
@@ -300,7 +300,7 @@ impl LanePainter {
         let y = row.bottom() + 0.5;
         self.marks.push(Shape::line_segment(
             [pos2(x0, y), pos2(x1, y)],
-            Stroke::new(1.0, palette::MERGED),
+            Stroke::new(1.0, palette::merged()),
         ));
         let text = format!("{} merged", group_thousands(count));
         let font = bar_font(row.height());

@@ -1,12 +1,85 @@
-//! Colours with a meaning. States use the Okabe–Ito palette (safe for the
-//! common colour-vision deficiencies), tuned for a dark background; the shape
-//! carries the meaning too: solid = using a core, hatched = waiting, a thin
-//! line = idle. Workers get identity colours, used wherever a lane says
+//! Colours with a meaning, in a dark and a light theme. States use the
+//! Okabe–Ito palette (safe for the common colour-vision deficiencies); the
+//! shape carries the meaning too: solid = using a core, hatched = waiting, a
+//! thin line = idle. Workers get identity colours, used wherever a lane says
 //! *who* (who holds the GIL, who ran on a core).
+//!
+//! The theme is read from a thread-local that [`begin_frame`] sets from
+//! egui's visuals at the start of every frame, so every drawing function asks
+//! for `palette::grid()` without threading a theme through its arguments, and
+//! tests that run windows on parallel threads stay independent.
 
 use crate::analysis::timeline::State;
 use crate::model::WorkerId;
 use egui::{Color32, ColorImage, Context, TextureHandle, TextureOptions};
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+
+/// The two colour themes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    /// Light text on a dark background: a dim room.
+    #[default]
+    Dark,
+    /// Dark text on a light background: a bright room or a weak projector.
+    Light,
+}
+
+impl Theme {
+    /// The other theme.
+    pub fn toggled(self) -> Self {
+        match self {
+            Self::Dark => Self::Light,
+            Self::Light => Self::Dark,
+        }
+    }
+
+    /// The theme's name as shown on screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Dark => "dark",
+            Self::Light => "light",
+        }
+    }
+
+    /// egui's matching theme.
+    pub fn egui(self) -> egui::Theme {
+        match self {
+            Self::Dark => egui::Theme::Dark,
+            Self::Light => egui::Theme::Light,
+        }
+    }
+}
+
+thread_local! {
+    static CURRENT: Cell<Theme> = const { Cell::new(Theme::Dark) };
+}
+
+/// Reads the theme of this frame from egui's visuals; call before drawing.
+pub fn begin_frame(ctx: &Context) {
+    set_theme(match ctx.theme() {
+        egui::Theme::Dark => Theme::Dark,
+        egui::Theme::Light => Theme::Light,
+    });
+}
+
+/// Sets the theme the colour functions answer for, on this thread.
+pub fn set_theme(theme: Theme) {
+    CURRENT.with(|c| c.set(theme));
+}
+
+/// The theme the colour functions answer for, on this thread.
+pub fn theme() -> Theme {
+    CURRENT.with(Cell::get)
+}
+
+/// Picks the colour of the current theme.
+fn pick(dark: Color32, light: Color32) -> Color32 {
+    match theme() {
+        Theme::Dark => dark,
+        Theme::Light => light,
+    }
+}
 
 /// How a state is painted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,13 +94,16 @@ pub enum Fill {
 
 /// The colour of a state.
 pub fn state_color(state: State) -> Color32 {
+    // Dark: Okabe–Ito hues lifted to glow on black. Light: the hues as
+    // published, except blue and yellow, which move towards the middle so
+    // black text stays readable on blue and yellow stays visible on white.
     match state {
-        State::Running => Color32::from_rgb(0x1f, 0xb5, 0x8a),
-        State::GilWait => Color32::from_rgb(0xe4, 0x6a, 0x2c),
-        State::LockWait => Color32::from_rgb(0xd0, 0x7f, 0xb0),
-        State::IoWait => Color32::from_rgb(0xe8, 0xd4, 0x4d),
-        State::Native => Color32::from_rgb(0x3d, 0x95, 0xe0),
-        State::Idle => Color32::from_gray(0x80),
+        State::Running => pick(rgb(0x1fb58a), rgb(0x009e73)),
+        State::GilWait => pick(rgb(0xe46a2c), rgb(0xd55e00)),
+        State::LockWait => pick(rgb(0xd07fb0), rgb(0xcc79a7)),
+        State::IoWait => pick(rgb(0xe8d44d), rgb(0xc9a900)),
+        State::Native => pick(rgb(0x3d95e0), rgb(0x56b4e9)),
+        State::Idle => pick(Color32::from_gray(0x80), Color32::from_gray(0x8c)),
     }
 }
 
@@ -40,23 +116,71 @@ pub fn state_fill(state: State) -> Fill {
     }
 }
 
-/// Identity colours, in worker order.
-const WORKERS: [Color32; 10] = [
-    Color32::from_rgb(0x5b, 0xa3, 0xf0),
-    Color32::from_rgb(0xf2, 0x9b, 0x3a),
-    Color32::from_rgb(0x6c, 0xcf, 0x7a),
-    Color32::from_rgb(0xee, 0x6a, 0x6c),
-    Color32::from_rgb(0xbb, 0x8c, 0xf0),
-    Color32::from_rgb(0xf0, 0xd8, 0x5a),
-    Color32::from_rgb(0x52, 0xd0, 0xc7),
-    Color32::from_rgb(0xff, 0xa8, 0xc4),
-    Color32::from_rgb(0xc4, 0xa2, 0x78),
-    Color32::from_rgb(0xb8, 0xbd, 0xc6),
+const fn rgb(hex: u32) -> Color32 {
+    Color32::from_rgb((hex >> 16) as u8, (hex >> 8) as u8, hex as u8)
+}
+
+/// Identity colours on a dark background, in worker order.
+const WORKERS_DARK: [Color32; 10] = [
+    rgb(0x5ba3f0),
+    rgb(0xf29b3a),
+    rgb(0x6ccf7a),
+    rgb(0xee6a6c),
+    rgb(0xbb8cf0),
+    rgb(0xf0d85a),
+    rgb(0x52d0c7),
+    rgb(0xffa8c4),
+    rgb(0xc4a278),
+    rgb(0xb8bdc6),
+];
+
+/// Identity colours on a light background: saturated enough to stand out
+/// on a pale lane, light enough for black text on top.
+const WORKERS_LIGHT: [Color32; 10] = [
+    rgb(0x56b4e9),
+    rgb(0xe69f00),
+    rgb(0x2fb380),
+    rgb(0xf0785a),
+    rgb(0xb48ce6),
+    rgb(0xd9c200),
+    rgb(0x3cc0b4),
+    rgb(0xe889b0),
+    rgb(0xc09a6a),
+    rgb(0xa4abb6),
 ];
 
 /// The identity colour of the `index`-th worker of a run.
 pub fn worker_color(index: usize) -> Color32 {
-    WORKERS[index % WORKERS.len()]
+    let set = match theme() {
+        Theme::Dark => &WORKERS_DARK,
+        Theme::Light => &WORKERS_LIGHT,
+    };
+    set[index % set.len()]
+}
+
+/// The colour of core `index`'s load line.
+pub fn core_line(index: usize) -> Color32 {
+    const DARK: [Color32; 6] = [
+        rgb(0x8fc7ff),
+        rgb(0xffc27a),
+        rgb(0x9ee6a0),
+        rgb(0xff9e9e),
+        rgb(0xd4b0ff),
+        rgb(0xf5e88a),
+    ];
+    const LIGHT: [Color32; 6] = [
+        rgb(0x0072b2),
+        rgb(0xd55e00),
+        rgb(0x009e73),
+        rgb(0xcc79a7),
+        rgb(0x6a4fb0),
+        rgb(0x9a7d00),
+    ];
+    let set = match theme() {
+        Theme::Dark => &DARK,
+        Theme::Light => &LIGHT,
+    };
+    set[index % set.len()]
 }
 
 /// A short name for a worker inside a lane: `t2`, or `p1·t2` for a child process.
@@ -68,18 +192,73 @@ pub fn worker_short(id: WorkerId) -> String {
     }
 }
 
-/// Text drawn on a coloured bar.
-pub const ON_BAR_TEXT: Color32 = Color32::from_rgb(0x10, 0x12, 0x14);
+/// Text drawn on a coloured bar (every solid and identity colour is light
+/// enough for it, in both themes; a test checks the contrast).
+pub fn on_bar_text() -> Color32 {
+    rgb(0x101214)
+}
+
 /// Faint lines: grid, separators.
-pub const GRID: Color32 = Color32::from_rgba_premultiplied(0x30, 0x30, 0x34, 0x80);
+pub fn grid() -> Color32 {
+    pick(
+        Color32::from_rgba_premultiplied(0x30, 0x30, 0x34, 0x80),
+        Color32::from_rgba_premultiplied(0x60, 0x60, 0x68, 0x60),
+    )
+}
+
 /// Lane background, to separate lanes from the panel.
-pub const LANE_BG: Color32 = Color32::from_rgb(0x22, 0x23, 0x27);
+pub fn lane_bg() -> Color32 {
+    pick(rgb(0x222327), rgb(0xe4e6eb))
+}
+
 /// Secondary text.
-pub const WEAK_TEXT: Color32 = Color32::from_gray(0x9a);
+pub fn weak_text() -> Color32 {
+    pick(Color32::from_gray(0x9a), Color32::from_gray(0x52))
+}
+
+/// Ordinary text drawn by hand (titles of lanes, the lesson).
+pub fn text() -> Color32 {
+    pick(Color32::from_gray(0xd8), Color32::from_gray(0x24))
+}
+
+/// The name of a lane of holds ("GIL held by"), a little brighter than
+/// ordinary text so it reads beside the bars.
+pub fn lane_title() -> Color32 {
+    pick(Color32::from_gray(0xe8), Color32::from_gray(0x18))
+}
+
+/// Text that must stand out: names, big numbers.
+pub fn strong_text() -> Color32 {
+    pick(Color32::WHITE, Color32::BLACK)
+}
+
+/// A reference line beside a measured one (the expected count).
+pub fn reference_line() -> Color32 {
+    pick(Color32::from_gray(0xb0), Color32::from_gray(0x60))
+}
+
 /// Errors people must see.
-pub const ERROR: Color32 = Color32::from_rgb(0xff, 0x7b, 0x72);
+pub fn error() -> Color32 {
+    pick(rgb(0xff7b72), rgb(0xc0261c))
+}
+
+/// The background of an error banner.
+pub fn error_fill() -> Color32 {
+    pick(rgb(0x4a1c1c), rgb(0xfbe3e1))
+}
+
 /// Marks of merged spans.
-pub const MERGED: Color32 = Color32::from_rgba_premultiplied(0xd8, 0xd8, 0xd8, 0xd8);
+pub fn merged() -> Color32 {
+    pick(
+        Color32::from_rgba_premultiplied(0xd8, 0xd8, 0xd8, 0xd8),
+        Color32::from_rgba_premultiplied(0x30, 0x30, 0x30, 0xd8),
+    )
+}
+
+/// Hand-over marks on top of the bars.
+pub fn mark() -> Color32 {
+    pick(Color32::WHITE, Color32::BLACK)
+}
 
 /// Side of the hatch texture in pixels; the stripes repeat this often.
 pub const HATCH_PX: f32 = 8.0;
@@ -111,4 +290,96 @@ pub fn hatch_texture(ctx: &Context) -> TextureHandle {
 /// Colour scaled towards transparent: `alpha` in 0..=1.
 pub fn faded(color: Color32, alpha: f32) -> Color32 {
     color.gamma_multiply(alpha)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG relative luminance of an opaque colour.
+    fn luminance(c: Color32) -> f32 {
+        let lin = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.040_45 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+    }
+
+    fn contrast(a: Color32, b: Color32) -> f32 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// The panel backgrounds of egui's own dark and light visuals.
+    fn panel(theme: Theme) -> Color32 {
+        match theme {
+            Theme::Dark => egui::Visuals::dark().panel_fill,
+            Theme::Light => egui::Visuals::light().panel_fill,
+        }
+    }
+
+    #[test]
+    fn text_on_bars_is_readable_in_both_themes() {
+        for theme in [Theme::Dark, Theme::Light] {
+            set_theme(theme);
+            let solid = State::ALL
+                .into_iter()
+                .filter(|s| state_fill(*s) == Fill::Solid)
+                .map(state_color);
+            let workers = (0..10).map(worker_color);
+            for bar in solid.chain(workers) {
+                let c = contrast(on_bar_text(), bar);
+                assert!(c >= 4.5, "{theme:?}: text on {bar:?} has contrast {c:.2}");
+            }
+        }
+    }
+
+    #[test]
+    fn hand_drawn_text_is_readable_on_panels_and_lanes() {
+        for theme in [Theme::Dark, Theme::Light] {
+            set_theme(theme);
+            for bg in [panel(theme), lane_bg()] {
+                for (name, fg) in [("weak", weak_text()), ("text", text()), ("error", error())] {
+                    let c = contrast(fg, bg);
+                    assert!(c >= 4.5, "{theme:?}: {name} text on {bg:?}: {c:.2}");
+                }
+            }
+            let c = contrast(error(), error_fill());
+            assert!(c >= 4.5, "{theme:?}: error banner contrast {c:.2}");
+        }
+    }
+
+    #[test]
+    fn every_state_stands_out_from_the_lane() {
+        // Waiting states are drawn faded over the lane, so compare the colour
+        // itself with a generous but real bound: 1.5:1 against the lane.
+        for theme in [Theme::Dark, Theme::Light] {
+            set_theme(theme);
+            for state in State::ALL.into_iter().filter(|s| *s != State::Idle) {
+                let c = contrast(state_color(state), lane_bg());
+                assert!(c >= 1.5, "{theme:?}: {state:?} on the lane: {c:.2}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_theme_is_per_thread() {
+        set_theme(Theme::Light);
+        let other = std::thread::Builder::new()
+            .name("palette-test".into())
+            .spawn(theme)
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(other, Theme::Dark);
+        assert_eq!(theme(), Theme::Light);
+        assert_ne!(grid(), {
+            set_theme(Theme::Dark);
+            grid()
+        });
+    }
 }

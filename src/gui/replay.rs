@@ -277,7 +277,7 @@ pub fn bar_ui(ui: &mut Ui, replay: &mut Replay, data: &RunData, ghost: &mut Ghos
         let readout = RichText::new(readout).monospace().size(12.0);
         let readout_w = ui
             .painter()
-            .layout_no_wrap(readout.text().to_owned(), egui::FontId::monospace(12.0), palette::WEAK_TEXT)
+            .layout_no_wrap(readout.text().to_owned(), egui::FontId::monospace(12.0), palette::weak_text())
             .size()
             .x
             + 6.0;
@@ -402,7 +402,7 @@ pub const CURSOR: egui::Color32 = egui::Color32::from_rgb(0xff, 0xff, 0xff);
 
 /// Colour of text that says a number is "as of the cursor".
 pub fn at_cursor_text(t_ns: u64) -> RichText {
-    RichText::new(format!("at {}", cursor_label(t_ns as f64))).color(palette::WEAK_TEXT)
+    RichText::new(format!("at {}", cursor_label(t_ns as f64))).color(palette::weak_text())
 }
 
 #[cfg(test)]

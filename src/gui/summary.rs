@@ -32,12 +32,12 @@ pub fn run_speedup(data: &RunData, baselines: &Baselines) -> Option<f64> {
 /// The result block.
 pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, cores: usize) {
     let Some(data) = data else {
-        ui.label(RichText::new("No run yet. Press Run.").color(palette::WEAK_TEXT));
+        ui.label(RichText::new("No run yet. Press Run.").color(palette::weak_text()));
         return;
     };
     if data.error().is_some() {
         // The banner above the timeline says why, in full.
-        ui.label(RichText::new("No result: the run failed.").color(palette::ERROR));
+        ui.label(RichText::new("No result: the run failed.").color(palette::error()));
         return;
     }
     let Some(summary) = data.summary() else {
@@ -47,13 +47,16 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
         return;
     };
     let big = |text: String, color: Color32| RichText::new(text).size(22.0).strong().color(color);
-    let note = |text: String| RichText::new(text).size(11.5).color(palette::WEAK_TEXT);
+    let note = |text: String| RichText::new(text).size(11.5).color(palette::weak_text());
     Grid::new("summary")
         .num_columns(2)
         .spacing([12.0, 2.0])
         .show(ui, |ui| {
             ui.label("Wall time");
-            ui.label(big(duration_label(summary.wall_ms * 1e6), Color32::WHITE));
+            ui.label(big(
+                duration_label(summary.wall_ms * 1e6),
+                palette::strong_text(),
+            ));
             ui.end_row();
             ui.label("");
             ui.label(note(if summary.stopped {
@@ -104,7 +107,10 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                 ui.end_row();
             }
             ui.label("CPU time");
-            ui.label(big(duration_label(summary.cpu_ms * 1e6), Color32::WHITE));
+            ui.label(big(
+                duration_label(summary.cpu_ms * 1e6),
+                palette::strong_text(),
+            ));
             ui.end_row();
             ui.label("");
             let busy = summary.cpu_ms / summary.wall_ms.max(1e-9);
@@ -157,11 +163,7 @@ pub fn lesson_ui(ui: &mut Ui, scenario: &Scenario) {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    ui.label(
-        RichText::new(lesson)
-            .size(12.5)
-            .color(Color32::from_gray(0xc8)),
-    );
+    ui.label(RichText::new(lesson).size(12.5).color(palette::text()));
 }
 
 #[cfg(test)]

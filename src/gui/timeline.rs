@@ -130,7 +130,7 @@ pub fn timeline_at_ui(
             Align2::CENTER_CENTER,
             "Press Run: every worker gets a lane here.",
             FontId::proportional(15.0),
-            palette::WEAK_TEXT,
+            palette::weak_text(),
         );
         return TimelineOutput::default();
     }
@@ -192,7 +192,7 @@ pub fn timeline_at_ui(
     // The ghost goes under the run, faded to a shadow of itself.
     ghost_lp.finish(&painter);
     for bar in ghost_bars {
-        painter.rect_filled(bar, 0.0, palette::faded(palette::LANE_BG, GHOST_FADE));
+        painter.rect_filled(bar, 0.0, palette::faded(palette::lane_bg(), GHOST_FADE));
     }
     lp.finish(&painter);
     let lanes_area = Rect::from_x_y_ranges(plot.x_range(), plot.top()..=rect.bottom());
@@ -298,7 +298,7 @@ fn row_ui(
             let y = full.top() + 0.5;
             painter.line_segment(
                 [pos2(full.left(), y), pos2(full.right(), y)],
-                Stroke::new(1.0, palette::GRID),
+                Stroke::new(1.0, palette::grid()),
             );
             let count = timeline.process_tracks(process).count();
             painter.text(
@@ -306,24 +306,24 @@ fn row_ui(
                 Align2::LEFT_CENTER,
                 process_title(process, count, timeline.gil_mode()),
                 FontId::proportional(12.5),
-                egui::Color32::from_gray(0xd8),
+                palette::text(),
             );
         }
         Row::Gil(process) | Row::Lock(process) => {
             let gil = matches!(row, Row::Gil(_));
-            painter.rect_filled(bar, 0.0, palette::LANE_BG);
+            painter.rect_filled(bar, 0.0, palette::lane_bg());
             painter.text(
                 label_pos,
                 Align2::LEFT_CENTER,
                 if gil { "GIL held by" } else { "lock held by" },
                 font,
-                egui::Color32::from_gray(0xe8),
+                palette::lane_title(),
             );
             let holders = holders(timeline, process, horizon, gil);
             hold_lane(lp, painter, bar, map, holders.into_iter(), true);
         }
         Row::Worker(track, index) => {
-            painter.rect_filled(bar, 0.0, palette::LANE_BG);
+            painter.rect_filled(bar, 0.0, palette::lane_bg());
             if bar.height() >= 8.0 {
                 let chip = Rect::from_center_size(
                     pos2(full.left() + 10.0, bar.center().y),
@@ -335,7 +335,7 @@ fn row_ui(
                     Align2::LEFT_CENTER,
                     format!("thread {}", track.id.thread),
                     font.clone(),
-                    palette::WEAK_TEXT,
+                    palette::weak_text(),
                 );
                 // How much of its life the worker could actually compute
                 // (so far, during a replay).
@@ -424,13 +424,13 @@ fn axis_avoiding(painter: &Painter, plot: Rect, top: f32, map: XMap, avoid: Opti
         }
         painter.line_segment(
             [pos2(x, top + AXIS_H - 4.0), pos2(x, plot.bottom())],
-            Stroke::new(1.0, palette::GRID),
+            Stroke::new(1.0, palette::grid()),
         );
-        let galley = painter.layout_no_wrap(label, FontId::proportional(11.0), palette::WEAK_TEXT);
+        let galley = painter.layout_no_wrap(label, FontId::proportional(11.0), palette::weak_text());
         let span = egui::Rangef::new(x + 3.0, x + 3.0 + galley.size().x);
         let clear = avoid.is_none_or(|a| !a.intersects(span.expand(4.0)));
         if clear && span.max <= plot.right() + RIGHT_PAD {
-            painter.galley(pos2(x + 3.0, top + 1.0), galley, palette::WEAK_TEXT);
+            painter.galley(pos2(x + 3.0, top + 1.0), galley, palette::weak_text());
         }
     }
 }

@@ -1,0 +1,426 @@
+//! The presenter's side of the window: presentation mode (everything scaled
+//! up so the back row can read it), the theme, panels that fold away so the
+//! timeline fills the screen, fixed window sizes that match projectors, a
+//! screenshot on a key, the help overlay and short on-screen notices.
+//!
+//! The window keeps one [`Presenter`]; it turns the view commands of the
+//! shortcut table into egui settings and leaves the experiment commands
+//! (run, stop, presets) to the app.
+
+use super::help::help_ui;
+use super::palette::{self, Theme};
+use super::screenshot::save_png;
+use super::settings::ViewSettings;
+use super::shortcuts::{self, Command, keys_text};
+use egui::{Align2, Context, Frame, RichText, Ui, ViewportCommand, vec2};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The window sizes a presenter can pick: the common projector resolutions.
+pub const SIZE_720: [f32; 2] = [1280.0, 720.0];
+/// See [`SIZE_720`].
+pub const SIZE_1080: [f32; 2] = [1920.0, 1080.0];
+
+/// In presentation mode the window is laid out as if it were this many
+/// points tall, whatever its size in pixels: the same picture at 720p and at
+/// 1080p, with text about 1.75 times its normal size at 1080p.
+const PRESENT_HEIGHT_PT: f32 = 620.0;
+/// Zoom in presentation mode when the window's size is unknown (tests).
+const PRESENT_ZOOM_FALLBACK: f32 = 1.5;
+/// How long a notice stays on screen.
+const NOTICE_TIME: Duration = Duration::from_secs(5);
+
+/// A short message at the bottom of the window.
+#[derive(Clone, Debug)]
+struct Notice {
+    text: String,
+    until: Instant,
+}
+
+type ShotSlot = Arc<Mutex<Option<Result<PathBuf, String>>>>;
+
+/// The presenter's settings and what is on screen for them.
+#[derive(Debug, Default)]
+pub struct Presenter {
+    /// Theme, presentation mode, folded panels (and auto-run, kept for saving).
+    pub view: ViewSettings,
+    /// The help overlay is open.
+    pub help_open: bool,
+    notice: Option<Notice>,
+    shot: Option<ShotSlot>,
+    /// The theme and zoom last handed to egui, so a user's own zoom
+    /// (Ctrl + / -) is kept until something of ours changes.
+    applied: Option<(Theme, f32)>,
+    /// Frames to wait after a zoom change before measuring the window again:
+    /// the window's size in points lags one frame behind a new zoom.
+    settling: u8,
+}
+
+impl Presenter {
+    /// A presenter with these settings.
+    pub fn new(view: ViewSettings) -> Self {
+        Self {
+            view,
+            ..Self::default()
+        }
+    }
+
+    /// Hands the theme and the zoom to egui when they change and tells the
+    /// palette the theme; call at the start of every frame.
+    pub fn begin_frame(&mut self, ctx: &Context) {
+        let zoom = match self.applied {
+            _ if !self.view.present => 1.0,
+            Some((_, zoom)) if self.settling > 0 => zoom,
+            _ => present_zoom(ctx),
+        };
+        self.settling = self.settling.saturating_sub(1);
+        let want = (self.view.theme, zoom);
+        if self.applied != Some(want) {
+            ctx.set_theme(self.view.theme.egui());
+            if self.applied.is_none_or(|(_, z)| z != zoom) {
+                ctx.set_zoom_factor(zoom);
+                self.settling = 2;
+            }
+            self.applied = Some(want);
+        }
+        if self.settling > 0 {
+            ctx.request_repaint();
+        }
+        palette::set_theme(self.view.theme);
+        self.take_shot_result();
+        if let Some(n) = &self.notice {
+            let left = n.until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                self.notice = None;
+            } else {
+                ctx.request_repaint_after(left);
+            }
+        }
+    }
+
+    /// The commands whose keys were pressed this frame (keys consumed).
+    pub fn keys(&self, ctx: &Context) -> Vec<Command> {
+        let help_open = self.help_open;
+        shortcuts::pressed(ctx, |c| c != Command::CloseHelp || help_open)
+    }
+
+    /// Carries out a view command; `false` when `command` is not one (the
+    /// app runs those). `preset` names the screenshot file.
+    pub fn apply(&mut self, ctx: &Context, command: Command, preset: &str) -> bool {
+        let v = &mut self.view;
+        match command {
+            Command::Present => {
+                v.present = !v.present;
+                // The point of presenting is the picture: fold the knobs
+                // away with it, and bring them back after.
+                v.controls_folded = v.present;
+            }
+            Command::Theme => v.theme = v.theme.toggled(),
+            Command::FoldControls => v.controls_folded = !v.controls_folded,
+            Command::FoldResults => v.results_folded = !v.results_folded,
+            Command::FoldBoth => {
+                let fold = !(v.controls_folded && v.results_folded);
+                v.controls_folded = fold;
+                v.results_folded = fold;
+            }
+            Command::Size720 => set_window_size(ctx, SIZE_720),
+            Command::Size1080 => set_window_size(ctx, SIZE_1080),
+            Command::Screenshot => self.screenshot(ctx, preset),
+            Command::Help => self.help_open = !self.help_open,
+            Command::CloseHelp => self.help_open = false,
+            Command::Run
+            | Command::Stop
+            | Command::Reset
+            | Command::NextPreset
+            | Command::PreviousPreset => return false,
+        }
+        true
+    }
+
+    /// Shows `text` at the bottom of the window for a few seconds.
+    pub fn notify(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            until: Instant::now() + NOTICE_TIME,
+        });
+    }
+
+    /// The notice on screen now, if any.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_ref().map(|n| n.text.as_str())
+    }
+
+    /// Saves a PNG of the window once the frame is drawn; a notice tells where.
+    pub fn screenshot(&mut self, ctx: &Context, preset: &str) {
+        let path = export_dir().join(screenshot_name(preset, &local_stamp()));
+        let slot: ShotSlot = Arc::default();
+        let (out, waker) = (slot.clone(), ctx.clone());
+        ctx.request_screenshot(move |image| {
+            let result = save_png(&path, &image).map(|()| path);
+            if let Ok(mut s) = out.lock() {
+                *s = Some(result);
+            }
+            waker.request_repaint();
+        });
+        self.shot = Some(slot);
+    }
+
+    fn take_shot_result(&mut self) {
+        let Some(slot) = &self.shot else { return };
+        let done = slot.lock().ok().and_then(|mut s| s.take());
+        match done {
+            Some(Ok(path)) => {
+                self.shot = None;
+                self.notify(format!("Screenshot saved: {}", path.display()));
+            }
+            Some(Err(e)) => {
+                self.shot = None;
+                self.notify(format!("The screenshot could not be saved: {e}"));
+            }
+            None => {}
+        }
+    }
+
+    /// A row of buttons for the view: presentation mode, theme, window sizes,
+    /// keys. Returns the command clicked.
+    pub fn view_bar_ui(&self, ui: &mut Ui) -> Option<Command> {
+        let tip = |c: Command, what: &str| format!("{what} ({})", keys_text(c));
+        let mut out = None;
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            if ui
+                .selectable_label(self.view.present, "Present")
+                .on_hover_text(tip(Command::Present, "Large text for a lecture hall"))
+                .clicked()
+            {
+                out = Some(Command::Present);
+            }
+            let other = self.view.theme.toggled();
+            if ui
+                .button(capitalised(other.label()))
+                .on_hover_text(tip(Command::Theme, "Switch between dark and light colours"))
+                .clicked()
+            {
+                out = Some(Command::Theme);
+            }
+            if ui
+                .button("720p")
+                .on_hover_text(tip(Command::Size720, "Make the window 1280 × 720"))
+                .clicked()
+            {
+                out = Some(Command::Size720);
+            }
+            if ui
+                .button("1080p")
+                .on_hover_text(tip(Command::Size1080, "Make the window 1920 × 1080"))
+                .clicked()
+            {
+                out = Some(Command::Size1080);
+            }
+            if ui
+                .button(" ? ")
+                .on_hover_text(tip(Command::Help, "Every keyboard shortcut"))
+                .clicked()
+            {
+                out = Some(Command::Help);
+            }
+        });
+        out
+    }
+
+    /// The narrow strip left where a folded panel was: a button to unfold it
+    /// (and, on the left, the theme and the keys). Returns the command clicked.
+    pub fn folded_strip_ui(&self, ui: &mut Ui, left: bool) -> Option<Command> {
+        let mut out = None;
+        ui.add_space(6.0);
+        ui.vertical_centered(|ui| {
+            let (label, command, what) = if left {
+                ("»", Command::FoldControls, "Show the controls")
+            } else {
+                ("«", Command::FoldResults, "Show the results")
+            };
+            let tip = |c: Command, what: &str| format!("{what} ({})", keys_text(c));
+            if ui
+                .button(RichText::new(label).size(18.0))
+                .on_hover_text(tip(command, what))
+                .clicked()
+            {
+                out = Some(command);
+            }
+            if left {
+                if ui
+                    .button(RichText::new("?").size(18.0))
+                    .on_hover_text(tip(Command::Help, "Every keyboard shortcut"))
+                    .clicked()
+                {
+                    out = Some(Command::Help);
+                }
+                if ui
+                    .selectable_label(self.view.present, RichText::new("P").size(18.0))
+                    .on_hover_text(tip(Command::Present, "Presentation mode"))
+                    .clicked()
+                {
+                    out = Some(Command::Present);
+                }
+            }
+        });
+        out
+    }
+
+    /// The help overlay and the notice, above everything else.
+    pub fn overlays_ui(&mut self, ctx: &Context) {
+        help_ui(ctx, &mut self.help_open);
+        if let Some(n) = &self.notice {
+            egui::Area::new(egui::Id::unique("threadlab-notice"))
+                .anchor(Align2::CENTER_BOTTOM, vec2(0.0, -24.0))
+                .interactable(false)
+                .show(ctx, |ui| {
+                    Frame::popup(&ctx.global_style())
+                        .inner_margin(vec2(16.0, 10.0))
+                        .show(ui, |ui| {
+                            ui.label(
+                                RichText::new(&n.text)
+                                    .size(16.0)
+                                    .color(palette::strong_text()),
+                            );
+                        });
+                });
+        }
+    }
+}
+
+/// The zoom of presentation mode for the window as it is now.
+fn present_zoom(ctx: &Context) -> f32 {
+    let height = ctx.input(|i| i.viewport().inner_rect.map(|r| r.height()));
+    match height {
+        // The inner rect is in points at the current zoom: undo it to get
+        // the window's own height, which does not change as we zoom.
+        Some(h) if h > 0.0 => {
+            let native = h * ctx.zoom_factor();
+            ((native / PRESENT_HEIGHT_PT).clamp(1.15, 2.5) * 20.0).round() / 20.0
+        }
+        _ => PRESENT_ZOOM_FALLBACK,
+    }
+}
+
+/// Asks for a window of `size` pixels (at the screen's own scale).
+fn set_window_size(ctx: &Context, size: [f32; 2]) {
+    // The window takes its size in points at the current zoom.
+    let ppp = ctx.pixels_per_point() / ctx.native_pixels_per_point().unwrap_or(1.0);
+    ctx.send_viewport_cmd(ViewportCommand::InnerSize(vec2(size[0], size[1]) / ppp));
+}
+
+/// Parses a window size given as `WIDTHxHEIGHT` in pixels (`1920x1080`).
+pub fn parse_size(text: &str) -> Result<[f32; 2], String> {
+    let bad = || format!("--size {text}: expected WIDTHxHEIGHT in pixels, like 1920x1080");
+    let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u16 = w.trim().parse().map_err(|_| bad())?;
+    let h: u16 = h.trim().parse().map_err(|_| bad())?;
+    if w < 640 || h < 400 {
+        return Err(format!("--size {text}: the window needs at least 640x400"));
+    }
+    Ok([f32::from(w), f32::from(h)])
+}
+
+/// Where screenshots go: `$THREADLAB_EXPORT_DIR`, or the current directory.
+pub fn export_dir() -> PathBuf {
+    std::env::var_os("THREADLAB_EXPORT_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| PathBuf::from("."), PathBuf::from)
+}
+
+/// `threadlab-race-20261125-143005.png`: the preset, then the local time.
+pub fn screenshot_name(preset: &str, stamp: &str) -> String {
+    let preset: String = preset
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("threadlab-{preset}-{stamp}.png")
+}
+
+/// The local time as `YYYYMMDD-HHMMSS`.
+fn local_stamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let t = libc::time_t::try_from(now).unwrap_or(0);
+    // SAFETY: `localtime_r` writes only into `tm`, which lives on our stack.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    if !ok {
+        return now.to_string();
+    }
+    format!(
+        "{:04}{:02}{:02}-{:02}{:02}{:02}",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    )
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screenshot_names_carry_preset_and_time_and_are_safe_paths() {
+        assert_eq!(
+            screenshot_name("race", "20261125-143005"),
+            "threadlab-race-20261125-143005.png"
+        );
+        assert_eq!(
+            screenshot_name("my/file x", "1"),
+            "threadlab-my_file_x-1.png"
+        );
+        let stamp = local_stamp();
+        assert_eq!(stamp.len(), 15, "{stamp}");
+        assert_eq!(&stamp[8..9], "-");
+    }
+
+    #[test]
+    fn window_sizes_parse_and_bad_ones_say_why() {
+        assert_eq!(parse_size("1920x1080"), Ok([1920.0, 1080.0]));
+        assert_eq!(parse_size("1280×720"), Ok([1280.0, 720.0]));
+        assert!(parse_size("big").unwrap_err().contains("WIDTHxHEIGHT"));
+        assert!(parse_size("100x100").unwrap_err().contains("at least"));
+    }
+
+    #[test]
+    fn present_folds_the_controls_and_back() {
+        let ctx = Context::default();
+        let mut p = Presenter::default();
+        assert!(p.apply(&ctx, Command::Present, "x"));
+        assert!(p.view.present && p.view.controls_folded);
+        p.apply(&ctx, Command::Present, "x");
+        assert!(!p.view.present && !p.view.controls_folded);
+        assert!(!p.apply(&ctx, Command::Run, "x"));
+    }
+
+    #[test]
+    fn fold_both_folds_both_then_unfolds_both() {
+        let ctx = Context::default();
+        let mut p = Presenter::default();
+        p.apply(&ctx, Command::FoldResults, "x");
+        p.apply(&ctx, Command::FoldBoth, "x");
+        assert!(p.view.controls_folded && p.view.results_folded);
+        p.apply(&ctx, Command::FoldBoth, "x");
+        assert!(!p.view.controls_folded && !p.view.results_folded);
+    }
+}
