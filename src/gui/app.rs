@@ -4,6 +4,7 @@
 
 use super::baseline::Baselines;
 use super::controls::{Action, ControlSettings, controls_ui};
+use super::first_frame::FirstFrameProbe;
 use super::live::{LiveRun, RunData};
 use super::reaper::Reaper;
 use super::screenshot::{ExitStatus, Smoke, set_status};
@@ -55,6 +56,7 @@ pub struct ThreadlabApp {
     options: AppOptions,
     stats: DrawStats,
     live_frame: Duration,
+    first_frame: Option<FirstFrameProbe>,
 }
 
 impl ThreadlabApp {
@@ -93,6 +95,7 @@ impl ThreadlabApp {
             options,
             stats: DrawStats::default(),
             live_frame: LIVE_FRAME,
+            first_frame: None,
         })
     }
 
@@ -111,6 +114,11 @@ impl ThreadlabApp {
         } else {
             LIVE_FRAME
         };
+    }
+
+    /// Measures the time to the first painted frame, then closes the window.
+    pub fn set_first_frame_probe(&mut self, probe: FirstFrameProbe) {
+        self.first_frame = Some(probe);
     }
 
     /// Where a smoke-mode failure is reported.
@@ -213,6 +221,9 @@ impl ThreadlabApp {
             {
                 set_status(&self.exit_status, format!("the run failed: {e}"));
             }
+        }
+        if let Some(probe) = &mut self.first_frame {
+            probe.update(&ctx);
         }
     }
 
