@@ -182,7 +182,10 @@ fn the_race_loses_updates_until_the_lock_is_on() {
     let c = counter(&h);
     assert_eq!(c.expected, 20);
     let shown = format!("{} updates lost", c.lost_updates);
-    assert!(h.query_by_label(&shown).is_some(), "the summary says {shown:?}");
+    assert!(
+        h.query_by_label(&shown).is_some(),
+        "the summary says {shown:?}"
+    );
     assert!(
         h.query_by_label(&format!("Counter: expected 20, got {}", c.actual))
             .is_some()

@@ -4,6 +4,7 @@
 
 use super::baseline::Baselines;
 use super::controls::{Action, ControlSettings, controls_ui};
+use super::export::{ExportKind, Exporter, Notice};
 use super::first_frame::FirstFrameProbe;
 use super::live::{LiveRun, RunData};
 use super::reaper::Reaper;
@@ -57,6 +58,7 @@ pub struct ThreadlabApp {
     stats: DrawStats,
     live_frame: Duration,
     first_frame: Option<FirstFrameProbe>,
+    exporter: Exporter,
 }
 
 impl ThreadlabApp {
@@ -96,6 +98,7 @@ impl ThreadlabApp {
             stats: DrawStats::default(),
             live_frame: LIVE_FRAME,
             first_frame: None,
+            exporter: Exporter::default(),
         })
     }
 
@@ -119,6 +122,28 @@ impl ThreadlabApp {
     /// Measures the time to the first painted frame, then closes the window.
     pub fn set_first_frame_probe(&mut self, probe: FirstFrameProbe) {
         self.first_frame = Some(probe);
+    }
+
+    /// Exports the window (PNG), or the last finished run (Chrome trace,
+    /// CSV), at the next frame; the export row then shows the file's path.
+    pub fn request_export(&mut self, kind: ExportKind) {
+        self.exporter.request(kind);
+    }
+
+    /// Exports go to `dir` instead of `$THREADLAB_EXPORT_DIR` or the
+    /// current directory.
+    pub fn set_export_dir(&mut self, dir: PathBuf) {
+        self.exporter.set_dir(dir);
+    }
+
+    /// What the last export did: the path it wrote, or why it could not.
+    pub fn export_notice(&self) -> Option<&Notice> {
+        self.exporter.notice()
+    }
+
+    /// Whether an export is still being written.
+    pub fn is_exporting(&self) -> bool {
+        self.exporter.is_busy()
     }
 
     /// Where a smoke-mode failure is reported.
@@ -163,6 +188,7 @@ impl ThreadlabApp {
             self.reaper.adopt(watcher);
         }
         self.reaper.join_all();
+        self.exporter.join_all();
     }
 
     /// Draws the whole window for one frame.
@@ -201,7 +227,9 @@ impl ThreadlabApp {
         egui::Panel::right("results")
             .exact_size(300.0)
             .show(ui, |ui| {
-                layout::results_ui(ui, self.run_data(), &self.baselines, cores);
+                let data = self.run.as_ref().map(|r| &r.data);
+                egui::Panel::bottom("export").show(ui, |ui| self.exporter.ui(ui, data));
+                layout::results_ui(ui, data, &self.baselines, cores);
             });
         egui::CentralPanel::default().show(ui, |ui| {
             let banner = layout::Banner {

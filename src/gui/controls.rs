@@ -196,7 +196,11 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
     if knobs.tasks {
         done |= slider(
             ui,
-            if s.lab == Lab::Queue { "Items" } else { "Tasks" },
+            if s.lab == Lab::Queue {
+                "Items"
+            } else {
+                "Tasks"
+            },
             "How many tasks (or queue items) there are in all, shared among the workers.",
             &mut s.tasks,
             range::TASKS,

@@ -162,8 +162,7 @@ fn small_plot(id: &str, end_ms: f64, legend: bool) -> Plot<'static> {
     } else {
         plot
     };
-    plot
-        .allow_zoom(false)
+    plot.allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
         .allow_boxed_zoom(false)

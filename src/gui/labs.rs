@@ -35,24 +35,25 @@ fn group_row(ui: &mut Ui, name: &str, g: &StartupGroup) {
         "From asking for the worker to its first instruction (median, and the slowest), \
          and the resident memory each one added.",
     );
-    value(ui, strong(format!(
-        "{} (max {}), {:.1} MiB each",
-        duration_label(g.spawn_us_median * 1e3),
-        duration_label(g.spawn_us_max * 1e3),
-        g.rss_bytes_median as f64 / (1024.0 * 1024.0)
-    )));
+    value(
+        ui,
+        strong(format!(
+            "{} (max {}), {:.1} MiB each",
+            duration_label(g.spawn_us_median * 1e3),
+            duration_label(g.spawn_us_max * 1e3),
+            g.rss_bytes_median as f64 / (1024.0 * 1024.0)
+        )),
+    );
     ui.end_row();
 }
 
 fn shared_memory_rows(ui: &mut Ui, m: &SharedMemorySummary) {
-    ui.label("Threads' counter").on_hover_text(
-        "Threads share one memory: every increment lands in the same counter.",
-    );
+    ui.label("Threads' counter")
+        .on_hover_text("Threads share one memory: every increment lands in the same counter.");
     value(ui, strong(m.threads_counter.to_string()));
     ui.end_row();
-    ui.label("Parent's counter").on_hover_text(
-        "Each child process counted in its own copy; the parent's stays as it was.",
-    );
+    ui.label("Parent's counter")
+        .on_hover_text("Each child process counted in its own copy; the parent's stays as it was.");
     value(ui, strong(m.parent_copy.to_string()).color(palette::ERROR));
     ui.end_row();
     if !m.child_copies.is_empty() {
@@ -79,7 +80,10 @@ fn kill_rows(ui: &mut Ui, k: &KillSummary) {
     if !k.processes_stop_ms.is_empty() {
         ui.label("Processes killed after")
             .on_hover_text("A process can be killed by the operating system at once.");
-        value(ui, strong(duration_label(worst(&k.processes_stop_ms) * 1e6)));
+        value(
+            ui,
+            strong(duration_label(worst(&k.processes_stop_ms) * 1e6)),
+        );
         ui.end_row();
     }
 }

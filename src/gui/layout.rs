@@ -176,7 +176,10 @@ pub fn work_text(s: &Scenario) -> String {
     let workload = super::controls::workload_text(s.workload);
     match s.lab {
         Lab::Tasks | Lab::Startup | Lab::Kill => format!("{workload} · {} tasks", s.tasks),
-        Lab::Convoy => format!("{} waits of {} ms beside computing threads", s.tasks, s.io_ms),
+        Lab::Convoy => format!(
+            "{} waits of {} ms beside computing threads",
+            s.tasks, s.io_ms
+        ),
         Lab::Queue => {
             let size = match s.queue_size {
                 0 => "no limit".to_owned(),

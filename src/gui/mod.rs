@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod controls;
 pub mod cores;
 pub mod counters;
+pub mod export;
 pub mod first_frame;
 pub mod labs;
 pub mod lanes;

@@ -212,7 +212,14 @@ impl LanePainter {
         let column = ((x0 - plot_left).max(0.0) as usize).min(self.columns.len() - 1);
         let used = self.columns[column].1;
         let bottom = row.bottom() - used;
-        self.run_quad(RUN_SLOTS - 1, x0, x1, (bottom - h).max(row.top()), bottom, color);
+        self.run_quad(
+            RUN_SLOTS - 1,
+            x0,
+            x1,
+            (bottom - h).max(row.top()),
+            bottom,
+            color,
+        );
         self.columns[column].1 = (used + h).min(row.height());
     }
 

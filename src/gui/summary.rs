@@ -119,7 +119,10 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             };
             let done = summary.tasks_done;
             let (name, text) = match data.scenario.lab {
-                Lab::Tasks => ("Tasks", format!("{done} of {} done{outcome}", data.scenario.tasks)),
+                Lab::Tasks => (
+                    "Tasks",
+                    format!("{done} of {} done{outcome}", data.scenario.tasks),
+                ),
                 Lab::Race | Lab::SharedMemory => ("Updates", format!("{done} made")),
                 Lab::Queue => ("Items", format!("{done} done{outcome}")),
                 _ => ("Tasks", format!("{done} done{outcome}")),
