@@ -181,4 +181,3 @@ fn without_a_finished_run_there_is_nothing_to_export() {
     assert!(error && text.contains("run the experiment"), "{text}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
-

@@ -215,7 +215,8 @@ impl Exporter {
                     waker.request_repaint();
                 });
                 self.shot = Some((path, slot, Instant::now()));
-                self.say("Saving the window…".to_owned(), false);
+                // The picture is of a coming frame: keep old news out of it.
+                self.notice = None;
             }
             ExportKind::Trace => {
                 let (summary, events, not_kept) = finished_run(data, &path)?;
