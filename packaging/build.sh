@@ -25,9 +25,13 @@ name="threadlab-$version-$arch-linux"
 
 mkdir -p "$dist"
 
-echo "build: .deb (release profile; the first build takes several minutes)"
-# The same release build serves the tarball below: target/release/threadlab.
-deb="$(cargo deb --locked --output "$dist/" | tail -n 1)"
+# The dist profile (Cargo.toml): the release profile with fat LTO and one
+# codegen unit, for the smallest binary; slow to build, so only done here.
+profile="${PACKAGING_PROFILE:-dist}"
+echo "build: .deb ($profile profile; a build from scratch takes a long time, see BENCHMARKS.md)"
+# The same build serves the tarball below: target/$profile/threadlab.
+# (cargo-deb reads "target/release/" in the asset list as the profile's folder.)
+deb="$(cargo deb --locked --profile "$profile" --output "$dist/" | tail -n 1)"
 [ -f "$deb" ] || {
   echo "build: cargo deb did not produce a package (got '$deb')" >&2
   exit 1
@@ -37,7 +41,7 @@ echo "build: $name.tar.gz"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 root="$stage/$name"
-install -Dm755 target/release/threadlab "$root/bin/threadlab"
+install -Dm755 "target/$profile/threadlab" "$root/bin/threadlab"
 install -Dm644 "packaging/linux/$app_id.desktop" "$root/share/applications/$app_id.desktop"
 install -Dm644 "packaging/linux/$app_id.metainfo.xml" "$root/share/metainfo/$app_id.metainfo.xml"
 install -Dm644 assets/icon/threadlab.svg "$root/share/icons/hicolor/scalable/apps/$app_id.svg"

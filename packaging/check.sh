@@ -11,14 +11,14 @@
 # desktop-file-utils and appstream come from scripts/setup.sh.
 #
 # Which build goes into the .deb: PACKAGING_PROFILE, "dev" unless set.
-# The release profile (fat LTO, one codegen unit) costs a full second build of
-# every dependency: 16 CPU-minutes, 33 minutes of wall time on a busy 2-core
-# machine, more than CI can spare. So by default the .deb carries the dev
-# binary that `cargo test` has just built in CI (the integration tests run it),
-# packaged as is with --no-build: no extra compile. What this checks (the
-# package's layout, dependencies, install, the installed binary running) is
-# the same for both; packaging/build.sh always builds the release one.
-# To check that one too:  PACKAGING_PROFILE=release bash packaging/check.sh
+# An optimised build costs a full second build of every dependency (see
+# BENCHMARKS.md: tens of minutes on a busy 2-core machine), more than CI can
+# spare. So by default the .deb carries the dev binary that `cargo test` has
+# just built in CI (the integration tests run it), packaged as is with
+# --no-build: no extra compile. What this checks (the package's layout,
+# dependencies, install, the installed binary running) is the same for every
+# profile; packaging/build.sh builds the "dist" one (fat LTO) it ships.
+# To check that one too:  PACKAGING_PROFILE=dist bash packaging/check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

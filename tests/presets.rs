@@ -115,10 +115,16 @@ fn the_race_presets_lose_updates_exactly_where_their_lessons_say() {
     let lost = |preset: &str| f(&run(preset), &["counter", "lost_updates"]);
     assert!(lost("race") > 0.0, "read-wait-write loses updates");
     assert_eq!(lost("race-plain"), 0.0, "x += 1 under the GIL loses none");
-    assert!(lost("race-call") > 0.0, "a call between read and write loses some");
+    assert!(
+        lost("race-call") > 0.0,
+        "a call between read and write loses some"
+    );
     let locked = run("race-lock");
     assert_eq!(f(&locked, &["counter", "lost_updates"]), 0.0);
-    assert!(f(&locked, &["lock_wait_ms"]) > 0.0, "threads waited for the lock");
+    assert!(
+        f(&locked, &["lock_wait_ms"]) > 0.0,
+        "threads waited for the lock"
+    );
 }
 
 #[test]

@@ -219,7 +219,7 @@ pub struct RunArgs {
     /// Write a Chrome trace (opens in Perfetto).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
-    /// Write the summary as CSV.
+    /// Write the summary as CSV: a header and one row.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
 }
@@ -236,6 +236,9 @@ pub struct CompareArgs {
     /// Print the rows as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Write the rows as CSV: a header and one row per configuration.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
 }
 
 /// The command-line flag that sets a scenario field, for error messages.

@@ -6,7 +6,7 @@ pub mod report;
 
 use crate::engine::compare::run_compare;
 use crate::engine::{RunOptions, start};
-use crate::export::write_chrome_trace;
+use crate::export::{compare_csv, summary_csv, write_chrome_trace};
 use crate::model::{LoadError, PRESETS, Scenario, load_preset, load_scenario_file};
 use anyhow::Context;
 use args::{CompareArgs, Overrides, RunArgs, ScenarioSource, flag_for_field};
@@ -90,7 +90,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             .with_context(|| format!("writing the trace to {}", path.display()))?;
     }
     if let Some(path) = &args.csv {
-        std::fs::write(path, report::summary_csv(std::slice::from_ref(&summary)))
+        std::fs::write(path, summary_csv(std::slice::from_ref(&summary)))
             .with_context(|| format!("writing the CSV to {}", path.display()))?;
     }
     if args.json {
@@ -110,6 +110,10 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
             println!("{}", report::compare_line(row));
         }
     })?;
+    if let Some(path) = &args.csv {
+        std::fs::write(path, compare_csv(&rows))
+            .with_context(|| format!("writing the CSV to {}", path.display()))?;
+    }
     if json {
         println!(
             "{}",

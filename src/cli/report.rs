@@ -1,4 +1,4 @@
-//! Text and CSV renderings of a summary for the terminal and spreadsheets.
+//! Text renderings of a summary for the terminal (CSV is in `export::csv`).
 
 use crate::engine::compare::CompareRow;
 use crate::model::RunSummary;
@@ -86,32 +86,4 @@ pub fn compare_line(r: &CompareRow) -> String {
         r.wall_ms,
         r.speedup
     )
-}
-
-/// The CSV header and one row per summary.
-pub fn summary_csv(rows: &[RunSummary]) -> String {
-    let mut out = String::from(
-        "preset,lab,processes,threads,gil,workload,wall_ms,cpu_ms,tasks_done,events,events_dropped,gil_switches,gil_drop_requests,gil_wait_ms\n",
-    );
-    for s in rows {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{:.3},{:.3},{},{},{},{},{},{:.3}",
-            s.preset,
-            s.lab.name(),
-            s.processes,
-            s.threads,
-            s.gil,
-            s.workload.name(),
-            s.wall_ms,
-            s.cpu_ms,
-            s.tasks_done,
-            s.events,
-            s.events_dropped,
-            s.gil_switches,
-            s.gil_drop_requests,
-            s.gil_wait_ms
-        );
-    }
-    out
 }

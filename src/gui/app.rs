@@ -6,6 +6,8 @@ use super::baseline::Baselines;
 use super::compare::{COMPARE_FRAME_FACTOR, CompareAction, CompareMode};
 use super::compare_run::{Comparison, Ghost as CompareGhost};
 use super::controls::{Action, ControlSettings, controls_ui};
+use super::export::{ExportKind, Exporter, Notice};
+use super::first_frame::FirstFrameProbe;
 use super::ghost::Ghost;
 use super::live::{LiveRun, RunData};
 use super::present::Presenter;
@@ -70,6 +72,8 @@ pub struct ThreadlabApp {
     ghost: Ghost,
     compare: CompareMode,
     presenter: Presenter,
+    first_frame: Option<FirstFrameProbe>,
+    exporter: Exporter,
 }
 
 impl ThreadlabApp {
@@ -113,6 +117,8 @@ impl ThreadlabApp {
             ghost: Ghost::default(),
             compare: CompareMode::default(),
             presenter,
+            first_frame: None,
+            exporter: Exporter::default(),
         })
     }
 
@@ -166,7 +172,11 @@ impl ThreadlabApp {
 
     /// A window showing a comparison recorded elsewhere (tests, fixed
     /// pictures), with the one before it as a ghost.
-    pub fn with_recorded_compare(mut self, comparison: Comparison, ghost: Option<CompareGhost>) -> Self {
+    pub fn with_recorded_compare(
+        mut self,
+        comparison: Comparison,
+        ghost: Option<CompareGhost>,
+    ) -> Self {
         self.scenario = comparison.base.clone();
         self.compare.show_recorded(comparison, ghost);
         self
@@ -201,6 +211,33 @@ impl ThreadlabApp {
         } else {
             LIVE_FRAME
         };
+    }
+
+    /// Measures the time to the first painted frame, then closes the window.
+    pub fn set_first_frame_probe(&mut self, probe: FirstFrameProbe) {
+        self.first_frame = Some(probe);
+    }
+
+    /// Exports the window (PNG), or the last finished run (Chrome trace,
+    /// CSV), at the next frame; the export row then shows the file's path.
+    pub fn request_export(&mut self, kind: ExportKind) {
+        self.exporter.request(kind);
+    }
+
+    /// Exports go to `dir` instead of `$THREADLAB_EXPORT_DIR` or the
+    /// current directory.
+    pub fn set_export_dir(&mut self, dir: PathBuf) {
+        self.exporter.set_dir(dir);
+    }
+
+    /// What the last export did: the path it wrote, or why it could not.
+    pub fn export_notice(&self) -> Option<&Notice> {
+        self.exporter.notice()
+    }
+
+    /// Whether an export is still being written.
+    pub fn is_exporting(&self) -> bool {
+        self.exporter.is_busy()
     }
 
     /// Where a smoke-mode failure is reported.
@@ -271,6 +308,7 @@ impl ThreadlabApp {
         }
         self.compare.cancel(&mut self.reaper);
         self.reaper.join_all();
+        self.exporter.join_all();
     }
 
     /// Draws the whole window for one frame.
@@ -330,8 +368,10 @@ impl ThreadlabApp {
                 } else if self.compare.is_shown() {
                     self.compare.results_ui(ui);
                 } else {
+                    let data = self.run.as_ref().map(|r| &r.data);
+                    egui::Panel::bottom("export").show(ui, |ui| self.exporter.ui(ui, data));
                     let at = self.replay.cursor_ns();
-                    if layout::results_ui(ui, self.run_data(), &self.baselines, cores, at) {
+                    if layout::results_ui(ui, data, &self.baselines, cores, at) {
                         commands.push(Command::FoldResults);
                     }
                 }
@@ -387,11 +427,17 @@ impl ThreadlabApp {
                 }
             }
         }
+        if let Some(probe) = &mut self.first_frame {
+            probe.update(&ctx);
+        }
     }
 
     /// Carries out a command of the shortcut table, as if its key was pressed.
     pub fn command(&mut self, ctx: &egui::Context, command: Command) {
-        if self.presenter.apply(ctx, command, &self.scenario.name) {
+        if self.presenter.apply(ctx, command) {
+            return;
+        }
+        if self.replay_command(command) {
             return;
         }
         let n = self.presets.len().max(1);
@@ -401,9 +447,39 @@ impl ThreadlabApp {
             Command::Reset => Action::Reset,
             Command::NextPreset => Action::Preset((self.preset + 1) % n),
             Command::PreviousPreset => Action::Preset((self.preset + n - 1) % n),
+            Command::Compare => Action::Compare,
+            Command::Screenshot => {
+                self.request_export(ExportKind::Png);
+                Action::None
+            }
+            Command::ExportTrace => {
+                self.request_export(ExportKind::Trace);
+                Action::None
+            }
+            Command::ExportCsv => {
+                self.request_export(ExportKind::Csv);
+                Action::None
+            }
             _ => Action::None,
         };
         self.act(action, false);
+    }
+
+    /// Carries out a replay command on the finished run; `false` when
+    /// `command` is not one.
+    fn replay_command(&mut self, command: Command) -> bool {
+        match command {
+            Command::PlayPause => self.replay.toggle_play(),
+            Command::StepBack => self.replay_step(false),
+            Command::StepForward => self.replay_step(true),
+            Command::Slower => self.replay.slower(),
+            Command::Faster => self.replay.faster(),
+            Command::ReplayStart => self.replay.jump_to_start(),
+            Command::ReplayEnd => self.replay.jump_to_end(),
+            Command::Ghost => self.ghost.toggle(),
+            _ => return false,
+        }
+        true
     }
 
     fn act(&mut self, action: Action, rerun: bool) {

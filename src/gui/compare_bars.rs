@@ -133,7 +133,10 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
             let (pos, color) = if outside {
                 (pos2(end + 6.0, mid), Color32::WHITE)
             } else {
-                (pos2(end - 6.0 - galley.size().x, mid), palette::on_bar_text())
+                (
+                    pos2(end - 6.0 - galley.size().x, mid),
+                    palette::on_bar_text(),
+                )
             };
             painter.galley(pos2(pos.x, pos.y - galley.size().y * 0.5), galley, color);
         }

@@ -15,7 +15,9 @@ pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&G
         ui.add_space(6.0);
         ui.heading("Comparison");
         let Some(c) = comparison else {
-            ui.label(RichText::new("No comparison yet. Press Compare.").color(palette::weak_text()));
+            ui.label(
+                RichText::new("No comparison yet. Press Compare.").color(palette::weak_text()),
+            );
             return;
         };
         let note = |text: String| RichText::new(text).size(11.5).color(palette::weak_text());

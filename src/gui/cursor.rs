@@ -133,6 +133,10 @@ pub fn ghost_end(painter: &Painter, area: Rect, map: XMap, end_ns: u64, label_y:
         (pos2(x - 5.0, y), Align2::RIGHT_CENTER)
     };
     let rect = align.anchor_size(pos, galley.size());
-    painter.rect_filled(rect.expand(2.0), 2.0, palette::faded(palette::lane_bg(), 0.9));
+    painter.rect_filled(
+        rect.expand(2.0),
+        2.0,
+        palette::faded(palette::lane_bg(), 0.9),
+    );
     painter.galley(rect.min, galley, color);
 }

@@ -32,12 +32,16 @@ pub fn help_ui(ctx: &Context, open: &mut bool) {
                 let wide = ctx.content_rect().width() >= 1000.0;
                 if wide {
                     ui.horizontal_top(|ui| {
-                        ui.vertical(|ui| group_ui(ui, Group::Experiment));
+                        ui.vertical(|ui| {
+                            group_ui(ui, Group::Experiment);
+                            group_ui(ui, Group::Replay);
+                        });
                         ui.add_space(36.0);
                         ui.vertical(|ui| group_ui(ui, Group::View));
                     });
                 } else {
                     group_ui(ui, Group::Experiment);
+                    group_ui(ui, Group::Replay);
                     group_ui(ui, Group::View);
                 }
                 ui.add_space(10.0);

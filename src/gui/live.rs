@@ -4,8 +4,13 @@
 
 use crate::analysis::timeline::Timeline;
 use crate::engine::{EngineError, RunHandle, RunOptions};
-use crate::model::{CoreSample, RunMessage, RunSummary, Scenario};
+use crate::model::{CoreSample, Event, RunMessage, RunSummary, Scenario};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// Events kept for the trace export: 10 million (240 MB). A longer run is
+/// still drawn whole; its export holds the first ten million and says so.
+pub const KEPT_EVENTS_MAX: usize = 10_000_000;
 
 /// Everything one run told the window, whether it is still going or not.
 #[derive(Clone, Debug)]
@@ -22,6 +27,11 @@ pub struct RunData {
     pub outcome: Option<Result<RunSummary, String>>,
     /// Events dropped so far because the window fell behind.
     pub events_dropped: u64,
+    /// The events as the run delivered them (up to [`KEPT_EVENTS_MAX`]), for
+    /// the trace export. Shared, so an export in the background needs no copy.
+    pub events: Arc<Vec<Event>>,
+    /// Events delivered beyond [`KEPT_EVENTS_MAX`], drawn but not kept.
+    pub events_not_kept: u64,
 }
 
 impl RunData {
@@ -35,13 +45,18 @@ impl RunData {
             status: None,
             outcome: None,
             events_dropped: 0,
+            events: Arc::default(),
+            events_not_kept: 0,
         }
     }
 
     /// Takes one message of the run in.
     pub fn apply(&mut self, message: RunMessage) {
         match message {
-            RunMessage::Events(batch) => self.timeline.ingest(&batch),
+            RunMessage::Events(batch) => {
+                self.timeline.ingest(&batch);
+                self.keep(batch);
+            }
             RunMessage::Cores(sample) => self.cores.push(sample),
             RunMessage::Status(text) => self.status = Some(text),
             RunMessage::Finished(outcome) => {
@@ -51,6 +66,17 @@ impl RunData {
                 }
                 self.outcome = Some(outcome);
             }
+        }
+    }
+
+    fn keep(&mut self, batch: Vec<Event>) {
+        let room = KEPT_EVENTS_MAX.saturating_sub(self.events.len());
+        let kept = batch.len().min(room);
+        self.events_not_kept += (batch.len() - kept) as u64;
+        if kept > 0 {
+            // Unique while the run goes on (exports wait for its end), so
+            // this appends in place.
+            Arc::make_mut(&mut self.events).extend_from_slice(&batch[..kept]);
         }
     }
 

@@ -17,6 +17,8 @@ pub mod controls;
 pub mod cores;
 pub mod counters;
 pub mod cursor;
+pub mod export;
+pub mod first_frame;
 pub mod ghost;
 pub mod help;
 pub mod labs;
@@ -45,10 +47,17 @@ use crate::cli::args::GuiArgs;
 /// The window's size when it opens, in points.
 pub const WINDOW_SIZE: [f32; 2] = [1280.0, 720.0];
 
+/// The window's own icon (title bar, task switcher on X11): the 256 px
+/// rendering of `assets/icon/threadlab.svg` that the packages install too.
+const WINDOW_ICON_PNG: &[u8] = include_bytes!(
+    "../../packaging/linux/icons/hicolor/256x256/apps/io.github.threadlab.Threadlab.png"
+);
+
 /// Opens the window and runs it until it is closed. With `--screenshot` and
 /// `--exit` it saves the window after the run and returns; a failed run or
 /// screenshot is returned as an error.
 pub fn run(args: GuiArgs) -> anyhow::Result<()> {
+    let since = std::time::Instant::now();
     let options = AppOptions {
         preset: args.preset,
         run: args.run,
@@ -68,8 +77,17 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
     let mut app = ThreadlabApp::new(options).map_err(BadInput)?;
     let status = app.exit_status();
     let scratch = std::env::temp_dir().join(format!("threadlab-smoke-{}.ron", std::process::id()));
+    if let Some(probe) = first_frame::FirstFrameProbe::from_env(since) {
+        app.set_first_frame_probe(probe);
+    }
+    let mut viewport = egui::ViewportBuilder::default();
+    // The embedded PNG cannot fail to decode; if it ever did, the window
+    // would simply open with the desktop's default icon.
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(WINDOW_ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
     let native = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
+        viewport: viewport
             .with_title("threadlab")
             .with_app_id("io.github.threadlab.Threadlab")
             .with_inner_size(size)

@@ -9,12 +9,9 @@
 
 use super::help::help_ui;
 use super::palette::{self, Theme};
-use super::screenshot::save_png;
 use super::settings::ViewSettings;
 use super::shortcuts::{self, Command, keys_text};
 use egui::{Align2, Context, Frame, RichText, Ui, ViewportCommand, vec2};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The window sizes a presenter can pick: the common projector resolutions.
@@ -38,8 +35,6 @@ struct Notice {
     until: Instant,
 }
 
-type ShotSlot = Arc<Mutex<Option<Result<PathBuf, String>>>>;
-
 /// The presenter's settings and what is on screen for them.
 #[derive(Debug, Default)]
 pub struct Presenter {
@@ -48,7 +43,6 @@ pub struct Presenter {
     /// The help overlay is open.
     pub help_open: bool,
     notice: Option<Notice>,
-    shot: Option<ShotSlot>,
     /// The theme and zoom last handed to egui, so a user's own zoom
     /// (Ctrl + / -) is kept until something of ours changes.
     applied: Option<(Theme, f32)>,
@@ -88,7 +82,6 @@ impl Presenter {
             ctx.request_repaint();
         }
         palette::set_theme(self.view.theme);
-        self.take_shot_result();
         if let Some(n) = &self.notice {
             let left = n.until.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -106,8 +99,8 @@ impl Presenter {
     }
 
     /// Carries out a view command; `false` when `command` is not one (the
-    /// app runs those). `preset` names the screenshot file.
-    pub fn apply(&mut self, ctx: &Context, command: Command, preset: &str) -> bool {
+    /// app runs those).
+    pub fn apply(&mut self, ctx: &Context, command: Command) -> bool {
         let v = &mut self.view;
         match command {
             Command::Present => {
@@ -126,10 +119,21 @@ impl Presenter {
             }
             Command::Size720 => set_window_size(ctx, SIZE_720),
             Command::Size1080 => set_window_size(ctx, SIZE_1080),
-            Command::Screenshot => self.screenshot(ctx, preset),
             Command::Help => self.help_open = !self.help_open,
             Command::CloseHelp => self.help_open = false,
             Command::Run
+            | Command::Screenshot
+            | Command::Compare
+            | Command::PlayPause
+            | Command::StepBack
+            | Command::StepForward
+            | Command::Slower
+            | Command::Faster
+            | Command::ReplayStart
+            | Command::ReplayEnd
+            | Command::Ghost
+            | Command::ExportTrace
+            | Command::ExportCsv
             | Command::Stop
             | Command::Reset
             | Command::NextPreset
@@ -149,37 +153,6 @@ impl Presenter {
     /// The notice on screen now, if any.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_ref().map(|n| n.text.as_str())
-    }
-
-    /// Saves a PNG of the window once the frame is drawn; a notice tells where.
-    pub fn screenshot(&mut self, ctx: &Context, preset: &str) {
-        let path = export_dir().join(screenshot_name(preset, &local_stamp()));
-        let slot: ShotSlot = Arc::default();
-        let (out, waker) = (slot.clone(), ctx.clone());
-        ctx.request_screenshot(move |image| {
-            let result = save_png(&path, &image).map(|()| path);
-            if let Ok(mut s) = out.lock() {
-                *s = Some(result);
-            }
-            waker.request_repaint();
-        });
-        self.shot = Some(slot);
-    }
-
-    fn take_shot_result(&mut self) {
-        let Some(slot) = &self.shot else { return };
-        let done = slot.lock().ok().and_then(|mut s| s.take());
-        match done {
-            Some(Ok(path)) => {
-                self.shot = None;
-                self.notify(format!("Screenshot saved: {}", path.display()));
-            }
-            Some(Err(e)) => {
-                self.shot = None;
-                self.notify(format!("The screenshot could not be saved: {e}"));
-            }
-            None => {}
-        }
     }
 
     /// A row of buttons for the view: presentation mode, theme, window sizes,
@@ -323,51 +296,6 @@ pub fn parse_size(text: &str) -> Result<[f32; 2], String> {
     Ok([f32::from(w), f32::from(h)])
 }
 
-/// Where screenshots go: `$THREADLAB_EXPORT_DIR`, or the current directory.
-pub fn export_dir() -> PathBuf {
-    std::env::var_os("THREADLAB_EXPORT_DIR")
-        .filter(|d| !d.is_empty())
-        .map_or_else(|| PathBuf::from("."), PathBuf::from)
-}
-
-/// `threadlab-race-20261125-143005.png`: the preset, then the local time.
-pub fn screenshot_name(preset: &str, stamp: &str) -> String {
-    let preset: String = preset
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("threadlab-{preset}-{stamp}.png")
-}
-
-/// The local time as `YYYYMMDD-HHMMSS`.
-fn local_stamp() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let t = libc::time_t::try_from(now).unwrap_or(0);
-    // SAFETY: `localtime_r` writes only into `tm`, which lives on our stack.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
-    if !ok {
-        return now.to_string();
-    }
-    format!(
-        "{:04}{:02}{:02}-{:02}{:02}{:02}",
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec
-    )
-}
-
 fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map_or_else(String::new, |c| {
@@ -378,21 +306,6 @@ fn capitalised(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn screenshot_names_carry_preset_and_time_and_are_safe_paths() {
-        assert_eq!(
-            screenshot_name("race", "20261125-143005"),
-            "threadlab-race-20261125-143005.png"
-        );
-        assert_eq!(
-            screenshot_name("my/file x", "1"),
-            "threadlab-my_file_x-1.png"
-        );
-        let stamp = local_stamp();
-        assert_eq!(stamp.len(), 15, "{stamp}");
-        assert_eq!(&stamp[8..9], "-");
-    }
 
     #[test]
     fn window_sizes_parse_and_bad_ones_say_why() {

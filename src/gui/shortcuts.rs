@@ -39,6 +39,28 @@ pub enum Command {
     Size1080,
     /// Save a PNG of the window.
     Screenshot,
+    /// Compare the work serially, with threads, processes, no GIL, native.
+    Compare,
+    /// Play or pause the replay of the finished run.
+    PlayPause,
+    /// Replay: back to the previous change.
+    StepBack,
+    /// Replay: on to the next change.
+    StepForward,
+    /// Replay ten times slower.
+    Slower,
+    /// Replay ten times faster.
+    Faster,
+    /// Replay from the start.
+    ReplayStart,
+    /// Replay: jump to the end (the whole run's numbers).
+    ReplayEnd,
+    /// Show or hide the previous run behind the new one.
+    Ghost,
+    /// Save the last run as a Chrome trace (Perfetto).
+    ExportTrace,
+    /// Save the last run's summary as CSV.
+    ExportCsv,
     /// Open or close the list of keys.
     Help,
     /// Close the list of keys (only while it is open).
@@ -50,6 +72,8 @@ pub enum Command {
 pub enum Group {
     /// Running experiments.
     Experiment,
+    /// Replaying a finished run.
+    Replay,
     /// How the window looks.
     View,
 }
@@ -59,6 +83,7 @@ impl Group {
     pub fn title(self) -> &'static str {
         match self {
             Self::Experiment => "Experiment",
+            Self::Replay => "Replay",
             Self::View => "View",
         }
     }
@@ -117,6 +142,72 @@ pub const SHORTCUTS: &[Shortcut] = &[
         keys: &[key(Key::PageUp), key(Key::OpenBracket)],
         what: "Previous preset",
         group: Group::Experiment,
+    },
+    Shortcut {
+        command: Command::Compare,
+        keys: &[key(Key::M)],
+        what: "Compare: serial, threads, processes, no GIL, native",
+        group: Group::Experiment,
+    },
+    Shortcut {
+        command: Command::ExportTrace,
+        keys: &[key(Key::E)],
+        what: "Export the last run as a Chrome trace (Perfetto)",
+        group: Group::Experiment,
+    },
+    Shortcut {
+        command: Command::ExportCsv,
+        keys: &[key(Key::V)],
+        what: "Export the last run's summary as CSV",
+        group: Group::Experiment,
+    },
+    Shortcut {
+        command: Command::PlayPause,
+        keys: &[key(Key::Space)],
+        what: "Play or pause the replay",
+        group: Group::Replay,
+    },
+    Shortcut {
+        command: Command::StepBack,
+        keys: &[key(Key::ArrowLeft)],
+        what: "Back to the previous change",
+        group: Group::Replay,
+    },
+    Shortcut {
+        command: Command::StepForward,
+        keys: &[key(Key::ArrowRight)],
+        what: "On to the next change",
+        group: Group::Replay,
+    },
+    Shortcut {
+        command: Command::Slower,
+        keys: &[key(Key::Minus)],
+        what: "Ten times slower",
+        group: Group::Replay,
+    },
+    Shortcut {
+        command: Command::Faster,
+        keys: &[key(Key::Plus), key(Key::Equals)],
+        what: "Ten times faster",
+        group: Group::Replay,
+    },
+    Shortcut {
+        command: Command::ReplayStart,
+        keys: &[key(Key::Home)],
+        what: "Back to the start",
+        group: Group::Replay,
+    },
+    Shortcut {
+        command: Command::ReplayEnd,
+        keys: &[key(Key::End)],
+        what: "To the end: the whole run's numbers",
+        group: Group::Replay,
+    },
+    Shortcut {
+        command: Command::Ghost,
+        keys: &[key(Key::G)],
+        what: "Show or hide the previous run behind the new one",
+        group: Group::Replay,
     },
     Shortcut {
         command: Command::Present,

@@ -426,7 +426,8 @@ fn axis_avoiding(painter: &Painter, plot: Rect, top: f32, map: XMap, avoid: Opti
             [pos2(x, top + AXIS_H - 4.0), pos2(x, plot.bottom())],
             Stroke::new(1.0, palette::grid()),
         );
-        let galley = painter.layout_no_wrap(label, FontId::proportional(11.0), palette::weak_text());
+        let galley =
+            painter.layout_no_wrap(label, FontId::proportional(11.0), palette::weak_text());
         let span = egui::Rangef::new(x + 3.0, x + 3.0 + galley.size().x);
         let clear = avoid.is_none_or(|a| !a.intersects(span.expand(4.0)));
         if clear && span.max <= plot.right() + RIGHT_PAD {
