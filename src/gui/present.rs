@@ -319,21 +319,21 @@ mod tests {
     fn present_folds_the_controls_and_back() {
         let ctx = Context::default();
         let mut p = Presenter::default();
-        assert!(p.apply(&ctx, Command::Present, "x"));
+        assert!(p.apply(&ctx, Command::Present));
         assert!(p.view.present && p.view.controls_folded);
-        p.apply(&ctx, Command::Present, "x");
+        p.apply(&ctx, Command::Present);
         assert!(!p.view.present && !p.view.controls_folded);
-        assert!(!p.apply(&ctx, Command::Run, "x"));
+        assert!(!p.apply(&ctx, Command::Run));
     }
 
     #[test]
     fn fold_both_folds_both_then_unfolds_both() {
         let ctx = Context::default();
         let mut p = Presenter::default();
-        p.apply(&ctx, Command::FoldResults, "x");
-        p.apply(&ctx, Command::FoldBoth, "x");
+        p.apply(&ctx, Command::FoldResults);
+        p.apply(&ctx, Command::FoldBoth);
         assert!(p.view.controls_folded && p.view.results_folded);
-        p.apply(&ctx, Command::FoldBoth, "x");
+        p.apply(&ctx, Command::FoldBoth);
         assert!(!p.view.controls_folded && !p.view.results_folded);
     }
 }
