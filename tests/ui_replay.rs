@@ -455,3 +455,34 @@ fn snapshot_of_a_ghost_behind_a_shorter_rerun() {
     h.run();
     h.snapshot("ghost_1280x720");
 }
+
+#[test]
+fn a_presenter_replays_with_the_keyboard() {
+    use egui::Key;
+    let mut h = recorded_window();
+    let press = |h: &mut Harness<'static, ThreadlabApp>, key: Key| {
+        h.key_press(key);
+        h.step();
+        h.step();
+    };
+    press(&mut h, Key::Space);
+    assert!(h.state().replay().is_playing(), "Space plays");
+    press(&mut h, Key::Space);
+    assert!(!h.state().replay().is_playing(), "Space again pauses");
+    press(&mut h, Key::Home);
+    assert_eq!(cursor(&h), Some(0));
+    press(&mut h, Key::ArrowRight);
+    let first = cursor(&h).expect("replaying");
+    assert!(first > 0, "Right steps to the next change");
+    press(&mut h, Key::ArrowRight);
+    let second = cursor(&h).expect("replaying");
+    assert!(second > first);
+    press(&mut h, Key::ArrowLeft);
+    assert_eq!(cursor(&h), Some(first), "Left steps back");
+    let speed = h.state().replay().speed();
+    press(&mut h, Key::Minus);
+    assert!(h.state().replay().speed() < speed, "Minus slows down");
+    press(&mut h, Key::End);
+    let end = cursor(&h).expect("replaying");
+    assert!(end > second, "End jumps to the end");
+}
