@@ -317,6 +317,11 @@ impl ThreadlabApp {
         if !self.started {
             self.started = true;
             layout::setup_style(&ctx, false);
+            if self.smoke.is_some() {
+                // Under Xvfb the pointer rests mid-screen: a picture taken
+                // for a script must not catch a hover tooltip.
+                ctx.all_styles_mut(|style| style.interaction.tooltip_delay = f32::INFINITY);
+            }
             if self.options.compare {
                 self.start_compare();
             } else if self.options.run {
