@@ -62,14 +62,7 @@ impl Comparison {
                 data: None,
             })
             .collect();
-        let mut c = Self {
-            base: base.clone(),
-            cores,
-            configs,
-            live: None,
-            stopped: false,
-            failure: None,
-        };
+        let mut c = Self::of(base, cores, configs);
         c.start_config(0);
         c
     }
@@ -85,6 +78,11 @@ impl Comparison {
                 data: Some(data),
             })
             .collect();
+        Self::of(base, cores, configs)
+    }
+
+    /// A comparison of `configs` that nothing runs yet.
+    fn of(base: &Scenario, cores: usize, configs: Vec<ConfigRun>) -> Self {
         Self {
             base: base.clone(),
             cores,

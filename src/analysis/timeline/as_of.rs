@@ -55,15 +55,21 @@ impl Track {
         totals
     }
 
-    /// Every time strictly after `t_ns` at which one of this worker's lanes
-    /// changes: its state, its GIL or lock holds, its core.
-    fn next_change_after(&self, t_ns: u64) -> Option<u64> {
-        let open = [
+    /// Where the spans still open at `t_ns` began (state, GIL, lock, core):
+    /// they change the picture too, though no lane holds them yet.
+    fn open_starts(&self, t_ns: u64) -> [Option<u64>; 4] {
+        [
             self.open_state(t_ns).map(|s| s.start_ns),
             self.open_gil(t_ns).map(|s| s.start_ns),
             self.open_lock(t_ns).map(|s| s.start_ns),
             self.open_core(t_ns).map(|(_, s)| s.start_ns),
-        ];
+        ]
+    }
+
+    /// Every time strictly after `t_ns` at which one of this worker's lanes
+    /// changes: its state, its GIL or lock holds, its core.
+    fn next_change_after(&self, t_ns: u64) -> Option<u64> {
+        let open = self.open_starts(t_ns);
         let lanes = [
             self.states.next_edge_after(t_ns),
             self.gil.next_edge_after(t_ns),
@@ -81,12 +87,7 @@ impl Track {
     /// The last time strictly before `t_ns` at which one of this worker's
     /// lanes changed.
     fn prev_change_before(&self, t_ns: u64) -> Option<u64> {
-        let open = [
-            self.open_state(t_ns).map(|s| s.start_ns),
-            self.open_gil(t_ns).map(|s| s.start_ns),
-            self.open_lock(t_ns).map(|s| s.start_ns),
-            self.open_core(t_ns).map(|(_, s)| s.start_ns),
-        ];
+        let open = self.open_starts(t_ns);
         let lanes = [
             self.states.prev_edge_before(t_ns),
             self.gil.prev_edge_before(t_ns),
