@@ -3,12 +3,15 @@
 //! code does speed up, I/O waits overlap, and the convoy delay follows the
 //! switch interval. Bounds are generous: CI machines are small and noisy.
 
+#[path = "util/children.rs"]
+mod children;
 mod util;
 
+use children::{machine_busy_ms, others_cores};
 use threadlab::analysis::{check_gil_well_formed, handovers};
 use threadlab::engine::{RunOptions, start};
-use threadlab::model::{EventKind, Scenario, Workload};
-use util::{cores, preset, run, run_best, serial, threads_named};
+use threadlab::model::{EventKind, RunSummary, Scenario, Workload};
+use util::{cores, machine_speedup, preset, run, run_best, serial, threads_named};
 
 /// CPU work of about half a second on one thread here.
 fn cpu_work(threads: u32) -> Scenario {
@@ -25,13 +28,19 @@ fn cpu_bound_threads_under_the_gil_do_not_speed_up() {
     let _g = serial();
     let (one, e1) = run_best(&cpu_work(1), 2);
     let (four, e4) = run_best(&cpu_work(4), 2);
+    // No speedup. Slower is allowed (hand-overs cost, and a shared VM's
+    // second core is often slower than its first), within reason.
     let ratio = four.wall_ms / one.wall_ms;
     assert!(
-        (0.75..=1.35).contains(&ratio),
+        (0.75..=2.5).contains(&ratio),
         "4 threads took {:.0} ms vs {:.0} ms for 1 (ratio {ratio:.2})",
         four.wall_ms,
         one.wall_ms
     );
+    // The reason: one thread computes at a time. Waiting for the GIL costs no
+    // CPU, so the workers' CPU time adds up to about one core.
+    let cores_busy = four.cpu_ms / four.wall_ms;
+    assert!(cores_busy < 1.2, "{cores_busy:.2} cores busy under one GIL");
     assert!(four.gil_switches > 0);
     assert_eq!(one.result_ok, Some(true));
     assert_eq!(four.result_ok, Some(true));
@@ -73,32 +82,83 @@ fn two_contending_threads_hand_over_about_once_per_switch_interval() {
     check_gil_well_formed(&events).unwrap();
 }
 
+/// One try of the parallel-speedup test.
+#[derive(Clone, Copy, Debug)]
+#[allow(dead_code)] // read by Debug, in the failure message
+struct Try {
+    /// Two cores to ourselves: plain threads ran in parallel, others idle.
+    fair: bool,
+    /// What two plain threads gained over one just before.
+    machine: f64,
+    /// Cores other programs kept busy meanwhile.
+    others: f64,
+    /// Workers' CPU time over wall time: GIL off, native.
+    cores_busy: (f64, f64),
+}
+
+impl Try {
+    fn passed(&self) -> bool {
+        self.cores_busy.0 >= 1.3 && self.cores_busy.1 >= 1.3
+    }
+}
+
 #[test]
-fn no_gil_or_native_code_speeds_up_on_two_cores() {
+fn no_gil_or_native_code_runs_on_two_cores_at_once() {
     if cores() < 2 {
         eprintln!("skipped: needs 2 cores, this machine has {}", cores());
         return;
     }
     let _g = serial();
-    let (one, _) = run_best(&cpu_work(1), 3);
-    let (free, _) = run_best(
-        &Scenario {
-            gil: false,
-            ..cpu_work(2)
-        },
-        3,
-    );
-    let (native, events) = run_best(
-        &Scenario {
-            workload: Workload::Native,
-            ..cpu_work(2)
-        },
-        3,
-    );
+    let free_s = Scenario {
+        gil: false,
+        ..cpu_work(2)
+    };
+    let native_s = Scenario {
+        workload: Workload::Native,
+        ..cpu_work(2)
+    };
+    // A shared VM does not always give its second core, and other programs
+    // may be busy: each try measures what two plain threads gain and what
+    // others ran meanwhile, and only fair tries (two cores to ourselves) can
+    // fail the test. Parallelism is read as CPU time over wall time, which a
+    // slower or faster moment of the machine leaves alone.
+    let mut tries = Vec::new();
+    let mut last = None;
+    for _ in 0..5 {
+        let machine = machine_speedup();
+        let busy_before = machine_busy_ms();
+        let (free, _) = run(free_s.clone());
+        let (native, events) = run(native_s.clone());
+        let others = others_cores(
+            busy_before,
+            free.cpu_ms + native.cpu_ms,
+            free.wall_ms + native.wall_ms,
+        );
+        let busy = |s: &RunSummary| s.cpu_ms / s.wall_ms;
+        let try_ = Try {
+            fair: machine >= 1.5 && others < 0.3,
+            machine,
+            others,
+            cores_busy: (busy(&free), busy(&native)),
+        };
+        tries.push(try_);
+        last = Some((free, native, events));
+        if try_.fair && try_.passed() {
+            break;
+        }
+    }
+    if !tries.iter().any(|t| t.fair) {
+        eprintln!("skipped: no try had two cores to itself: {tries:#.2?}");
+    } else {
+        assert!(
+            tries.iter().any(|t| t.fair && t.passed()),
+            "GIL-free threads did not use two cores: {tries:#.2?}"
+        );
+    }
+    let (free, native, events) = last.expect("at least one try");
     for (label, s) in [("GIL off", &free), ("native", &native)] {
-        let speedup = one.wall_ms / s.wall_ms;
-        assert!(speedup >= 1.4, "{label}: speedup {speedup:.2}");
         assert_eq!(s.result_ok, Some(true), "{label}");
+        assert_eq!(s.tasks_done, 8, "{label}");
     }
     assert_eq!(free.gil_switches, 0);
     check_gil_well_formed(&events).unwrap();

@@ -6,6 +6,7 @@ use super::paint::{group_thousands, shares};
 use super::timeline::Row;
 use super::view::duration_label;
 use crate::analysis::timeline::{HoldSpan, Lane, PixelWindow, Span, State, Timeline, Track};
+use crate::model::WorkerId;
 use std::fmt::Write;
 
 /// The tooltip for `row` at time `t_ns`, if there is something to say.
@@ -39,8 +40,8 @@ pub fn row_text(
             });
             Some(match held {
                 Some((track, h)) => format!(
-                    "The {what} is held by thread {} for {}{}.",
-                    track.id.thread,
+                    "The {what} is held by {} for {}{}.",
+                    worker_name(track.id),
                     duration_label(h.duration_ns() as f64),
                     if h.handover {
                         ", handed over from another thread"
@@ -71,7 +72,7 @@ pub fn label_text(timeline: &Timeline, row: Row<'_>) -> Option<String> {
                 totals[open.state.index()] += open.duration_ns();
             }
             let share = shares(&totals);
-            let mut text = format!("thread {} spent its life:\n", track.id.thread);
+            let mut text = format!("{} spent its life:\n", worker_name(track.id));
             for state in State::ALL {
                 let s = share[state.index()];
                 if s > 0.005 {
@@ -84,6 +85,16 @@ pub fn label_text(timeline: &Timeline, row: Row<'_>) -> Option<String> {
     }
 }
 
+/// A worker as a tooltip names it: every child process numbers its threads
+/// from 0, so a thread of a child is named with its process.
+fn worker_name(id: WorkerId) -> String {
+    if id.process > 0 {
+        format!("process {}, thread {}", id.process, id.thread)
+    } else {
+        format!("thread {}", id.thread)
+    }
+}
+
 fn hold_at(lane: &Lane<HoldSpan>, open: Option<HoldSpan>, t: u64) -> Option<HoldSpan> {
     lane.span_at(t)
         .map(|(_, s)| *s)
@@ -91,7 +102,7 @@ fn hold_at(lane: &Lane<HoldSpan>, open: Option<HoldSpan>, t: u64) -> Option<Hold
 }
 
 fn worker_text(track: &Track, t_ns: f64, window: PixelWindow, horizon: u64) -> Option<String> {
-    let name = format!("thread {}", track.id.thread);
+    let name = worker_name(track.id);
     let column = window.x_of(t_ns).floor();
     let (from, to) = (window.t_of(column), window.t_of(column + 1.0));
     let spans = track.states.spans();
@@ -128,4 +139,15 @@ fn worker_text(track: &Track, t_ns: f64, window: PixelWindow, horizon: u64) -> O
         duration_label(span.start_ns as f64),
         duration_label(span.end_ns as f64),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn child_threads_are_named_with_their_process() {
+        assert_eq!(worker_name(WorkerId::new(0, 3)), "thread 3");
+        assert_eq!(worker_name(WorkerId::new(2, 0)), "process 2, thread 0");
+    }
 }
