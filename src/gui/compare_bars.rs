@@ -100,11 +100,11 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
         let gh = (h * 0.34).max(4.0);
         let top = main.bottom() + 2.0;
         let rect = Rect::from_x_y_ranges(scale.left..=scale.x(ghost), top..=top + gh);
-        painter.rect_filled(rect, 1.0, Color32::from_white_alpha(34));
+        painter.rect_filled(rect, 1.0, palette::faded(palette::strong_text(), 0.13));
         painter.rect_stroke(
             rect,
             1.0,
-            Stroke::new(1.0, Color32::from_white_alpha(70)),
+            Stroke::new(1.0, palette::faded(palette::strong_text(), 0.27)),
             egui::StrokeKind::Inside,
         );
         let galley = painter.layout_no_wrap(
@@ -127,11 +127,12 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
                 color,
             );
             let text = speedup_text(s);
-            let galley = painter.layout_no_wrap(text, font, Color32::WHITE);
+            // Placeholder colour: the galley takes the colour it is painted with.
+            let galley = painter.layout_no_wrap(text, font, Color32::PLACEHOLDER);
             // The number sits after the bar; a bar too long for that holds it.
             let outside = end + 6.0 + galley.size().x <= scale.right + NUMBER_ROOM;
             let (pos, color) = if outside {
-                (pos2(end + 6.0, mid), Color32::WHITE)
+                (pos2(end + 6.0, mid), palette::strong_text())
             } else {
                 (
                     pos2(end - 6.0 - galley.size().x, mid),
@@ -153,7 +154,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
     ideal_mark(painter, area, scale, bar.ideal);
     if let Some((at, galley)) = ghost_label {
         // Over a backdrop, so the ideal tick does not run through the words.
-        painter.rect_filled(at.expand(1.0), 2.0, Color32::from_black_alpha(170));
+        painter.rect_filled(at.expand(1.0), 2.0, palette::faded(palette::lane_bg(), 0.9));
         painter.galley(at.min, galley, palette::weak_text());
     }
 }
@@ -161,7 +162,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
 /// The tick at the ideal speedup, across the configuration's rows.
 fn ideal_mark(painter: &Painter, area: Rect, scale: BarScale, ideal: f64) {
     let x = scale.x(ideal);
-    let stroke = Stroke::new(2.0, Color32::WHITE);
+    let stroke = Stroke::new(2.0, palette::strong_text());
     painter.line_segment(
         [pos2(x, area.top() + 3.0), pos2(x, area.bottom() - 3.0)],
         stroke,

@@ -205,16 +205,7 @@ impl Comparison {
     /// `index` ran: the machine's load (sampled) minus the workers' own CPU
     /// time. When it is high the wall times, and so the speedups, are skewed.
     pub fn others_cores(&self, index: usize) -> Option<f64> {
-        let data = self.data(index)?;
-        let summary = data.summary().filter(|s| s.wall_ms > 0.0)?;
-        // The first sample has no interval behind it.
-        let samples = data.cores.get(1..).filter(|s| !s.is_empty())?;
-        let busy: f64 = samples
-            .iter()
-            .map(|c| c.usage.iter().map(|u| f64::from(*u)).sum::<f64>() / 100.0)
-            .sum::<f64>()
-            / samples.len() as f64;
-        Some((busy - summary.cpu_ms / summary.wall_ms).max(0.0))
+        self.data(index)?.others_cores()
     }
 
     /// The most cores other programs kept busy during any configuration.

@@ -7,7 +7,7 @@ use super::compare_run::{Comparison, Ghost};
 use super::compare_view::title;
 use super::palette;
 use super::view::duration_label;
-use egui::{Color32, Grid, RichText, Ui};
+use egui::{Grid, RichText, Ui};
 
 /// The results column in compare mode.
 pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&Ghost>) {
@@ -59,10 +59,10 @@ pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&G
                 speedup_text(ideal),
                 c.cores
             ))
-            .color(Color32::WHITE),
+            .color(palette::strong_text()),
         );
         let how = if c.base.workload.computes() {
-            "Every run does the same work. A bar that reaches the white tick used the whole \
+            "Every run does the same work. A bar that reaches the tick used the whole \
              machine; threads taking turns at one GIL stay near 1×."
         } else {
             "Every run does the same waiting. A wait needs no core and lets the GIL go, so \
@@ -71,7 +71,9 @@ pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&G
         ui.label(note(how.to_owned()));
         if let Some(g) = ghost {
             ui.add_space(8.0);
-            ui.label(RichText::new("Faint bars: the comparison before").color(Color32::WHITE));
+            ui.label(
+                RichText::new("Faint bars: the comparison before").color(palette::strong_text()),
+            );
             ui.label(note(g.what.clone()));
         }
     });

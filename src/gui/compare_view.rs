@@ -8,7 +8,7 @@ use super::compare::{CompareAction, CompareMode};
 use super::compare_bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis, speedup_text};
 use super::compare_run::{Comparison, Ghost, Progress, work_words};
 use super::lanes::{Holder, XMap, hold_lane, state_lane};
-use super::live::RunData;
+use super::live::{BUSY_WARNING, RunData};
 use super::paint::LanePainter;
 use super::palette;
 use super::timeline::{AXIS_H, LABEL_W, RIGHT_PAD, Row, axis, executing_share};
@@ -24,9 +24,6 @@ use egui::{
 const HEADER_H: f32 = 24.0;
 /// Tallest lane of a block.
 const MAX_LANE_H: f32 = 48.0;
-/// Cores kept busy by other programs from which the view warns that the
-/// times are skewed.
-const BUSY_WARNING: f64 = 0.4;
 /// Space between the lanes and the bar column.
 const GAP: f32 = 16.0;
 
@@ -39,7 +36,7 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
             RichText::new("Compare")
                 .size(16.0)
                 .strong()
-                .color(Color32::WHITE),
+                .color(palette::strong_text()),
         );
         if let Some(c) = mode.comparison() {
             ui.label(
@@ -169,11 +166,11 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
                 "done: {n} runs of the same work, one after another · {} cores here",
                 c.cores
             ),
-            Color32::WHITE,
+            palette::strong_text(),
         ),
         Progress::Stopped => (
             "stopped: the runs not done are left out".to_owned(),
-            palette::state_color(State::IoWait),
+            palette::warning(),
         ),
         Progress::Failed(e) => (format!("the comparison failed: {e}"), palette::error()),
     };
@@ -194,13 +191,13 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
                  the times are skewed. Close them and compare again.",
                 c.cores
             ))
-            .color(palette::state_color(State::IoWait)),
+            .color(palette::warning()),
         );
     }
     if !c.is_running() && compare_configs(scenario) != compare_configs(&c.base) {
         ui.label(
             RichText::new("The settings changed since: press Compare to compare them.")
-                .color(palette::state_color(State::IoWait)),
+                .color(palette::warning()),
         );
     }
 }
@@ -240,10 +237,10 @@ fn legend_ui(ui: &mut Ui, c: &Comparison) {
     });
 }
 
-/// The white tick the bars are measured against.
+/// The tick the bars are measured against.
 fn ideal_swatch(ui: &mut Ui) {
     let (rect, _) = ui.allocate_exact_size(vec2(8.0, 14.0), Sense::hover());
-    let stroke = Stroke::new(2.0, Color32::WHITE);
+    let stroke = Stroke::new(2.0, palette::strong_text());
     ui.painter()
         .line_segment([rect.center_top(), rect.center_bottom()], stroke);
     ui.painter()
@@ -322,9 +319,9 @@ fn state_words(c: &Comparison, i: usize) -> (String, Color32) {
         ),
         (_, None) => ("waiting its turn".to_owned(), palette::weak_text()),
         (_, Some(d)) => match (d.summary(), d.error()) {
-            (Some(s), _) if !s.stopped => (duration_label(s.wall_ms * 1e6), Color32::WHITE),
+            (Some(s), _) if !s.stopped => (duration_label(s.wall_ms * 1e6), palette::strong_text()),
             (_, Some(_)) => ("failed".to_owned(), palette::error()),
-            _ => ("stopped".to_owned(), palette::state_color(State::IoWait)),
+            _ => ("stopped".to_owned(), palette::warning()),
         },
     }
 }
@@ -348,17 +345,14 @@ fn block_ui<'a>(
         ],
         Stroke::new(1.0, palette::grid()),
     );
-    let title_galley = painter.layout_no_wrap(
-        title(s),
-        FontId::proportional(15.5),
-        Color32::from_gray(0xe8),
-    );
+    let title_galley =
+        painter.layout_no_wrap(title(s), FontId::proportional(15.5), palette::lane_title());
     let title_w = title_galley.size().x;
     let y = block.top + HEADER_H * 0.5 + 1.0;
     painter.galley(
         pos2(rect.left() + 2.0, y - title_galley.size().y * 0.5),
         title_galley,
-        Color32::from_gray(0xe8),
+        palette::lane_title(),
     );
     let (words, color) = state_words(c, i);
     painter.text(
@@ -386,7 +380,7 @@ fn block_ui<'a>(
                 Align2::LEFT_CENTER,
                 "GIL held by",
                 font.clone(),
-                Color32::from_gray(0xe8),
+                palette::lane_title(),
             );
         }
         if let Some(d) = data {
@@ -464,7 +458,7 @@ fn serial_line(painter: &Painter, c: &Comparison, blocks: &[Block], map: XMap) {
     if x < map.left || x > map.right {
         return;
     }
-    let color = Color32::from_white_alpha(150);
+    let color = palette::faded(palette::strong_text(), 0.6);
     let mut y = first.top + HEADER_H;
     while y < last.bottom {
         painter.line_segment(
@@ -517,7 +511,7 @@ fn bar_hover(ui: &mut Ui, c: &Comparison, i: usize, area: Rect, bar: &Bar) {
             duration_label(ms * 1e6)
         ),
         (Some(s), Some(ms)) => format!(
-            "{what}: {}, {} as fast as one thread. The best possible here is {} (the white tick).",
+            "{what}: {}, {} as fast as one thread. The best possible here is {} (the tick).",
             duration_label(ms * 1e6),
             speedup_text(s),
             speedup_text(bar.ideal),

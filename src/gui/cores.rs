@@ -307,7 +307,7 @@ fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: O
                     let x = t as f64 / 1e6;
                     plot.vline(
                         VLine::new("cursor", x)
-                            .color(super::replay::CURSOR)
+                            .color(super::palette::cursor())
                             .width(1.5),
                     );
                     for core in 0..cores {

@@ -286,7 +286,11 @@ fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64, at: Option<&AsOf>) {
 /// The replay cursor on a small plot: a vertical line at `x_ms` and a dot
 /// on each line where it crosses.
 fn cursor_mark(p: &mut egui_plot::PlotUi<'_>, x_ms: f64, dots: &[(f64, Color32)]) {
-    p.vline(VLine::new("", x_ms).color(super::replay::CURSOR).width(1.0));
+    p.vline(
+        VLine::new("", x_ms)
+            .color(super::palette::cursor())
+            .width(1.0),
+    );
     for (y, color) in dots {
         p.points(Points::new("", vec![[x_ms, *y]]).color(*color).radius(3.5));
     }

@@ -5,7 +5,7 @@
 use super::lanes::XMap;
 use super::live::RunData;
 use super::palette;
-use super::replay::{CURSOR, cursor_label};
+use super::replay::cursor_label;
 use super::view::duration_label;
 use egui::{Align2, Color32, FontId, Painter, Rect, Shape, Stroke, pos2, vec2};
 
@@ -59,7 +59,7 @@ pub fn cursor_line(painter: &Painter, area: Rect, map: XMap, cursor_ns: u64) {
     if (area.left() - 1.0..=area.right() + 1.0).contains(&x) {
         painter.line_segment(
             [pos2(x, area.top()), pos2(x, area.bottom())],
-            Stroke::new(2.0, CURSOR),
+            Stroke::new(2.0, palette::cursor()),
         );
     }
 }
@@ -86,10 +86,10 @@ pub fn cursor_tag(
     painter.rect_stroke(
         rect,
         3.0,
-        Stroke::new(1.0, CURSOR),
+        Stroke::new(1.0, palette::cursor()),
         egui::StrokeKind::Inside,
     );
-    painter.galley(rect.min + vec2(4.0, 1.0), galley, CURSOR);
+    painter.galley(rect.min + vec2(4.0, 1.0), galley, palette::cursor());
 }
 
 /// The x range the cursor's time tag takes (before clamping to the plot),
@@ -104,7 +104,7 @@ fn tag_galley(painter: &Painter, cursor_ns: u64) -> std::sync::Arc<egui::Galley>
     painter.layout_no_wrap(
         cursor_label(cursor_ns as f64),
         FontId::monospace(11.5),
-        CURSOR,
+        palette::cursor(),
     )
 }
 
@@ -115,7 +115,7 @@ pub fn ghost_end(painter: &Painter, area: Rect, map: XMap, end_ns: u64, label_y:
     if !(area.left()..=area.right()).contains(&x) {
         return;
     }
-    let color = palette::faded(Color32::from_gray(0xd0), 0.7);
+    let color = palette::faded(palette::text(), 0.7);
     painter.extend(Shape::dashed_line(
         &[pos2(x, area.top()), pos2(x, area.bottom())],
         Stroke::new(1.5, color),

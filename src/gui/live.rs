@@ -103,7 +103,27 @@ impl RunData {
     pub fn is_finished(&self) -> bool {
         self.outcome.is_some()
     }
+
+    /// Cores other programs kept busy, on average, while the run went on:
+    /// the machine's sampled load minus the workers' own CPU time. When it is
+    /// high, the wall time (and so the speedup) is worse than this machine
+    /// can do; a lecturer should know before drawing a conclusion from it.
+    pub fn others_cores(&self) -> Option<f64> {
+        let summary = self.summary().filter(|s| s.wall_ms > 0.0)?;
+        // The first sample has no interval behind it.
+        let samples = self.cores.get(1..).filter(|s| !s.is_empty())?;
+        let busy: f64 = samples
+            .iter()
+            .map(|c| c.usage.iter().map(|u| f64::from(*u)).sum::<f64>() / 100.0)
+            .sum::<f64>()
+            / samples.len() as f64;
+        Some((busy - summary.cpu_ms / summary.wall_ms).max(0.0))
+    }
 }
+
+/// From this many cores kept busy by other programs on, the window says that
+/// the times it shows are skewed.
+pub const BUSY_WARNING: f64 = 0.4;
 
 /// A run in progress and what it sent so far.
 #[derive(Debug)]

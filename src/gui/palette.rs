@@ -237,6 +237,16 @@ pub fn reference_line() -> Color32 {
     pick(Color32::from_gray(0xb0), Color32::from_gray(0x60))
 }
 
+/// The replay cursor and its time tag: the strongest contrast there is.
+pub fn cursor() -> Color32 {
+    strong_text()
+}
+
+/// Text that warns without alarming: results to be read with care.
+pub fn warning() -> Color32 {
+    state_color(State::IoWait)
+}
+
 /// Errors people must see.
 pub fn error() -> Color32 {
     pick(rgb(0xff7b72), rgb(0xc0261c))

@@ -397,9 +397,6 @@ pub fn cursor_label(t_ns: f64) -> String {
     format!("{:.3} ms", t_ns / 1e6)
 }
 
-/// Colour of the cursor line and its label.
-pub const CURSOR: egui::Color32 = egui::Color32::from_rgb(0xff, 0xff, 0xff);
-
 /// Colour of text that says a number is "as of the cursor".
 pub fn at_cursor_text(t_ns: u64) -> RichText {
     RichText::new(format!("at {}", cursor_label(t_ns as f64))).color(palette::weak_text())

@@ -3,7 +3,7 @@
 //! time; then the preset's lesson in plain words.
 
 use super::baseline::{Baselines, work_key};
-use super::live::RunData;
+use super::live::{BUSY_WARNING, RunData};
 use super::palette;
 use super::view::duration_label;
 use crate::analysis::{efficiency, speedup};
@@ -137,6 +137,16 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             ui.label(text);
             ui.end_row();
         });
+    if let Some(others) = data.others_cores().filter(|o| *o >= BUSY_WARNING) {
+        ui.label(
+            RichText::new(format!(
+                "Other programs kept about {others:.1} of the {cores} cores busy during this \
+                 run: its times are slower than this machine can do."
+            ))
+            .size(11.5)
+            .color(palette::warning()),
+        );
+    }
     for n in &summary.notes {
         ui.label(note(n.clone()));
     }
