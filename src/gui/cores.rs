@@ -33,8 +33,9 @@ pub fn min_height(cores: usize) -> f32 {
     TITLE_H + lanes_height(cores) + 6.0 + PLOT_H[0]
 }
 
-/// Number of cores to show: what the OS reported during the run, or at least
-/// every core a worker was seen on; this machine's count before any run.
+/// Number of cores to show: those of the machine the run went on, what the
+/// OS reported during the run, or at least every core a worker was seen on;
+/// this machine's count when none of these is known.
 pub fn core_count(data: &RunData) -> usize {
     let sampled = data.cores.last().map_or(0, |s| s.usage.len());
     let seen = data
@@ -42,7 +43,7 @@ pub fn core_count(data: &RunData) -> usize {
         .cores_seen()
         .last()
         .map_or(0, |&c| c as usize + 1);
-    match sampled.max(seen) {
+    match data.machine_cores.max(sampled).max(seen) {
         0 => crate::sampling::core_count(),
         n => n,
     }

@@ -32,6 +32,10 @@ pub struct RunData {
     pub events: Arc<Vec<Event>>,
     /// Events delivered beyond [`KEPT_EVENTS_MAX`], drawn but not kept.
     pub events_not_kept: u64,
+    /// Logical cores of the machine the run went on; 0 when not known (data
+    /// recorded elsewhere). A short run may end before the first load sample
+    /// and on one core only, and must still be shown against every core.
+    pub machine_cores: usize,
 }
 
 impl RunData {
@@ -47,6 +51,7 @@ impl RunData {
             events_dropped: 0,
             events: Arc::default(),
             events_not_kept: 0,
+            machine_cores: 0,
         }
     }
 
@@ -137,9 +142,11 @@ impl LiveRun {
     /// Starts `scenario` on the engine.
     pub fn start(scenario: Scenario) -> Result<Self, EngineError> {
         let handle = crate::engine::start(scenario.clone(), RunOptions::default())?;
+        let mut data = RunData::new(scenario);
+        data.machine_cores = crate::sampling::core_count();
         Ok(Self {
             handle: Some(handle),
-            data: RunData::new(scenario),
+            data,
         })
     }
 

@@ -115,7 +115,8 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             ui.label("");
             let busy = summary.cpu_ms / summary.wall_ms.max(1e-9);
             ui.label(note(format!(
-                "≈ {busy:.1} of {cores} cores busy on average"
+                "≈ {busy:.1} of {cores} {} busy on average",
+                if cores == 1 { "core" } else { "cores" }
             )));
             ui.end_row();
             let outcome = match summary.result_ok {
