@@ -3,15 +3,15 @@
 //! code does speed up, I/O waits overlap, and the convoy delay follows the
 //! switch interval. Bounds are generous: CI machines are small and noisy.
 
-#[path = "util/children.rs"]
-mod children;
+#[path = "util/machine.rs"]
+mod machine;
 mod util;
 
-use children::{machine_busy_ms, others_cores};
+use machine::{machine_busy_ms, machine_speedup, others_cores};
 use threadlab::analysis::{check_gil_well_formed, handovers};
 use threadlab::engine::{RunOptions, start};
 use threadlab::model::{EventKind, RunSummary, Scenario, Workload};
-use util::{cores, machine_speedup, preset, run, run_best, serial, threads_named};
+use util::{cores, preset, run, run_best, serial, threads_named};
 
 /// CPU work of about half a second on one thread here.
 fn cpu_work(threads: u32) -> Scenario {

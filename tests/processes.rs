@@ -3,11 +3,14 @@
 //! killing, and nothing left behind on any path — including the parent
 //! itself killed with SIGKILL.
 
+#[path = "util/machine.rs"]
+mod machine;
 #[path = "util/children.rs"]
 mod util;
 #[path = "processes/wire_props.rs"]
 mod wire_props;
 
+use machine::{machine_busy_ms, machine_speedup, others_cores};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use threadlab::analysis::check_gil_well_formed;
@@ -15,10 +18,7 @@ use threadlab::engine::compare::run_compare;
 use threadlab::engine::processes::child::FAULT_ENV;
 use threadlab::engine::{RunOptions, run_to_end, start};
 use threadlab::model::{EventKind, RunMessage, RunSummary, Scenario, WorkerId, load_preset};
-use util::{
-    THREADLAB, assert_no_workers_left, cores, kill9, machine_busy_ms, others_cores, setup,
-    wait_for_workers,
-};
+use util::{THREADLAB, assert_no_workers_left, cores, kill9, setup, wait_for_workers};
 
 const LEFTOVER_LIMIT: Duration = Duration::from_secs(2);
 
@@ -57,25 +57,31 @@ fn cpu_bound_two_processes_beat_one_thread_with_their_own_worker_ids() {
     let mut best = 0.0f64;
     let mut undisturbed = false;
     let mut last = None;
-    // Other programs share the machine: the best of a few pairs counts, and
-    // only pairs during which others left the cores to us can fail the test.
+    // Other programs share the machine, and a shared VM does not always give
+    // its second core: the best of a few pairs counts, and only pairs during
+    // which others left the cores to us, and two plain threads ran in
+    // parallel just before, can fail the test.
     for _ in 0..5 {
+        let machine = machine_speedup();
         let (serial, _) = run_to_end(cpu_work(1), quiet()).unwrap();
         let busy_before = machine_busy_ms();
         let (two, events) = run_to_end(cpu_work(2), quiet()).unwrap();
         let others = others_cores(busy_before, two.cpu_ms, two.wall_ms);
         assert_no_workers_left(me(), LEFTOVER_LIMIT);
         let speedup = serial.wall_ms / two.wall_ms;
-        eprintln!("speedup {speedup:.2}x while other programs used {others:.2} cores");
+        eprintln!(
+            "speedup {speedup:.2}x while other programs used {others:.2} cores \
+             (plain threads: {machine:.2}x)"
+        );
         best = best.max(speedup);
-        undisturbed |= others < 0.25;
+        undisturbed |= others < 0.25 && machine >= 1.5;
         last = Some((two, events));
         if best >= 1.4 {
             break;
         }
     }
     if best < 1.4 && !undisturbed {
-        eprintln!("skipped: other programs kept the cores busy during every try");
+        eprintln!("skipped: the machine did not give us two cores during any try");
     } else {
         assert!(
             best >= 1.4,

@@ -99,31 +99,3 @@ pub fn kill9(pid: u32) {
     let rc = unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
     assert_eq!(rc, 0, "kill -9 {pid} failed");
 }
-
-/// Machine-wide busy CPU time so far, ms (Linux: /proc/stat).
-pub fn machine_busy_ms() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/stat") else {
-        return 0.0;
-    };
-    let Some(line) = stat.lines().find(|l| l.starts_with("cpu ")) else {
-        return 0.0;
-    };
-    // user nice system idle iowait irq softirq steal ...
-    let v: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    let busy: u64 = [0, 1, 2, 5, 6, 7].iter().filter_map(|&i| v.get(i)).sum();
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    busy as f64 * 1000.0 / hz
-}
-
-/// How many cores other programs kept busy, on average, while a run of
-/// `wall_ms` that itself used `own_cpu_ms` went on; `busy_before_ms` is
-/// [`machine_busy_ms`] read just before the run.
-pub fn others_cores(busy_before_ms: f64, own_cpu_ms: f64, wall_ms: f64) -> f64 {
-    let others = machine_busy_ms() - busy_before_ms - own_cpu_ms;
-    (others / wall_ms.max(1.0)).max(0.0)
-}

@@ -2,8 +2,6 @@
 #![allow(dead_code)]
 
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
-use threadlab::engine::workload::sum_squares;
 use threadlab::engine::{RunOptions, run_to_end};
 use threadlab::model::{Event, RunSummary, Scenario, load_preset};
 
@@ -38,23 +36,6 @@ pub fn run_best(s: &Scenario, n: usize) -> (RunSummary, Vec<Event>) {
         .map(|_| run(s.clone()))
         .min_by(|a, b| a.0.wall_ms.total_cmp(&b.0.wall_ms))
         .expect("at least one run")
-}
-
-/// What two plain threads gain over one on this machine right now, on the
-/// engine's own kernel (about 0.1 s of work): the parallelism a shared VM is
-/// giving at this moment, against which the engine's own speedups are judged.
-pub fn machine_speedup() -> f64 {
-    const N: u64 = 60_000_000;
-    let t = Instant::now();
-    std::hint::black_box(sum_squares(0..2 * N));
-    let one = t.elapsed();
-    let t = Instant::now();
-    std::thread::scope(|s| {
-        let a = s.spawn(|| std::hint::black_box(sum_squares(0..N)));
-        std::hint::black_box(sum_squares(N..2 * N));
-        a.join().expect("plain thread");
-    });
-    one.as_secs_f64() / t.elapsed().as_secs_f64()
 }
 
 /// Logical cores of this machine.
