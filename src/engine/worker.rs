@@ -146,6 +146,9 @@ impl Worker {
     /// The check CPython makes on back edges and calls: answers a drop request
     /// by handing the GIL over, notes core changes, and reports whether the
     /// worker should go on (false once a stop was requested).
+    ///
+    /// Inlined into every step loop: the common case is two relaxed loads and
+    /// a countdown; the rare work sits in functions of its own.
     #[inline]
     pub fn step(&mut self) -> bool {
         if self.cancel.is_cancelled() {
@@ -155,16 +158,29 @@ impl Worker {
             && let Some(gil) = &self.gil
             && gil.drop_requested()
         {
-            self.drop_gil(true);
-            self.take_gil();
+            self.hand_gil_over();
         }
         if self.steps_to_core_check == 0 {
-            self.steps_to_core_check = CORE_CHECK_EVERY;
-            self.check_core();
-            self.rec.flush_if_due();
+            self.every_few_steps();
         }
         self.steps_to_core_check -= 1;
         true
+    }
+
+    /// Answers a drop request: gives the GIL up (forced) and waits for it again.
+    #[cold]
+    #[inline(never)]
+    fn hand_gil_over(&mut self) {
+        self.drop_gil(true);
+        self.take_gil();
+    }
+
+    /// What a step does only every [`CORE_CHECK_EVERY`] steps.
+    #[inline(never)]
+    fn every_few_steps(&mut self) {
+        self.steps_to_core_check = CORE_CHECK_EVERY;
+        self.check_core();
+        self.rec.flush_if_due();
     }
 
     fn check_core(&mut self) {
@@ -303,5 +319,54 @@ impl Drop for Worker {
     /// other worker of that interpreter would wait forever.
     fn drop(&mut self) {
         self.drop_gil(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recording::{Clock, EventSink};
+    use std::sync::mpsc::sync_channel;
+
+    fn worker(gil: Option<Arc<Gil>>, cancel: CancelToken) -> Worker {
+        let (tx, _rx) = sync_channel(64);
+        let (clock, _t) = Clock::manual();
+        let rec = Recorder::new(WorkerId::new(0, 0), clock, EventSink::new(tx), false);
+        Worker::begin(WorkerId::new(0, 0), rec, gil, cancel, 0)
+    }
+
+    #[test]
+    fn a_step_sees_the_stop_request() {
+        let cancel = CancelToken::new();
+        let mut w = worker(None, cancel.clone());
+        assert!(w.step());
+        cancel.cancel();
+        assert!(!w.step());
+        assert_eq!(w.compute(0..10 * STEP_INTEGERS), Outcome::Stopped);
+    }
+
+    #[test]
+    fn the_core_is_looked_at_on_the_first_step_and_every_few_steps() {
+        let mut w = worker(None, CancelToken::new());
+        for _ in 0..3 {
+            assert!(w.step());
+            assert_eq!(w.steps_to_core_check, CORE_CHECK_EVERY - 1);
+            for _ in 1..CORE_CHECK_EVERY {
+                assert!(w.step());
+            }
+            assert_eq!(w.steps_to_core_check, 0);
+        }
+    }
+
+    #[test]
+    fn compute_matches_the_closed_form_with_and_without_a_gil() {
+        let range = 3..(5 * STEP_INTEGERS + 17);
+        let expected = crate::engine::workload::sum_squares_closed_form(range.clone());
+        let gil = Arc::new(Gil::new(Duration::from_millis(5)));
+        for gil in [None, Some(gil)] {
+            let mut w = worker(gil, CancelToken::new());
+            assert_eq!(w.compute(range.clone()), Outcome::Done(expected));
+            assert_eq!(w.compute_native(range.clone()), Outcome::Done(expected));
+        }
     }
 }
