@@ -33,8 +33,7 @@ pub type Totals = [u64; CATEGORIES];
 /// Spans in time order that never overlap, appended as they end.
 ///
 /// Every [`BLOCK`] spans form a block, and the lane keeps a small summary per
-/// block: where it starts and ends, its longest span, and the time per
-/// category before it. The time of any index range is then known after at
+/// block: where it starts and ends, and the time per category before it. The time of any index range is then known after at
 /// most two short scans, and a pixel column holding whole blocks of thin
 /// spans is summed from the summaries alone, without reading a span.
 ///
