@@ -3,7 +3,7 @@
 //! makes the cost follow the pixels on screen, so the three should cost
 //! about the same.
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_group};
 use egui::{CentralPanel, Context, Pos2, RawInput, Rect, vec2};
 use std::hint::black_box;
 use threadlab::gui::live::RunData;
@@ -143,5 +143,46 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+/// Frames each view runs under `THREADLAB_FRAMES`, after one to warm up.
+const COUNTED_FRAMES: usize = 20;
+
+/// Frames of one size, for an instruction count that does not depend on the
+/// machine's load: `THREADLAB_FRAMES=10M valgrind --tool=callgrind
+/// --collect-atstart=no --toggle-collect='timeline::counted' <bench binary>`,
+/// then `callgrind_annotate --inclusive=yes --auto=yes`: the cost under each
+/// of the two calls of `counted` here (fit, then zoomed) divided by
+/// [`COUNTED_FRAMES`] is one frame.
+fn count_frames(size: &str) {
+    let events = match size {
+        "10k" => 10_000,
+        "1M" => 1_000_000,
+        "10M" => 10_000_000,
+        other => panic!("THREADLAB_FRAMES={other}: expected 10k, 1M or 10M"),
+    };
+    let data = synthetic(events);
+    let ctx = Context::default();
+    let mut fit = TimeView::default();
+    let mut zoomed = TimeView::default();
+    zoomed.show_range(RUN_NS as f64 * 0.5, RUN_NS as f64 * 0.5 + 50_000_000.0);
+    frame(&ctx, &data, &mut fit);
+    frame(&ctx, &data, &mut zoomed);
+    black_box(counted(&ctx, &data, &mut fit));
+    black_box(counted(&ctx, &data, &mut zoomed));
+}
+
+#[inline(never)]
+fn counted(ctx: &Context, data: &RunData, view: &mut TimeView) -> usize {
+    (0..COUNTED_FRAMES).map(|_| frame(ctx, data, view)).sum()
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    match std::env::var("THREADLAB_FRAMES") {
+        Ok(size) => count_frames(&size),
+        Err(_) => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}
