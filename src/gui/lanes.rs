@@ -2,7 +2,7 @@
 //! level-of-detail walk: state lanes (one worker's states), and hold lanes
 //! (who held the GIL, the lock, or a core), which overlay every holder.
 
-use super::paint::LanePainter;
+use super::paint::{LanePainter, may_hold};
 use super::palette;
 use crate::analysis::timeline::{HoldSpan, Lane, LodItem, PixelWindow, StateSpan, Track};
 use egui::{Painter, Rect, Stroke, pos2};
@@ -46,8 +46,10 @@ pub fn state_lane(
     let draw = |lp: &mut LanePainter, s: &StateSpan| {
         if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
             lp.state_bar(row, x0, x1, s.state);
+            // The shortest label ("#7") has two characters.
             if s.state.is_executing()
                 && let Some(task) = s.task()
+                && may_hold(Rect::from_x_y_ranges(x0..=x1, row.y_range()), 2)
             {
                 let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
                 if !lp.label_in(
@@ -123,12 +125,15 @@ pub fn hold_lane<'a>(
             if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
                 let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
                 lp.solid(rect, holder.color);
-                lp.label_in(
-                    painter,
-                    rect,
-                    palette::worker_short(s.worker),
-                    palette::on_bar_text(),
-                );
+                // A holder's short name ("t3", "p2·t0") has two characters at least.
+                if may_hold(rect, 2) {
+                    lp.label_in(
+                        painter,
+                        rect,
+                        palette::worker_short(s.worker),
+                        palette::on_bar_text(),
+                    );
+                }
                 drawn += 1;
                 width += x1 - x0;
                 if s.handover {

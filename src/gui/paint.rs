@@ -13,6 +13,15 @@ pub fn bar_font(lane_h: f32) -> FontId {
     FontId::proportional((lane_h * 0.62).clamp(9.0, 13.0))
 }
 
+/// Whether a bar may be wide and tall enough for a label of `chars`
+/// characters, before the label is formatted or laid out. No glyph is
+/// narrower than a fifth of the font size, so a label that would fit is
+/// never turned away.
+pub fn may_hold(rect: Rect, chars: usize) -> bool {
+    let least = 0.2 * bar_font(rect.height()).size * chars as f32;
+    rect.height() >= 9.0 && least + 6.0 <= rect.width()
+}
+
 /// Collects one frame's bars, marks and labels, then paints them in order.
 pub struct LanePainter {
     solid: Mesh,
@@ -112,11 +121,16 @@ impl LanePainter {
         color: Color32,
     ) -> bool {
         let font = bar_font(rect.height());
+        // Most bars of a busy lane are far too thin for any label, and laying
+        // text out is the dearest step of drawing them: skip it there.
+        if !may_hold(rect, text.chars().count()) {
+            return false;
+        }
         let width = painter
             .layout_no_wrap(text.clone(), font.clone(), color)
             .size()
             .x;
-        if width + 6.0 > rect.width() || rect.height() < 9.0 {
+        if width + 6.0 > rect.width() {
             return false;
         }
         // Spans of a lane may overlap (workers sharing a core). The bar painted
@@ -365,6 +379,27 @@ pub fn shares(totals: &Totals) -> [f32; CATEGORIES] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_check_never_turns_away_a_label_that_fits() {
+        let ctx = egui::Context::default();
+        // Fonts are loaded by the first pass.
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        for text in ["#1", "t1", "i1", "task 11", "p2·t0", "iiiiii", "111111", "t 1 1"] {
+            for h in [9.0, 12.0, 16.0, 24.0] {
+                let font = bar_font(h);
+                let w = ctx
+                    .fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, Color32::WHITE))
+                    .size()
+                    .x;
+                let just_fits = Rect::from_min_size(pos2(0.0, 0.0), vec2(w + 6.0, h));
+                assert!(may_hold(just_fits, text.chars().count()), "{text:?} at {h}");
+            }
+        }
+        assert!(!may_hold(Rect::from_min_size(pos2(0.0, 0.0), vec2(4.0, 20.0)), 2));
+        assert!(!may_hold(Rect::from_min_size(pos2(0.0, 0.0), vec2(400.0, 8.0)), 2));
+    }
 
     #[test]
     fn thousands_are_grouped() {
