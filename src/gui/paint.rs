@@ -386,7 +386,9 @@ mod tests {
         // Fonts are loaded by the first pass.
         let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
         output.textures_delta.clear();
-        for text in ["#1", "t1", "i1", "task 11", "p2·t0", "iiiiii", "111111", "t 1 1"] {
+        for text in [
+            "#1", "t1", "i1", "task 11", "p2·t0", "iiiiii", "111111", "t 1 1",
+        ] {
             for h in [9.0, 12.0, 16.0, 24.0] {
                 let font = bar_font(h);
                 let w = ctx
@@ -397,8 +399,14 @@ mod tests {
                 assert!(may_hold(just_fits, text.chars().count()), "{text:?} at {h}");
             }
         }
-        assert!(!may_hold(Rect::from_min_size(pos2(0.0, 0.0), vec2(4.0, 20.0)), 2));
-        assert!(!may_hold(Rect::from_min_size(pos2(0.0, 0.0), vec2(400.0, 8.0)), 2));
+        assert!(!may_hold(
+            Rect::from_min_size(pos2(0.0, 0.0), vec2(4.0, 20.0)),
+            2
+        ));
+        assert!(!may_hold(
+            Rect::from_min_size(pos2(0.0, 0.0), vec2(400.0, 8.0)),
+            2
+        ));
     }
 
     #[test]
