@@ -46,20 +46,20 @@ pub fn state_lane(
     let draw = |lp: &mut LanePainter, s: &StateSpan| {
         if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
             lp.state_bar(row, x0, x1, s.state);
-            // The shortest label ("#7") has two characters.
+            let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
+            // "task 7" when it fits, "#7" (two characters, the shortest) when
+            // only that does.
             if s.state.is_executing()
                 && let Some(task) = s.task()
-                && may_hold(Rect::from_x_y_ranges(x0..=x1, row.y_range()), 2)
-            {
-                let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
-                if !lp.label_in(
+                && may_hold(rect, 2)
+                && !lp.label_in(
                     painter,
                     rect,
                     format!("task {task}"),
                     palette::on_bar_text(),
-                ) {
-                    lp.label_in(painter, rect, format!("#{task}"), palette::on_bar_text());
-                }
+                )
+            {
+                lp.label_in(painter, rect, format!("#{task}"), palette::on_bar_text());
             }
         }
     };
