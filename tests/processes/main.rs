@@ -3,11 +3,10 @@
 //! killing, and nothing left behind on any path — including the parent
 //! itself killed with SIGKILL.
 
-#[path = "util/machine.rs"]
+#[path = "../util/machine.rs"]
 mod machine;
-#[path = "util/children.rs"]
+#[path = "../util/children.rs"]
 mod util;
-#[path = "processes/wire_props.rs"]
 mod wire_props;
 
 use machine::{machine_busy_ms, machine_speedup, others_cores};
