@@ -16,9 +16,8 @@ use crate::engine::processes::merge::{from_tally, with_parent_view};
 use crate::engine::processes::protocol::Handshake;
 use crate::engine::processes::rss::RssProbe;
 use crate::engine::processes::{PARENT_PID_ENV, ProcessError, worker_program};
-use crate::engine::run::RunContext;
 use crate::model::{RunMessage, Scenario};
-use crate::recording::Clock;
+use crate::recording::{Clock, EventSink};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
@@ -95,20 +94,20 @@ impl ProcessGroup {
     /// Starts every child and its reader thread; returns at once (the
     /// hand-shakes go on in the readers). On an error, the children already
     /// started are killed and reaped.
-    pub fn start(spec: &GroupSpec, ctx: &RunContext) -> Result<Self, ProcessError> {
+    pub fn start(spec: &GroupSpec, clock: &Clock, sink: &EventSink) -> Result<Self, ProcessError> {
         let (tx, reports) = channel();
         let mut group = ProcessGroup {
             slots: Vec::with_capacity(spec.processes as usize),
             reports,
-            clock: ctx.clock.clone(),
+            clock: clock.clone(),
             threads: spec.threads_per_process,
             probe: RssProbe::default(),
             last_sample: Instant::now(),
-            status: ctx.sink.sender().clone(),
+            status: sink.sender().clone(),
         };
         let exe = worker_program().map_err(|source| ProcessError::Exe { process: 1, source })?;
         for process in 1..=spec.processes {
-            group.spawn_one(&exe, spec, ctx, process, tx.clone())?;
+            group.spawn_one(&exe, spec, sink, process, tx.clone())?;
         }
         Ok(group)
     }
@@ -117,7 +116,7 @@ impl ProcessGroup {
         &mut self,
         exe: &Path,
         spec: &GroupSpec,
-        ctx: &RunContext,
+        sink: &EventSink,
         process: u16,
         reports: Sender<Report>,
     ) -> Result<(), ProcessError> {
@@ -132,7 +131,7 @@ impl ProcessGroup {
         if let Some((key, value)) = crate::recording::tsc::child_env() {
             cmd.env(key, value);
         }
-        let requested = ctx.clock.now_ns();
+        let requested = self.clock.now_ns();
         let mut child = cmd
             .spawn()
             .map_err(|source| ProcessError::Spawn { process, source })?;
@@ -166,11 +165,11 @@ impl ProcessGroup {
                 scenario: (*spec.scenario).clone(),
                 process,
                 processes: spec.processes as u32,
-                epoch_ns: ctx.clock.epoch_ns(),
+                epoch_ns: self.clock.epoch_ns(),
                 spawn_requested_ns: requested,
             },
-            clock: ctx.clock.clone(),
-            sink: ctx.sink.clone(),
+            clock: self.clock.clone(),
+            sink: sink.clone(),
         };
         let reader = std::thread::Builder::new()
             .name(format!("tl-reader-p{process}"))

@@ -1,7 +1,8 @@
-//! The child's side: what `threadlab worker` does. It reads its part of the
-//! scenario from stdin, answers the parent's clock probes, runs the lab as
-//! one interpreter (its own GIL) on the parent's time axis, streams events
-//! to stdout in frames, and ends with its measurements.
+//! A child process's side of a run, one of the engine's two entry points
+//! (the other is [`crate::engine::run`]): what `threadlab worker` does. It
+//! reads its part of the scenario from stdin, answers the parent's clock
+//! probes, runs the lab as one interpreter (its own GIL) on the parent's time
+//! axis, streams events to stdout in frames, and ends with its measurements.
 //!
 //! A child never outlives its parent: it asks the kernel to kill it when the
 //! parent dies (Linux), checks that the parent did not die before it asked,
