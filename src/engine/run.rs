@@ -12,8 +12,8 @@ use crate::engine::summarize::{RunOutcome, SummaryExtras, summarize};
 use crate::model::{Event, RunMessage, RunSummary, Scenario};
 use crate::recording::{Clock, EventSink};
 use crate::sampling::spawn_core_sampler;
+use crossbeam_channel::{Receiver, bounded};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -47,7 +47,7 @@ pub struct RunHandle {
 /// Starts `scenario` on a coordinator thread and returns at once.
 pub fn start(scenario: Scenario, options: RunOptions) -> Result<RunHandle, EngineError> {
     scenario.validate()?;
-    let (tx, rx) = sync_channel(CHANNEL_BATCHES);
+    let (tx, rx) = bounded(CHANNEL_BATCHES);
     let sink = EventSink::new(tx);
     let cancel = CancelToken::new();
     let clock = Clock::start_now();
@@ -79,7 +79,8 @@ fn coordinate(
     let sampler = options
         .sample_cores
         .then(|| {
-            spawn_core_sampler(clock.clone(), sink.sender().clone(), sampler_stop.clone()).ok()
+            let stop = sampler_stop.signal().clone();
+            spawn_core_sampler(clock.clone(), sink.sender().clone(), stop).ok()
         })
         .flatten();
     let started = clock.now_ns();
