@@ -3,13 +3,12 @@
 //! the labs the children run.
 //!
 //! A child is threadlab's own executable started with the hidden `worker`
-//! subcommand (its side is [`crate::engine::child`]). The parent
-//! ([`group`]) sends each child its part
-//! of the scenario over stdin, measures how well the two clocks agree, and
-//! then a reader thread per child ([`link`]) decodes the child's event
-//! batches from its stdout and forwards them into the run's channel live.
-//! The child's last frame carries its measurements, which the parent merges
-//! into the run's summary.
+//! subcommand (its side is [`crate::engine::child`]). The parent ([`group`])
+//! sends each child its part of the scenario over stdin, measures how well
+//! the two clocks agree, and then a reader thread per child ([`link`])
+//! decodes the child's event batches from its stdout and forwards them into
+//! the run's channel live. The child's last frame carries its measurements,
+//! which the parent merges into the run's summary ([`merge`]).
 //!
 //! Nothing is left behind: every child is killed and reaped on every path
 //! out of a run (normal end, error, Stop, panic), and a child dies with its
