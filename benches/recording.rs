@@ -2,15 +2,15 @@
 //! on against the same run with recording off.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use crossbeam_channel::bounded;
 use std::hint::black_box;
-use std::sync::mpsc::sync_channel;
 use std::time::Duration;
 use threadlab::engine::{RunOptions, run_to_end};
 use threadlab::model::{EventKind, RunMessage, Scenario, WorkerId};
 use threadlab::recording::{Clock, EventSink, Recorder};
 
 fn record_one_event(c: &mut Criterion) {
-    let (tx, rx) = sync_channel::<RunMessage>(1024);
+    let (tx, rx) = bounded::<RunMessage>(1024);
     // A consumer drains batches as the window or the CLI would.
     let consumer = std::thread::Builder::new()
         .name("bench-consumer".into())
@@ -25,7 +25,7 @@ fn record_one_event(c: &mut Criterion) {
     c.bench_function("record one event (clock read + push)", |b| {
         b.iter(|| rec.record(black_box(EventKind::TaskStart), black_box(7)))
     });
-    let (tx_off, _rx_off) = sync_channel::<RunMessage>(1);
+    let (tx_off, _rx_off) = bounded::<RunMessage>(1);
     let mut off = Recorder::new(
         WorkerId::new(0, 0),
         Clock::start_now(),

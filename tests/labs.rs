@@ -10,7 +10,7 @@ use machine::machine_speedup;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use threadlab::analysis::check_gil_well_formed;
-use threadlab::engine::lab_files::scratch_prefix;
+use threadlab::engine::labs::py::files::scratch_prefix;
 use threadlab::model::{Event, EventKind, RunSummary, Scenario, Update, WorkerId, Workload};
 use util::{cores, preset, serial};
 

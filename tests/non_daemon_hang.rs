@@ -8,7 +8,7 @@ mod util;
 
 use std::time::{Duration, Instant};
 use threadlab::analysis::check_gil_well_formed;
-use threadlab::engine::lab_files::scratch_prefix;
+use threadlab::engine::labs::py::files::scratch_prefix;
 use threadlab::engine::{RunOptions, start};
 use threadlab::model::{Event, RunMessage, RunSummary, Scenario};
 use util::preset;

@@ -1,21 +1,44 @@
-//! A stop request that workers check cooperatively, and that sleeping
-//! coordinators can wait on so they wake at once.
+//! A run's stop request. Workers check it cooperatively between steps, so
+//! that check is one atomic load. Threads that sleep, or wait on several
+//! things at once, wait on it as a channel instead: a channel that never
+//! carries a message and is closed by [`CancelToken::cancel`], so a `recv` on
+//! it in a `select!` returns the moment a stop is asked for, beside whatever
+//! else the thread waits on (reports of child processes, a timer).
+//!
+//! A mutex and a condition variable would wake a sleeper just as fast, but
+//! cannot take part in a `select!`; closing a channel is how crossbeam
+//! broadcasts to every receiver at once.
 
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-/// Cloneable stop flag with a condition variable for timed waits.
+/// Cloneable stop flag that sleepers and `select!` can wait on.
 #[derive(Clone, Debug, Default)]
 pub struct CancelToken {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Inner {
     flag: AtomicBool,
-    lock: Mutex<()>,
-    cond: Condvar,
+    /// The only sender of `closed`; `cancel` drops it, which disconnects
+    /// every receiver and so wakes every waiter.
+    open: Mutex<Option<Sender<Infallible>>>,
+    closed: Receiver<Infallible>,
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        let (open, closed) = bounded(0);
+        Self {
+            flag: AtomicBool::new(false),
+            open: Mutex::new(Some(open)),
+            closed,
+        }
+    }
 }
 
 impl CancelToken {
@@ -27,8 +50,13 @@ impl CancelToken {
     /// Asks everyone holding a clone to stop.
     pub fn cancel(&self) {
         self.inner.flag.store(true, Ordering::Release);
-        let _guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
-        self.inner.cond.notify_all();
+        let sender = self
+            .inner
+            .open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        drop(sender);
     }
 
     /// Whether a stop was asked for. One relaxed load: cheap enough per step.
@@ -39,27 +67,29 @@ impl CancelToken {
 
     /// Sleeps up to `timeout`; returns early (true) when cancelled.
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if self.is_cancelled() {
-                return true;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            guard = match self.inner.cond.wait_timeout(guard, deadline - now) {
-                Ok((g, _)) => g,
-                Err(e) => e.into_inner().0,
-            };
+        if self.is_cancelled() {
+            return true;
         }
+        match self.inner.closed.recv_timeout(timeout) {
+            Ok(never) => match never {},
+            Err(RecvTimeoutError::Disconnected) => true,
+            Err(RecvTimeoutError::Timeout) => self.is_cancelled(),
+        }
+    }
+
+    /// The stop request as a channel for `select!`: it never carries a
+    /// message, and once a stop is asked for every `recv` on it returns at
+    /// once (with an error). A thread that has answered the stop should stop
+    /// listening to it, or its `select!` would spin.
+    pub fn signal(&self) -> &Receiver<Infallible> {
+        &self.inner.closed
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn cancel_wakes_a_sleeper() {
@@ -81,5 +111,25 @@ mod tests {
     #[test]
     fn times_out_when_not_cancelled() {
         assert!(!CancelToken::new().wait_timeout(Duration::from_millis(5)));
+    }
+
+    #[test]
+    fn the_signal_wakes_a_select_on_cancel() {
+        let token = CancelToken::new();
+        let idle = crossbeam_channel::never::<()>();
+        let before = crossbeam_channel::select! {
+            recv(token.signal()) -> _ => "stopped",
+            recv(idle) -> _ => "idle",
+            default(Duration::from_millis(5)) => "timed out",
+        };
+        assert_eq!(before, "timed out");
+        token.clone().cancel();
+        let after = crossbeam_channel::select! {
+            recv(token.signal()) -> _ => "stopped",
+            recv(idle) -> _ => "idle",
+            default(Duration::from_secs(10)) => "timed out",
+        };
+        assert_eq!(after, "stopped");
+        assert!(token.wait_timeout(Duration::from_secs(10)));
     }
 }

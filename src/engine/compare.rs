@@ -3,7 +3,8 @@
 //! is a real run; speedups are measured against the serial row.
 
 use crate::analysis::speedup;
-use crate::engine::run::{EngineError, RunOptions, run_to_end};
+use crate::engine::context::EngineError;
+use crate::engine::run::{RunOptions, run_to_end};
 use crate::model::{Lab, RunSummary, Scenario, Workload};
 use serde::{Deserialize, Serialize};
 

@@ -167,11 +167,11 @@ mod tests {
     use super::*;
     use crate::model::WorkerId;
     use crate::recording::{Clock, EventSink};
+    use crossbeam_channel::bounded;
     use std::sync::Arc;
-    use std::sync::mpsc::sync_channel;
 
     fn recorder(thread: u16) -> Recorder {
-        let (tx, _rx) = sync_channel(1);
+        let (tx, _rx) = bounded(1);
         Recorder::new(
             WorkerId::new(0, thread),
             Clock::start_now(),

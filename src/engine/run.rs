@@ -4,42 +4,22 @@
 //! stops the run and joins every thread it started.
 
 use crate::engine::cancel::CancelToken;
-use crate::engine::interp::{Interp, InterpError, panic_message};
-use crate::engine::labs::{self, run_lab};
-use crate::engine::processes::{self, ProcessError};
+use crate::engine::context::{EngineError, RunContext};
+use crate::engine::interp::panic_message;
+use crate::engine::labs::{run_lab, sides};
+use crate::engine::processes::GroupSpec;
 use crate::engine::summarize::{RunOutcome, SummaryExtras, summarize};
-use crate::model::scenario::RangeError;
-use crate::model::{Event, Lab, RunMessage, RunSummary, Scenario};
+use crate::model::{Event, RunMessage, RunSummary, Scenario};
 use crate::recording::{Clock, EventSink};
 use crate::sampling::spawn_core_sampler;
+use crossbeam_channel::{Receiver, bounded};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Batches (and other messages) that may wait for the consumer before
 /// recorders start dropping: 4096 × 512 events ≈ 2 M events, 48 MiB.
 pub const CHANNEL_BATCHES: usize = 4096;
-
-/// Why a run could not start or finish.
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    /// A knob is out of range.
-    #[error(transparent)]
-    Invalid(#[from] RangeError),
-    /// The coordinator thread could not start.
-    #[error("could not start the run: {0}")]
-    Start(std::io::Error),
-    /// An interpreter failed.
-    #[error(transparent)]
-    Interp(#[from] InterpError),
-    /// A child process failed, or could not be started or understood.
-    #[error(transparent)]
-    Process(#[from] ProcessError),
-    /// Something else, said in words.
-    #[error("{0}")]
-    Other(String),
-}
 
 /// How to run, beyond the scenario.
 #[derive(Clone, Debug)]
@@ -67,7 +47,7 @@ pub struct RunHandle {
 /// Starts `scenario` on a coordinator thread and returns at once.
 pub fn start(scenario: Scenario, options: RunOptions) -> Result<RunHandle, EngineError> {
     scenario.validate()?;
-    let (tx, rx) = sync_channel(CHANNEL_BATCHES);
+    let (tx, rx) = bounded(CHANNEL_BATCHES);
     let sink = EventSink::new(tx);
     let cancel = CancelToken::new();
     let clock = Clock::start_now();
@@ -99,7 +79,8 @@ fn coordinate(
     let sampler = options
         .sample_cores
         .then(|| {
-            spawn_core_sampler(clock.clone(), sink.sender().clone(), sampler_stop.clone()).ok()
+            let stop = sampler_stop.signal().clone();
+            spawn_core_sampler(clock.clone(), sink.sender().clone(), stop).ok()
         })
         .flatten();
     let started = clock.now_ns();
@@ -135,51 +116,43 @@ fn coordinate(
     let _ = sink.sender().send(RunMessage::Finished(Box::new(finished)));
 }
 
-/// What every part of a run shares: the scenario, the clock, where events
-/// go, and the stop request.
-#[derive(Clone, Debug)]
-pub struct RunContext {
-    /// The experiment.
-    pub scenario: Arc<Scenario>,
-    /// The run's clock (child processes use its epoch).
-    pub clock: Clock,
-    /// Where events go.
-    pub sink: EventSink,
-    /// The run's stop request.
-    pub cancel: CancelToken,
-}
-
-impl RunContext {
-    /// An interpreter of threadlab's own process for this run.
-    pub fn own_interp(&self, cancel: CancelToken) -> Interp {
-        Interp::new(
-            0,
-            1,
-            self.scenario.clone(),
-            self.clock.clone(),
-            self.sink.clone(),
-            cancel,
-        )
-    }
-}
-
 /// Runs the scenario's interpreters: the labs that compare threads with
 /// processes start both groups; otherwise P >= 2 child processes, or the
 /// threads of threadlab's own process.
 fn run_interpreters(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
-    match ctx.scenario.lab {
-        Lab::Startup => return labs::startup::run_both(ctx),
-        Lab::SharedMemory => return labs::shared_memory::run_both(ctx),
-        Lab::Kill => return labs::kill::run_both(ctx),
-        _ => {}
+    if let Some(outcome) = sides::run_both(ctx) {
+        return outcome;
     }
     if ctx.scenario.uses_processes() {
-        return processes::run_processes(ctx);
+        return run_processes(ctx);
     }
     let interp = ctx.own_interp(ctx.cancel.clone());
     Ok(RunOutcome {
         results: vec![run_lab(&interp)?],
         extras: SummaryExtras::default(),
+    })
+}
+
+/// Runs the scenario on `processes` child processes of `threads` threads
+/// each, merging their events live; Stop kills them at once.
+fn run_processes(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
+    let s = &ctx.scenario;
+    let spec = GroupSpec {
+        scenario: s.clone(),
+        processes: s.processes as u16,
+        threads_per_process: s.threads as u16,
+    };
+    let mut group = ctx.start_processes(&spec)?;
+    group.supervise(&ctx.cancel)?;
+    let outcome = group.finish();
+    Ok(RunOutcome {
+        results: outcome.results,
+        extras: SummaryExtras {
+            clock_alignment_error_us: outcome.clock_alignment_error_us,
+            stopped: outcome.killed,
+            notes: outcome.notes,
+            ..SummaryExtras::default()
+        },
     })
 }
 

@@ -326,10 +326,10 @@ impl Drop for Worker {
 mod tests {
     use super::*;
     use crate::recording::{Clock, EventSink};
-    use std::sync::mpsc::sync_channel;
+    use crossbeam_channel::bounded;
 
     fn worker(gil: Option<Arc<Gil>>, cancel: CancelToken) -> Worker {
-        let (tx, _rx) = sync_channel(64);
+        let (tx, _rx) = bounded(64);
         let (clock, _t) = Clock::manual();
         let rec = Recorder::new(WorkerId::new(0, 0), clock, EventSink::new(tx), false);
         Worker::begin(WorkerId::new(0, 0), rec, gil, cancel, 0)

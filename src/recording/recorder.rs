@@ -5,9 +5,9 @@
 
 use crate::model::{Event, EventKind, RunMessage, WorkerId};
 use crate::recording::Clock;
+use crossbeam_channel::{Sender, TrySendError};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{SyncSender, TrySendError};
 
 /// Events per batch handed to the consumer.
 pub const BATCH_EVENTS: usize = 512;
@@ -18,13 +18,13 @@ pub const FLUSH_AFTER_NS: u64 = 15_000_000;
 /// of dropped events (readable live).
 #[derive(Clone, Debug)]
 pub struct EventSink {
-    tx: SyncSender<RunMessage>,
+    tx: Sender<RunMessage>,
     dropped: Arc<AtomicU64>,
 }
 
 impl EventSink {
-    /// A sink sending into `tx`.
-    pub fn new(tx: SyncSender<RunMessage>) -> Self {
+    /// A sink sending into `tx`, a bounded channel: a full one drops batches.
+    pub fn new(tx: Sender<RunMessage>) -> Self {
         Self {
             tx,
             dropped: Arc::new(AtomicU64::new(0)),
@@ -37,7 +37,7 @@ impl EventSink {
     }
 
     /// The channel, for messages that are not events.
-    pub fn sender(&self) -> &SyncSender<RunMessage> {
+    pub fn sender(&self) -> &Sender<RunMessage> {
         &self.tx
     }
 
@@ -184,9 +184,9 @@ impl Drop for Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::mpsc::sync_channel;
+    use crossbeam_channel::bounded;
 
-    fn events(rx: &std::sync::mpsc::Receiver<RunMessage>) -> Vec<Event> {
+    fn events(rx: &crossbeam_channel::Receiver<RunMessage>) -> Vec<Event> {
         rx.try_iter()
             .flat_map(|m| match m {
                 RunMessage::Events(e) => e,
@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn records_in_order_and_flushes_on_drop() {
-        let (tx, rx) = sync_channel(16);
+        let (tx, rx) = bounded(16);
         let (clock, t) = Clock::manual();
         let mut r = Recorder::new(WorkerId::new(0, 1), clock, EventSink::new(tx), true);
         for i in 0..10 {
@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn full_channel_counts_drops_instead_of_blocking() {
-        let (tx, rx) = sync_channel(1);
+        let (tx, rx) = bounded(1);
         let sink = EventSink::new(tx);
         let (clock, _t) = Clock::manual();
         let mut r = Recorder::new(WorkerId::default(), clock, sink.clone(), true);
@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn disabled_recorder_records_nothing() {
-        let (tx, rx) = sync_channel(4);
+        let (tx, rx) = bounded(4);
         let (clock, _t) = Clock::manual();
         let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), false);
         r.record(EventKind::TaskStart, 0);
@@ -239,7 +239,7 @@ mod tests {
 
     #[test]
     fn a_quiet_worker_hands_its_batch_over_when_due() {
-        let (tx, rx) = sync_channel(4);
+        let (tx, rx) = bounded(4);
         let (clock, t) = Clock::manual();
         let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), true);
         t.store(1, Ordering::Relaxed);
@@ -253,7 +253,7 @@ mod tests {
 
     #[test]
     fn slow_worker_flushes_after_a_while() {
-        let (tx, rx) = sync_channel(4);
+        let (tx, rx) = bounded(4);
         let (clock, t) = Clock::manual();
         let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), true);
         r.record(EventKind::TaskStart, 0);

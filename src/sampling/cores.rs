@@ -1,11 +1,14 @@
 //! Machine-wide load of every CPU core, sampled by a background thread while
 //! a run goes on. Other programs' load is included: this is what the cores
 //! really did, beside what our workers say they did.
+//!
+//! The sampler is told to stop through a channel of its own, not the
+//! engine's stop request, so sampling stands below the engine and knows
+//! nothing of it.
 
-use crate::engine::cancel::CancelToken;
 use crate::model::{CoreSample, RunMessage};
 use crate::recording::Clock;
-use std::sync::mpsc::SyncSender;
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -19,11 +22,12 @@ pub fn core_count() -> usize {
 }
 
 /// Starts the sampler thread: it sends a [`CoreSample`] every [`SAMPLE_EVERY`]
-/// until `stop` is cancelled, dropping samples the consumer has no room for.
-pub fn spawn_core_sampler(
+/// until `stop` carries a message or is disconnected (every sender of it
+/// dropped), dropping samples the consumer has no room for.
+pub fn spawn_core_sampler<S: Send + 'static>(
     clock: Clock,
-    tx: SyncSender<RunMessage>,
-    stop: CancelToken,
+    tx: Sender<RunMessage>,
+    stop: Receiver<S>,
 ) -> std::io::Result<JoinHandle<()>> {
     std::thread::Builder::new()
         .name("tl-core-sampler".into())
@@ -33,16 +37,14 @@ pub fn spawn_core_sampler(
             };
             sys.refresh_cpu_usage();
             let every = SAMPLE_EVERY.max(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL);
-            while !stop.wait_timeout(every) {
+            while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(every) {
                 sys.refresh_cpu_usage();
                 let usage = sys.cpus().iter().map(|c| c.usage()).collect();
                 let sample = CoreSample {
                     t_ns: clock.now_ns(),
                     usage,
                 };
-                if let Err(std::sync::mpsc::TrySendError::Disconnected(_)) =
-                    tx.try_send(RunMessage::Cores(sample))
-                {
+                if let Err(TrySendError::Disconnected(_)) = tx.try_send(RunMessage::Cores(sample)) {
                     return;
                 }
             }
@@ -52,15 +54,15 @@ pub fn spawn_core_sampler(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::mpsc::sync_channel;
+    use crossbeam_channel::bounded;
 
     #[test]
     fn sampler_reports_every_core_and_stops() {
-        let (tx, rx) = sync_channel(16);
-        let stop = CancelToken::new();
-        let h = spawn_core_sampler(Clock::start_now(), tx, stop.clone()).unwrap();
+        let (tx, rx) = bounded(16);
+        let (stop, stopped) = bounded::<()>(0);
+        let h = spawn_core_sampler(Clock::start_now(), tx, stopped).unwrap();
         let msg = rx.recv_timeout(Duration::from_secs(10)).unwrap();
-        stop.cancel();
+        drop(stop);
         h.join().unwrap();
         match msg {
             RunMessage::Cores(s) => {

@@ -5,7 +5,7 @@
 //! * Threads 1..=`threads` are the workers, the tutorial's endless
 //!   `while True: task = q.get(); ...` loop. A task writes an output file in
 //!   [`CHUNKS`] chunks, each followed by a wait of `io_ms`, inside an open
-//!   transaction it commits at the end ([`crate::engine::lab_files`]).
+//!   transaction it commits at the end ([`crate::engine::labs::py::files`]).
 //!
 //! With `daemon` on, the exit cuts the workers off wherever they are: each
 //! notices at its next check, even in the middle of a blocking wait (these
@@ -19,9 +19,9 @@
 
 use crate::engine::cancel::CancelToken;
 use crate::engine::interp::{Interp, InterpError, InterpResult};
-use crate::engine::lab_files::{Leftovers, ScratchDir};
-use crate::engine::lab_queue::{Interrupted, LabQueue};
-use crate::engine::labs::main_exit::{hang_fix_note, wait_for_non_daemons};
+use crate::engine::labs::py::files::{Leftovers, ScratchDir};
+use crate::engine::labs::py::main_exit::{hang_fix_note, wait_for_non_daemons};
+use crate::engine::labs::py::queue::{Interrupted, LabQueue};
 use crate::engine::labs::tasks::shard_tasks;
 use crate::engine::worker::Worker;
 use crate::model::{CutOffSummary, EventKind, Scenario};

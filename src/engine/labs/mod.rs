@@ -1,14 +1,17 @@
 //! The experiments. Each lab says what the threads of one interpreter do;
 //! the same code runs in threadlab's own process and in every child process.
+//!
+//! One file per lab, plus two folders: [`py`] holds the Python objects the
+//! labs' programs use (a lock, a queue, files, the way a main program ends),
+//! and [`sides`] the labs that run a group of threads beside a group of
+//! processes and compare them.
 
 pub mod convoy;
 pub mod daemon;
-pub mod kill;
-pub mod main_exit;
+pub mod py;
 pub mod queue;
 pub mod race;
-pub mod shared_memory;
-pub mod startup;
+pub mod sides;
 pub mod tasks;
 
 use crate::engine::interp::{Interp, InterpError, InterpResult};
@@ -22,8 +25,8 @@ pub fn run_lab(interp: &Interp) -> Result<InterpResult, InterpError> {
         Lab::Race => race::run(interp),
         Lab::Queue => queue::run(interp),
         Lab::Daemon => daemon::run(interp),
-        Lab::Startup => startup::run(interp),
-        Lab::SharedMemory => shared_memory::run(interp),
-        Lab::Kill => kill::run(interp),
+        Lab::Startup => sides::startup::run(interp),
+        Lab::SharedMemory => sides::shared_memory::run(interp),
+        Lab::Kill => sides::kill::run(interp),
     }
 }

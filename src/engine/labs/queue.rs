@@ -14,8 +14,8 @@
 //! With P interpreters, interpreter k works on its own share of the items.
 
 use crate::engine::interp::{Interp, InterpError, InterpResult};
-use crate::engine::lab_queue::LabQueue;
-use crate::engine::labs::main_exit::{hang_fix_note, wait_for_non_daemons};
+use crate::engine::labs::py::main_exit::{hang_fix_note, wait_for_non_daemons};
+use crate::engine::labs::py::queue::LabQueue;
 use crate::engine::labs::tasks::{run_task, shard_tasks};
 use crate::engine::worker::Worker;
 use crate::model::{EventKind, QueueSummary, Scenario};

@@ -16,7 +16,7 @@
 //! still free of undefined behaviour.
 
 use crate::engine::interp::{Interp, InterpError, InterpResult};
-use crate::engine::lab_lock::LabLock;
+use crate::engine::labs::py::lock::LabLock;
 use crate::engine::worker::Worker;
 use crate::engine::workload::sum_squares;
 use crate::model::{CounterSummary, EventKind, Scenario, Update};

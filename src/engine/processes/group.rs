@@ -8,6 +8,13 @@
 //! and must be supervised from it: on Linux the kernel's parent-death signal
 //! follows the *thread* that spawned a child, so that thread has to outlive
 //! its children (the run's coordinator does).
+//!
+//! That thread waits on three things at once with `select!`: the reports of
+//! the children's readers (a hand-shake done, a child's output ended), the
+//! run's Stop, and the next reading of resident memory. Stop is answered at
+//! once with SIGKILL; a killed child's pipe closes, so its reader's blocking
+//! read ends and the reader reports, and nothing waits on a read that Stop
+//! cannot end.
 
 use crate::engine::cancel::CancelToken;
 use crate::engine::interp::InterpResult;
@@ -16,18 +23,16 @@ use crate::engine::processes::merge::{from_tally, with_parent_view};
 use crate::engine::processes::protocol::Handshake;
 use crate::engine::processes::rss::RssProbe;
 use crate::engine::processes::{PARENT_PID_ENV, ProcessError, worker_program};
-use crate::engine::run::RunContext;
 use crate::model::{RunMessage, Scenario};
-use crate::recording::Clock;
+use crate::recording::{Clock, EventSink};
+use crossbeam_channel::{Receiver, Sender, never, select, unbounded};
+use std::convert::Infallible;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// How often the group looks at its stop request and its children.
-const TICK: Duration = Duration::from_millis(10);
 /// How often the children's resident memory is read.
 const RSS_EVERY: Duration = Duration::from_millis(100);
 /// How long a child that sent its result may take to exit before it is killed.
@@ -81,7 +86,7 @@ pub struct ProcessGroup {
     threads: u16,
     probe: RssProbe,
     last_sample: Instant,
-    status: std::sync::mpsc::SyncSender<RunMessage>,
+    status: Sender<RunMessage>,
 }
 
 impl std::fmt::Debug for ProcessGroup {
@@ -95,20 +100,20 @@ impl ProcessGroup {
     /// Starts every child and its reader thread; returns at once (the
     /// hand-shakes go on in the readers). On an error, the children already
     /// started are killed and reaped.
-    pub fn start(spec: &GroupSpec, ctx: &RunContext) -> Result<Self, ProcessError> {
-        let (tx, reports) = channel();
+    pub fn start(spec: &GroupSpec, clock: &Clock, sink: &EventSink) -> Result<Self, ProcessError> {
+        let (tx, reports) = unbounded();
         let mut group = ProcessGroup {
             slots: Vec::with_capacity(spec.processes as usize),
             reports,
-            clock: ctx.clock.clone(),
+            clock: clock.clone(),
             threads: spec.threads_per_process,
             probe: RssProbe::default(),
             last_sample: Instant::now(),
-            status: ctx.sink.sender().clone(),
+            status: sink.sender().clone(),
         };
         let exe = worker_program().map_err(|source| ProcessError::Exe { process: 1, source })?;
         for process in 1..=spec.processes {
-            group.spawn_one(&exe, spec, ctx, process, tx.clone())?;
+            group.spawn_one(&exe, spec, sink, process, tx.clone())?;
         }
         Ok(group)
     }
@@ -117,7 +122,7 @@ impl ProcessGroup {
         &mut self,
         exe: &Path,
         spec: &GroupSpec,
-        ctx: &RunContext,
+        sink: &EventSink,
         process: u16,
         reports: Sender<Report>,
     ) -> Result<(), ProcessError> {
@@ -132,7 +137,7 @@ impl ProcessGroup {
         if let Some((key, value)) = crate::recording::tsc::child_env() {
             cmd.env(key, value);
         }
-        let requested = ctx.clock.now_ns();
+        let requested = self.clock.now_ns();
         let mut child = cmd
             .spawn()
             .map_err(|source| ProcessError::Spawn { process, source })?;
@@ -166,11 +171,11 @@ impl ProcessGroup {
                 scenario: (*spec.scenario).clone(),
                 process,
                 processes: spec.processes as u32,
-                epoch_ns: ctx.clock.epoch_ns(),
+                epoch_ns: self.clock.epoch_ns(),
                 spawn_requested_ns: requested,
             },
-            clock: ctx.clock.clone(),
-            sink: ctx.sink.clone(),
+            clock: self.clock.clone(),
+            sink: sink.clone(),
         };
         let reader = std::thread::Builder::new()
             .name(format!("tl-reader-p{process}"))
@@ -191,7 +196,7 @@ impl ProcessGroup {
     /// `cancel` is set. A child that failed meanwhile is an error.
     pub fn wait_ready(&mut self, cancel: &CancelToken) -> Result<(), ProcessError> {
         while !cancel.is_cancelled() && self.slots.iter().any(|s| !s.ready && s.outcome.is_none()) {
-            self.poll()?;
+            self.poll(cancel)?;
         }
         Ok(())
     }
@@ -212,7 +217,7 @@ impl ProcessGroup {
             if self.slots.iter().all(|s| s.outcome.is_some()) {
                 break;
             }
-            if let Err(e) = self.poll() {
+            if let Err(e) = self.poll(stop) {
                 self.kill_all();
                 self.reap_all();
                 return Err(e);
@@ -222,12 +227,26 @@ impl ProcessGroup {
         Ok(())
     }
 
-    /// Handles the reports of one tick and samples memory when due.
-    fn poll(&mut self) -> Result<(), ProcessError> {
-        match self.reports.recv_timeout(TICK) {
-            Ok(report) => self.handle(report)?,
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => {
+    /// Waits for the next report, `stop`, or the next memory reading, and
+    /// handles what came; samples memory when due.
+    fn poll(&mut self, stop: &CancelToken) -> Result<(), ProcessError> {
+        // A stop already asked for has been answered by the caller; its
+        // closed channel would be ready forever, so it is not waited on.
+        let stop: Receiver<Infallible> = if stop.is_cancelled() {
+            never()
+        } else {
+            stop.signal().clone()
+        };
+        let until_sample = RSS_EVERY.saturating_sub(self.last_sample.elapsed());
+        let report = select! {
+            recv(self.reports) -> report => Some(report),
+            recv(stop) -> _ => None,
+            default(until_sample) => None,
+        };
+        match report {
+            None => {}
+            Some(Ok(report)) => self.handle(report)?,
+            Some(Err(_)) => {
                 // Every reader is gone without a word (one panicked).
                 for slot in self.slots.iter_mut().filter(|s| s.outcome.is_none()) {
                     slot.outcome = Some(LinkOutcome {

@@ -10,9 +10,9 @@ use crate::engine::processes::protocol::{ChildResult, FromChild, Handshake, ToCh
 use crate::model::{Event, EventKind};
 use crate::recording::{Clock, EventSink};
 use crate::wire::WireError;
+use crossbeam_channel::Sender;
 use std::io::{BufReader, Write};
 use std::process::{ChildStdin, ChildStdout};
-use std::sync::mpsc::Sender;
 
 /// Clock probes per hand-shake; the tightest one bounds the error.
 pub const PINGS: u64 = 5;

@@ -1,29 +1,27 @@
-//! Real child processes, each its own interpreter with its own GIL.
+//! Real child processes, each its own interpreter with its own GIL, seen
+//! from the parent: this folder is the plumbing only, and knows nothing of
+//! the labs the children run.
 //!
 //! A child is threadlab's own executable started with the hidden `worker`
-//! subcommand ([`child`]). The parent ([`group`]) sends each child its part
-//! of the scenario over stdin, measures how well the two clocks agree, and
-//! then a reader thread per child ([`link`]) decodes the child's event
-//! batches from its stdout and forwards them into the run's channel live.
-//! The child's last frame carries its measurements, which the parent merges
-//! into the run's summary.
+//! subcommand (its side is [`crate::engine::child`]). The parent ([`group`])
+//! sends each child its part of the scenario over stdin, measures how well
+//! the two clocks agree, and then a reader thread per child ([`link`])
+//! decodes the child's event batches from its stdout and forwards them into
+//! the run's channel live. The child's last frame carries its measurements,
+//! which the parent merges into the run's summary ([`merge`]).
 //!
 //! Nothing is left behind: every child is killed and reaped on every path
 //! out of a run (normal end, error, Stop, panic), and a child dies with its
 //! parent (`PR_SET_PDEATHSIG` on Linux, and end-of-file on its stdin).
 
-pub mod child;
 pub mod group;
 pub mod link;
 pub mod merge;
 pub mod protocol;
 pub mod rss;
-pub mod side;
 
 pub use group::{GroupOutcome, GroupSpec, ProcessGroup};
 
-use crate::engine::run::{EngineError, RunContext};
-use crate::engine::summarize::{RunOutcome, SummaryExtras};
 use crate::model::WorkerId;
 use crate::wire::WireError;
 use std::path::PathBuf;
@@ -136,29 +134,6 @@ pub enum ProcessError {
         /// How it ended.
         status: String,
     },
-}
-
-/// Runs the scenario on `processes` child processes of `threads` threads
-/// each, merging their events live; Stop kills them at once.
-pub fn run_processes(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
-    let s = &ctx.scenario;
-    let spec = GroupSpec {
-        scenario: s.clone(),
-        processes: s.processes as u16,
-        threads_per_process: s.threads as u16,
-    };
-    let mut group = ProcessGroup::start(&spec, ctx)?;
-    group.supervise(&ctx.cancel)?;
-    let outcome = group.finish();
-    Ok(RunOutcome {
-        results: outcome.results,
-        extras: SummaryExtras {
-            clock_alignment_error_us: outcome.clock_alignment_error_us,
-            stopped: outcome.killed,
-            notes: outcome.notes,
-            ..SummaryExtras::default()
-        },
-    })
 }
 
 #[cfg(test)]

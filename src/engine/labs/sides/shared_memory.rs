@@ -5,10 +5,10 @@
 //! own. The children's counting reaches the parent only because each one sends
 //! its value back over its pipe, explicitly, in its final frame.
 
+use crate::engine::context::{EngineError, RunContext};
 use crate::engine::interp::{Interp, InterpError, InterpResult};
+use crate::engine::labs::sides::side;
 use crate::engine::processes::GroupOutcome;
-use crate::engine::processes::side;
-use crate::engine::run::{EngineError, RunContext};
 use crate::engine::summarize::{RunOutcome, SummaryExtras};
 use crate::engine::worker::Outcome;
 use crate::engine::workload::STEP_INTEGERS;
@@ -46,7 +46,7 @@ pub fn run(interp: &Interp) -> Result<InterpResult, InterpError> {
 /// Counts with threads, then with processes, and reports where the
 /// increments ended up.
 pub fn run_both(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
-    let threads = side::run_thread_group(ctx, ctx.cancel.clone())?;
+    let threads = side::run_thread_group(ctx, ctx.cancel.clone(), run)?;
     // The parent's counter for the process side. Each child starts from a
     // copy of it (0) and never touches this one: nothing here writes to it.
     let parent_copy = 0u64;

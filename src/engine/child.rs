@@ -1,7 +1,8 @@
-//! The child's side: what `threadlab worker` does. It reads its part of the
-//! scenario from stdin, answers the parent's clock probes, runs the lab as
-//! one interpreter (its own GIL) on the parent's time axis, streams events
-//! to stdout in frames, and ends with its measurements.
+//! A child process's side of a run, one of the engine's two entry points
+//! (the other is [`crate::engine::run`]): what `threadlab worker` does. It
+//! reads its part of the scenario from stdin, answers the parent's clock
+//! probes, runs the lab as one interpreter (its own GIL) on the parent's time
+//! axis, streams events to stdout in frames, and ends with its measurements.
 //!
 //! A child never outlives its parent: it asks the kernel to kill it when the
 //! parent dies (Linux), checks that the parent did not die before it asked,
@@ -16,10 +17,10 @@ use crate::engine::processes::protocol::{ChildResult, FromChild, Handshake, ToCh
 use crate::model::RunMessage;
 use crate::recording::{Clock, EventSink};
 use crate::wire::WireError;
+use crossbeam_channel::{Receiver, bounded};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
 
 /// Event batches a child buffers before its recorders start dropping.
 pub const CHILD_CHANNEL_BATCHES: usize = 1024;
@@ -109,7 +110,7 @@ pub fn main() -> Result<(), ChildError> {
     let cancel = CancelToken::new();
     watch_stdin(input, cancel.clone())?;
 
-    let (tx, rx) = sync_channel(CHILD_CHANNEL_BATCHES);
+    let (tx, rx) = bounded(CHILD_CHANNEL_BATCHES);
     let writer = std::thread::Builder::new()
         .name("tl-child-out".into())
         .spawn(move || forward_events(rx, out))

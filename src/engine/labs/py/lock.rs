@@ -145,12 +145,12 @@ mod tests {
     use crate::engine::gil::Gil;
     use crate::model::WorkerId;
     use crate::recording::{Clock, EventSink, Recorder};
+    use crossbeam_channel::bounded;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::mpsc::sync_channel;
 
     fn worker(thread: u16, gil: &Arc<Gil>, cancel: &CancelToken) -> Worker {
-        let (tx, _rx) = sync_channel(64);
+        let (tx, _rx) = bounded(64);
         let id = WorkerId::new(0, thread);
         let rec = Recorder::new(id, Clock::start_now(), EventSink::new(tx), false);
         Worker::begin(id, rec, Some(gil.clone()), cancel.clone(), 0)

@@ -4,11 +4,11 @@
 //! child processes, each worker doing one small task, and sets their spawn
 //! latency and resident memory side by side.
 
+use crate::engine::context::{EngineError, RunContext};
 use crate::engine::interp::{Finished, Interp, InterpError, InterpResult};
+use crate::engine::labs::sides::side::{self, median};
 use crate::engine::labs::tasks::run_task;
 use crate::engine::processes::GroupOutcome;
-use crate::engine::processes::side::{self, median};
-use crate::engine::run::{EngineError, RunContext};
 use crate::engine::summarize::{RunOutcome, SummaryExtras};
 use crate::model::{EventKind, StartupGroup, StartupSummary};
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -43,7 +43,7 @@ pub fn run(interp: &Interp) -> Result<InterpResult, InterpError> {
 
 /// Starts the threads, then the processes, and compares them.
 pub fn run_both(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
-    let threads = side::run_thread_group(ctx, ctx.cancel.clone())?;
+    let threads = side::run_thread_group(ctx, ctx.cancel.clone(), run)?;
     let procs = if ctx.cancel.is_cancelled() {
         GroupOutcome::default()
     } else {

@@ -6,10 +6,10 @@
 //! each worker's end is measured.
 
 use crate::engine::cancel::CancelToken;
+use crate::engine::context::{EngineError, RunContext};
 use crate::engine::interp::{Interp, InterpError, InterpResult, panic_message};
+use crate::engine::labs::sides::side;
 use crate::engine::labs::tasks::run_task;
-use crate::engine::processes::{ProcessGroup, side};
-use crate::engine::run::{EngineError, RunContext};
 use crate::engine::summarize::{RunOutcome, SummaryExtras};
 use crate::model::{EventKind, KillSummary};
 use std::sync::{Arc, Mutex};
@@ -103,7 +103,7 @@ pub fn run_both(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
     let stop = CancelToken::new();
     let ends = Arc::new(Ends::default());
     let threads = ThreadSide::start(ctx, stop.clone(), ends.clone())?;
-    let mut group = ProcessGroup::start(&side::process_group_spec(ctx), ctx)?;
+    let mut group = ctx.start_processes(&side::process_group_spec(ctx))?;
     group.wait_ready(&ctx.cancel)?;
     let delay = (ctx.scenario.io_ms / 2).clamp(*STOP_DELAY_MS.start(), *STOP_DELAY_MS.end());
     ctx.cancel.wait_timeout(Duration::from_millis(delay));

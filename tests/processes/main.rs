@@ -3,19 +3,18 @@
 //! killing, and nothing left behind on any path — including the parent
 //! itself killed with SIGKILL.
 
-#[path = "util/machine.rs"]
+#[path = "../util/machine.rs"]
 mod machine;
-#[path = "util/children.rs"]
+#[path = "../util/children.rs"]
 mod util;
-#[path = "processes/wire_props.rs"]
 mod wire_props;
 
 use machine::{machine_busy_ms, machine_speedup, others_cores};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use threadlab::analysis::check_gil_well_formed;
+use threadlab::engine::child::FAULT_ENV;
 use threadlab::engine::compare::run_compare;
-use threadlab::engine::processes::child::FAULT_ENV;
 use threadlab::engine::{RunOptions, run_to_end, start};
 use threadlab::model::{EventKind, RunMessage, RunSummary, Scenario, WorkerId, load_preset};
 use util::{THREADLAB, assert_no_workers_left, cores, kill9, setup, wait_for_workers};

@@ -1,14 +1,13 @@
-//! The labs that compare threads with processes (startup, shared-memory,
-//! kill) run two groups in one run: `threads` threads in threadlab's own
-//! process (process 0, threads 0..T) and `processes` child processes of one
-//! worker thread each (processes 1..=P, thread 0). The same lab code runs in
-//! both; these helpers give each side its shape.
+//! The two sides of a lab that compares threads with processes: `threads`
+//! threads in threadlab's own process (process 0, threads 0..T) and
+//! `processes` child processes of one worker thread each (processes 1..=P,
+//! thread 0). The same lab code runs in both; these helpers give each side
+//! its shape and run it.
 
 use crate::engine::cancel::CancelToken;
-use crate::engine::interp::{Interp, InterpResult};
-use crate::engine::labs::run_lab;
-use crate::engine::processes::{GroupOutcome, GroupSpec, ProcessGroup};
-use crate::engine::run::{EngineError, RunContext};
+use crate::engine::context::{EngineError, RunContext};
+use crate::engine::interp::{Interp, InterpError, InterpResult};
+use crate::engine::processes::{GroupOutcome, GroupSpec};
 
 /// How many worker threads this interpreter runs in a side-by-side lab, and
 /// the run-wide index of its first worker (threads first, then processes).
@@ -30,17 +29,20 @@ pub fn process_group_spec(ctx: &RunContext) -> GroupSpec {
     }
 }
 
-/// Runs the thread side to its end, stopping at `cancel`.
+/// Runs the thread side to its end, stopping at `cancel`: `lab` (the lab's
+/// own `run`) on an interpreter of threadlab's own process. A child process
+/// runs the same `lab` for the process side.
 pub fn run_thread_group(
     ctx: &RunContext,
     cancel: CancelToken,
+    lab: fn(&Interp) -> Result<InterpResult, InterpError>,
 ) -> Result<InterpResult, EngineError> {
-    Ok(run_lab(&ctx.own_interp(cancel))?)
+    Ok(lab(&ctx.own_interp(cancel))?)
 }
 
 /// Runs the process side to its end; the run's Stop kills it.
 pub fn run_process_group(ctx: &RunContext) -> Result<GroupOutcome, EngineError> {
-    let mut group = ProcessGroup::start(&process_group_spec(ctx), ctx)?;
+    let mut group = ctx.start_processes(&process_group_spec(ctx))?;
     group.supervise(&ctx.cancel)?;
     Ok(group.finish())
 }
