@@ -6,7 +6,7 @@
 
 use super::live::{LiveRun, RunData};
 use super::reaper::Reaper;
-use super::summary::ideal_speedup;
+use crate::analysis::ideal_speedup;
 use crate::engine::compare::{CompareRow, compare_configs, compare_workers};
 use crate::model::Scenario;
 use std::time::Duration;

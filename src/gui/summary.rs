@@ -6,21 +6,9 @@ use super::baseline::{Baselines, work_key};
 use super::live::{BUSY_WARNING, RunData};
 use super::palette;
 use super::view::duration_label;
-use crate::analysis::{efficiency, speedup};
+use crate::analysis::{efficiency, ideal_speedup, speedup};
 use crate::model::{Lab, Scenario};
 use egui::{Color32, Grid, RichText, Ui};
-
-/// The best speedup `s`'s work can reach on `cores` cores: computing is
-/// bounded by the cores, waiting is not; neither beats the number of tasks.
-pub fn ideal_speedup(s: &Scenario, cores: usize) -> f64 {
-    let workers = s.total_workers().min(s.tasks).max(1);
-    let bound = if s.workload.computes() {
-        workers.min(u32::try_from(cores).unwrap_or(u32::MAX).max(1))
-    } else {
-        workers
-    };
-    f64::from(bound)
-}
 
 /// Speedup of the finished run in `data` over its serial run, once known.
 pub fn run_speedup(data: &RunData, baselines: &Baselines) -> Option<f64> {
@@ -175,33 +163,4 @@ pub fn lesson_ui(ui: &mut Ui, scenario: &Scenario) {
         .collect::<Vec<_>>()
         .join(" ");
     ui.label(RichText::new(lesson).size(12.5).color(palette::text()));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Workload;
-
-    #[test]
-    fn the_ideal_is_bounded_by_cores_tasks_and_workers() {
-        let s = Scenario {
-            threads: 4,
-            tasks: 8,
-            ..Scenario::default()
-        };
-        assert_eq!(ideal_speedup(&s, 2), 2.0);
-        assert_eq!(ideal_speedup(&s, 16), 4.0);
-        let io = Scenario {
-            threads: 20,
-            tasks: 20,
-            workload: Workload::Io,
-            ..Scenario::default()
-        };
-        assert_eq!(
-            ideal_speedup(&io, 2),
-            20.0,
-            "waiting is not bounded by cores"
-        );
-        assert_eq!(ideal_speedup(&Scenario { tasks: 3, ..io }, 2), 3.0);
-    }
 }
