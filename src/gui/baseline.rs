@@ -5,11 +5,11 @@
 //! frame while it is timed.
 
 use crate::engine::{EngineError, RunHandle, RunOptions};
+use crossbeam_channel::{Receiver, TryRecvError};
 use crate::model::{Lab, RunMessage, RunSummary, Scenario, Workload};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -117,7 +117,8 @@ impl Baselines {
             sample_cores: false,
         };
         let handle = crate::engine::start(serial_of(s), options)?;
-        let (tx, result) = std::sync::mpsc::channel();
+        // One result, sent once: the watcher never waits to hand it over.
+        let (tx, result) = crossbeam_channel::bounded(1);
         let stop = Arc::new(AtomicBool::new(false));
         let watcher = {
             let (stop, waker) = (stop.clone(), waker.clone());
