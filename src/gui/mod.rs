@@ -7,37 +7,22 @@
 //! state, and it repaints only while something changes.
 
 pub mod app;
-pub mod baseline;
 pub mod compare;
-pub mod compare_bars;
-pub mod compare_run;
-pub mod compare_summary;
-pub mod compare_view;
-pub mod controls;
-pub mod cores;
-pub mod counters;
-pub mod cursor;
-pub mod export;
-pub mod first_frame;
-pub mod ghost;
-pub mod help;
-pub mod labs;
-pub mod lanes;
-pub mod layout;
-pub mod live;
-pub mod paint;
-pub mod palette;
+pub mod format;
+pub mod panels;
+pub mod playback;
 pub mod present;
-pub mod reaper;
-pub mod replay;
-pub mod screenshot;
-pub mod settings;
-pub mod shortcuts;
-pub mod summary;
+pub mod run_state;
 pub mod timeline;
-pub mod tooltip;
-pub mod units;
-pub mod view;
+
+pub use compare::{
+    bars as compare_bars, run as compare_run, summary as compare_summary, view as compare_view,
+};
+pub use panels::{controls, counters, labs, layout, summary};
+pub use playback::{ghost, replay};
+pub use present::{first_frame, help, palette, screenshot, settings, shortcuts};
+pub use run_state::{baseline, export, live, reaper};
+pub use timeline::{cores, cursor, lanes, paint, tooltip, view};
 
 pub use app::{AppOptions, ThreadlabApp};
 

@@ -2,7 +2,7 @@
 //! of the presenter or the controls: one dispatcher, so a key and its button
 //! can never drift apart.
 
-use super::ThreadlabApp;
+use crate::gui::ThreadlabApp;
 use crate::gui::controls::Action;
 use crate::gui::export::ExportKind;
 use crate::gui::shortcuts::Command;

@@ -6,10 +6,10 @@
 //! millions of events never stalls a frame; the row shows the full path of
 //! what was saved, or why it could not be.
 
-use super::live::{KEPT_EVENTS_MAX, RunData};
-use super::palette;
-use super::screenshot::save_png;
 use crate::export::{export_dir, summary_csv, unused_path, write_chrome_trace};
+use crate::gui::live::{KEPT_EVENTS_MAX, RunData};
+use crate::gui::palette;
+use crate::gui::screenshot::save_png;
 use crate::model::{Event, RunSummary};
 use egui::{ColorImage, Context, RichText, Ui};
 use std::path::{Path, PathBuf};

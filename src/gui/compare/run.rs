@@ -4,10 +4,10 @@
 //! a single run is. Stop ends the run under way at once (the reaper joins
 //! its threads and children) and starts no other.
 
-use super::live::{LiveRun, RunData};
-use super::reaper::Reaper;
 use crate::analysis::ideal_speedup;
 use crate::engine::compare::{CompareRow, compare_configs, compare_workers};
+use crate::gui::live::{LiveRun, RunData};
+use crate::gui::reaper::Reaper;
 use crate::model::Scenario;
 use std::time::Duration;
 
@@ -271,7 +271,7 @@ impl Ghost {
 
 /// The work of a comparison, in words.
 pub fn work_words(s: &Scenario, workers: u32) -> String {
-    let size = super::paint::group_thousands(s.task_size);
+    let size = crate::gui::paint::group_thousands(s.task_size);
     let work = match (s.workload.computes(), s.workload.waits()) {
         (true, false) => format!("{} tasks of {size}", s.tasks),
         (false, _) => format!("{} waits of {} ms", s.tasks, s.io_ms),

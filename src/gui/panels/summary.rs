@@ -2,11 +2,11 @@
 //! doing the same work, efficiency against the best the machine allows, CPU
 //! time; then the preset's lesson in plain words.
 
-use super::baseline::{Baselines, work_key};
-use super::live::{BUSY_WARNING, RunData};
-use super::palette;
-use super::view::duration_label;
 use crate::analysis::{efficiency, ideal_speedup, speedup};
+use crate::gui::baseline::{Baselines, work_key};
+use crate::gui::live::{BUSY_WARNING, RunData};
+use crate::gui::palette;
+use crate::gui::view::duration_label;
 use crate::model::{Lab, Scenario};
 use egui::{Color32, Grid, RichText, Ui};
 

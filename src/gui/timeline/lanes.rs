@@ -2,9 +2,9 @@
 //! level-of-detail walk: state lanes (one worker's states), and hold lanes
 //! (who held the GIL, the lock, or a core), which overlay every holder.
 
-use super::paint::{LanePainter, may_hold};
-use super::palette;
 use crate::analysis::timeline::{HoldSpan, Lane, LodItem, PixelWindow, StateSpan, Track};
+use crate::gui::paint::{LanePainter, may_hold};
+use crate::gui::palette;
 use egui::{Painter, Rect, Stroke, pos2};
 
 /// Where time maps to x on screen.

@@ -4,23 +4,23 @@
 
 mod dispatch;
 
-use super::baseline::Baselines;
-use super::compare::{COMPARE_FRAME_FACTOR, CompareAction, CompareMode};
-use super::compare_run::{Comparison, Ghost as CompareGhost};
-use super::controls::{Action, ControlSettings, controls_ui};
-use super::export::{ExportKind, Exporter, Notice};
-use super::first_frame::FirstFrameProbe;
-use super::ghost::Ghost;
-use super::live::{LiveRun, RunData};
-use super::present::Presenter;
-use super::reaper::Reaper;
-use super::replay::Replay;
-use super::screenshot::{ExitStatus, Smoke, set_status};
-use super::settings::{self, StoredScenario, ViewSettings};
-use super::shortcuts::Command;
-use super::timeline::DrawStats;
-use super::view::TimeView;
-use super::{layout, summary};
+use crate::gui::baseline::Baselines;
+use crate::gui::compare::{COMPARE_FRAME_FACTOR, CompareAction, CompareMode};
+use crate::gui::compare_run::{Comparison, Ghost as CompareGhost};
+use crate::gui::controls::{Action, ControlSettings, controls_ui};
+use crate::gui::export::{ExportKind, Exporter, Notice};
+use crate::gui::first_frame::FirstFrameProbe;
+use crate::gui::ghost::Ghost;
+use crate::gui::live::{LiveRun, RunData};
+use crate::gui::present::Presenter;
+use crate::gui::reaper::Reaper;
+use crate::gui::replay::Replay;
+use crate::gui::screenshot::{ExitStatus, Smoke, set_status};
+use crate::gui::settings::{self, StoredScenario, ViewSettings};
+use crate::gui::shortcuts::Command;
+use crate::gui::timeline::DrawStats;
+use crate::gui::view::TimeView;
+use crate::gui::{layout, summary};
 use crate::model::{DEFAULT_PRESET, Scenario, all_presets, load_preset, preset_names};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -365,7 +365,7 @@ impl ThreadlabApp {
             .inner;
         let cores = self
             .run_data()
-            .map_or_else(crate::sampling::core_count, super::cores::core_count);
+            .map_or_else(crate::sampling::core_count, crate::gui::cores::core_count);
         let folded = self.presenter.view.results_folded;
         egui::Panel::right("results")
             .exact_size(if folded { layout::FOLDED_WIDTH } else { 300.0 })

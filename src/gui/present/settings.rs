@@ -5,7 +5,7 @@
 //! (a newer version renamed a knob, a range shrank) is dropped with a notice
 //! while the look is kept.
 
-use super::palette::Theme;
+use crate::gui::palette::Theme;
 use crate::model::Scenario;
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +44,7 @@ impl Default for ViewSettings {
 
 impl ViewSettings {
     /// These settings with what the command line asked for on top.
-    pub fn with_options(mut self, options: &super::AppOptions) -> Self {
+    pub fn with_options(mut self, options: &crate::gui::AppOptions) -> Self {
         if options.present {
             self.present = true;
             self.controls_folded = true;

@@ -3,8 +3,8 @@
 //! type, a tick at the best this machine allows, and, faintly, the bar of
 //! the comparison before. All bars share one scale, so lengths compare.
 
-use super::palette;
 use crate::analysis::timeline::State;
+use crate::gui::palette;
 use egui::{Align2, Color32, FontId, Painter, Rect, Stroke, pos2};
 
 /// Room right of the scale for the number after the longest bar, px.

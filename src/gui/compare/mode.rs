@@ -5,10 +5,10 @@
 //! lives in `compare_run`, drawing in `compare_view`, `compare_bars` and
 //! `compare_summary`.
 
-use super::compare_run::{Comparison, Ghost, Progress};
-use super::reaper::Reaper;
-use super::view::TimeView;
 use crate::engine::compare::comparable;
+use crate::gui::compare_run::{Comparison, Ghost, Progress};
+use crate::gui::reaper::Reaper;
+use crate::gui::view::TimeView;
 use crate::model::Scenario;
 use std::time::Duration;
 
@@ -142,12 +142,12 @@ impl CompareMode {
 
     /// Draws the compare view into the central panel.
     pub fn central_ui(&mut self, ui: &mut egui::Ui, scenario: &Scenario) -> CompareAction {
-        super::compare_view::compare_ui(ui, self, scenario)
+        crate::gui::compare_view::compare_ui(ui, self, scenario)
     }
 
     /// Draws the comparison's numbers into the results panel.
     pub fn results_ui(&self, ui: &mut egui::Ui) {
-        super::compare_summary::summary_ui(ui, self.comparison(), self.ghost());
+        crate::gui::compare_summary::summary_ui(ui, self.comparison(), self.ghost());
     }
 
     /// The comparison on screen and the time view, both mutable.

@@ -2,11 +2,11 @@
 //! the run ends): GIL hand-overs and time spent waiting for it, queue depth
 //! over time, and the shared counter, expected against actual.
 
-use super::live::RunData;
-use super::paint::group_thousands;
-use super::palette;
-use super::view::duration_label;
 use crate::analysis::timeline::{AsOf, Span, State, Timeline};
+use crate::gui::live::RunData;
+use crate::gui::paint::group_thousands;
+use crate::gui::palette;
+use crate::gui::view::duration_label;
 use egui::{Color32, Grid, RichText, Ui};
 use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points, VLine};
 
@@ -187,7 +187,7 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
             ui.end_row();
         }
         if let Some(summary) = summary {
-            super::labs::lab_rows_ui(ui, summary);
+            crate::gui::labs::lab_rows_ui(ui, summary);
         }
         let dropped = data.events_dropped;
         ui.label("Events").on_hover_text("Events the workers recorded, and any the window could not keep up with.");
@@ -288,7 +288,7 @@ fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64, at: Option<&AsOf>) {
 fn cursor_mark(p: &mut egui_plot::PlotUi<'_>, x_ms: f64, dots: &[(f64, Color32)]) {
     p.vline(
         VLine::new("", x_ms)
-            .color(super::palette::cursor())
+            .color(crate::gui::palette::cursor())
             .width(1.0),
     );
     for (y, color) in dots {

@@ -2,7 +2,7 @@
 //! accepts (within `model::limits`), every control says in plain words what it
 //! does, and with auto-run on, letting go of a knob runs the experiment again.
 
-use super::units::Unit;
+use crate::gui::format::Unit;
 #[cfg(test)]
 use crate::model::limits;
 use crate::model::{Lab, Scenario, Update, Workload};
@@ -129,11 +129,11 @@ pub fn controls_ui(
                 "Run the same work serially, with threads, with processes, without the GIL \
                  and as native code, one after another, and compare their speed.",
             )
-            .on_disabled_hover_text(super::compare::NOT_COMPARABLE);
+            .on_disabled_hover_text(crate::gui::compare::NOT_COMPARABLE);
         if compare.clicked() {
             action = Action::Compare;
         }
-        ui.label(RichText::new("threads vs processes").color(super::palette::weak_text()));
+        ui.label(RichText::new("threads vs processes").color(crate::gui::palette::weak_text()));
     });
     ui.checkbox(&mut settings.auto_run, "Run again when a setting changes")
         .on_hover_text(
@@ -417,7 +417,7 @@ fn switch(ui: &mut Ui, name: &str, text: &str, tip: &str, value: &mut bool) -> b
                 .checkbox(value, "")
                 .labelled_by(label.id)
                 .on_hover_text(tip);
-            ui.label(RichText::new(text).color(super::palette::weak_text()));
+            ui.label(RichText::new(text).color(crate::gui::palette::weak_text()));
             r
         })
         .inner;

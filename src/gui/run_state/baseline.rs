@@ -5,8 +5,8 @@
 //! frame while it is timed.
 
 use crate::engine::{EngineError, RunHandle, RunOptions};
-use crossbeam_channel::{Receiver, TryRecvError};
 use crate::model::{Lab, RunMessage, RunSummary, Scenario, Workload};
+use crossbeam_channel::{Receiver, TryRecvError};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -2,11 +2,11 @@
 //! wall time and speedup, the best this machine allows, and what the faint
 //! bars of the comparison before stand for.
 
-use super::compare_bars::{bar_color, speedup_text};
-use super::compare_run::{Comparison, Ghost};
-use super::compare_view::title;
-use super::palette;
-use super::view::duration_label;
+use crate::gui::compare_bars::{bar_color, speedup_text};
+use crate::gui::compare_run::{Comparison, Ghost};
+use crate::gui::compare_view::title;
+use crate::gui::palette;
+use crate::gui::view::duration_label;
 use egui::{Grid, RichText, Ui};
 
 /// The results column in compare mode.

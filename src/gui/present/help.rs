@@ -2,8 +2,8 @@
 //! off the projector, so a lecturer can look one up without leaving the room's
 //! attention on a menu.
 
-use super::palette;
-use super::shortcuts::{Group, SHORTCUTS, Shortcut, key_text};
+use crate::gui::palette;
+use crate::gui::shortcuts::{Group, SHORTCUTS, Shortcut, key_text};
 use egui::{Context, Grid, Id, Modal, RichText, Ui};
 
 /// Height of the key names in points (presentation mode zooms it further).

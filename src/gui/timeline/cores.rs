@@ -2,14 +2,14 @@
 //! per CPU core showing which worker ran there (as the workers saw it), and
 //! a plot of each core's load as the OS measured it, other programs included.
 
-use super::cursor::{Overlay, cursor_over, ghost_end};
-use super::lanes::{Holder, XMap, hold_lane};
-use super::live::RunData;
-use super::paint::LanePainter;
-use super::palette;
-use super::timeline::{LABEL_W, RIGHT_PAD};
-use super::view::TimeView;
 use crate::analysis::timeline::{HoldSpan, Lane, Timeline};
+use crate::gui::cursor::{Overlay, cursor_over, ghost_end};
+use crate::gui::lanes::{Holder, XMap, hold_lane};
+use crate::gui::live::RunData;
+use crate::gui::paint::LanePainter;
+use crate::gui::palette;
+use crate::gui::timeline::{LABEL_W, RIGHT_PAD};
+use crate::gui::view::TimeView;
 use crate::model::CoreSample;
 use egui::{Align2, Color32, FontId, Rect, RichText, Sense, Stroke, Ui, UiBuilder, pos2, vec2};
 use egui_plot::{
@@ -136,7 +136,13 @@ pub fn cores_at_ui(
     let plot_rect =
         Rect::from_x_y_ranges(plot_x, (lanes_bottom + 6.0)..=(lanes_bottom + 6.0 + plot_h));
     if let Some(g) = overlay.ghost {
-        ghost_end(&painter, lanes_rect, map, super::ghost::end_ns(g), None);
+        ghost_end(
+            &painter,
+            lanes_rect,
+            map,
+            crate::gui::ghost::end_ns(g),
+            None,
+        );
     }
     if let Some(t) = overlay.cursor_ns {
         cursor_over(&painter, lanes_rect, map, t, ui.visuals().panel_fill);
@@ -308,7 +314,7 @@ fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: O
                     let x = t as f64 / 1e6;
                     plot.vline(
                         VLine::new("cursor", x)
-                            .color(super::palette::cursor())
+                            .color(crate::gui::palette::cursor())
                             .width(1.5),
                     );
                     for core in 0..cores {

@@ -4,13 +4,15 @@
 //! Everything is painted from the level-of-detail walk, so a frame costs the
 //! same for ten thousand events as for ten million.
 
-use super::cursor::{Overlay, cursor_line, cursor_tag, cursor_tag_span, fade_after, ghost_end};
-use super::lanes::{Holder, XMap, ghost_lane, hold_lane, state_lane};
-use super::paint::LanePainter;
-use super::palette;
-use super::tooltip;
-use super::view::{TimeView, ticks};
 use crate::analysis::timeline::{Span, State, Timeline, Totals, Track};
+use crate::gui::cursor::{
+    Overlay, cursor_line, cursor_tag, cursor_tag_span, fade_after, ghost_end,
+};
+use crate::gui::lanes::{Holder, XMap, ghost_lane, hold_lane, state_lane};
+use crate::gui::paint::LanePainter;
+use crate::gui::palette;
+use crate::gui::tooltip;
+use crate::gui::view::{TimeView, ticks};
 use egui::{Align2, FontId, Painter, Rect, Sense, Stroke, Ui, pos2, vec2};
 
 /// Width of the label column left of the lanes; the cores view uses it too.
@@ -215,7 +217,7 @@ pub fn timeline_at_ui(
             &painter,
             lanes_area,
             map,
-            super::ghost::end_ns(g),
+            crate::gui::ghost::end_ns(g),
             Some(label_y),
         );
     }

@@ -6,11 +6,11 @@
 //! The replay repaints at a steady rate while it plays and not at all while
 //! it is paused, so an idle window does not spin.
 
-use super::ghost::Ghost;
-use super::live::RunData;
-use super::palette;
-use super::view::duration_label;
 use crate::analysis::timeline::Timeline;
+use crate::gui::ghost::Ghost;
+use crate::gui::live::RunData;
+use crate::gui::palette;
+use crate::gui::view::duration_label;
 use egui::{Context, RichText, Slider, Ui};
 use std::time::Duration;
 

@@ -2,19 +2,19 @@
 //! on the right, and in the middle a one-line status, the legend, the
 //! timeline and the cores view, all on one time axis.
 
-use super::baseline::Baselines;
-use super::cores::{core_count, cores_at_ui};
-use super::counters::counters_at_ui;
-use super::cursor::Overlay;
-use super::ghost::Ghost;
-use super::live::RunData;
-use super::paint::group_thousands;
-use super::palette::{self, Fill};
-use super::replay::{Replay, bar_ui};
-use super::summary::summary_ui;
-use super::timeline::{DrawStats, timeline_at_ui};
-use super::view::{TimeView, duration_label};
 use crate::analysis::timeline::{Span, State, Timeline};
+use crate::gui::baseline::Baselines;
+use crate::gui::cores::{core_count, cores_at_ui};
+use crate::gui::counters::counters_at_ui;
+use crate::gui::cursor::Overlay;
+use crate::gui::ghost::Ghost;
+use crate::gui::live::RunData;
+use crate::gui::paint::group_thousands;
+use crate::gui::palette::{self, Fill};
+use crate::gui::replay::{Replay, bar_ui};
+use crate::gui::summary::summary_ui;
+use crate::gui::timeline::{DrawStats, timeline_at_ui};
+use crate::gui::view::{TimeView, duration_label};
 use crate::model::{Lab, Scenario};
 use egui::{Context, Frame, RichText, Sense, Stroke, TextStyle, Ui, vec2};
 
@@ -58,7 +58,8 @@ pub fn brand_ui(ui: &mut Ui) -> bool {
                 .color(palette::strong_text()),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let keys = super::shortcuts::keys_text(super::shortcuts::Command::FoldControls);
+            let keys =
+                crate::gui::shortcuts::keys_text(crate::gui::shortcuts::Command::FoldControls);
             fold = ui
                 .button("« Fold")
                 .on_hover_text(format!("Fold the controls away ({keys})"))
@@ -86,7 +87,8 @@ pub fn results_ui(
         ui.horizontal(|ui| {
             ui.heading("Result");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let keys = super::shortcuts::keys_text(super::shortcuts::Command::FoldResults);
+                let keys =
+                    crate::gui::shortcuts::keys_text(crate::gui::shortcuts::Command::FoldResults);
                 fold = ui
                     .button("Fold »")
                     .on_hover_text(format!("Fold the results away ({keys})"))
@@ -100,7 +102,7 @@ pub fn results_ui(
             ui.horizontal(|ui| {
                 ui.heading("Counters");
                 if let Some(t) = at {
-                    ui.label(super::replay::at_cursor_text(t));
+                    ui.label(crate::gui::replay::at_cursor_text(t));
                 }
             });
             counters_at_ui(ui, data, at);
@@ -150,7 +152,7 @@ pub fn central_ui(
     // A replay needs a finished run; its bar shows only then.
     let finished = banner.data.is_some() && data.is_finished() && data.timeline.events() > 0;
     if finished {
-        replay.update(ui.ctx(), super::replay::run_end_ns(data));
+        replay.update(ui.ctx(), crate::gui::replay::run_end_ns(data));
     }
     // Playing moves the cursor at its own steady pace; what the user does
     // to it below asks for one more frame.
@@ -167,13 +169,15 @@ pub fn central_ui(
     }
     let ghost = banner.data.and_then(|d| ghost.shown_for(d));
     let overlay = Overlay {
-        horizon_ns: data.horizon_ns().max(ghost.map_or(0, super::ghost::end_ns)),
+        horizon_ns: data
+            .horizon_ns()
+            .max(ghost.map_or(0, crate::gui::ghost::end_ns)),
         cursor_ns: replay.cursor_ns(),
         ghost,
         scrub: finished,
     };
     let cores = core_count(data);
-    let cores_h = super::cores::min_height(cores);
+    let cores_h = crate::gui::cores::min_height(cores);
     // The cores view gets its least height; spacing between the two is 6 px.
     let timeline_h = (ui.available_height() - cores_h - 14.0).max(80.0);
     let out = ui
@@ -255,7 +259,7 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
 /// What the workers do, in the words of the scenario's lab.
 pub fn work_text(s: &Scenario) -> String {
     let on_off = |b: bool| if b { "on" } else { "off" };
-    let workload = super::controls::workload_text(s.workload);
+    let workload = crate::gui::controls::workload_text(s.workload);
     match s.lab {
         Lab::Tasks | Lab::Startup | Lab::Kill => format!("{workload} · {} tasks", s.tasks),
         Lab::Convoy => format!(
@@ -361,7 +365,8 @@ fn swatch(ui: &mut Ui, state: State) {
             painter.rect_filled(rect, 2.0, color);
         }
         Fill::Hatched => {
-            let mut lp = super::paint::LanePainter::new(palette::hatch_texture(ui.ctx()).id(), 1.0);
+            let mut lp =
+                crate::gui::paint::LanePainter::new(palette::hatch_texture(ui.ctx()).id(), 1.0);
             lp.hatched(rect, color);
             lp.finish(painter);
         }

@@ -4,17 +4,17 @@
 //! on one time axis, serial on top, with its speedup bar beside it. The
 //! lanes are drawn by the timeline's own painters (`lanes`, `paint`).
 
-use super::compare::{CompareAction, CompareMode};
-use super::compare_bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis, speedup_text};
-use super::compare_run::{Comparison, Ghost, Progress, work_words};
-use super::lanes::{Holder, XMap, hold_lane, state_lane};
-use super::live::{BUSY_WARNING, RunData};
-use super::paint::LanePainter;
-use super::palette;
-use super::timeline::{AXIS_H, LABEL_W, RIGHT_PAD, Row, axis, executing_share};
-use super::view::duration_label;
 use crate::analysis::timeline::{State, Timeline, Track};
 use crate::engine::compare::compare_configs;
+use crate::gui::compare::{CompareAction, CompareMode};
+use crate::gui::compare_bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis, speedup_text};
+use crate::gui::compare_run::{Comparison, Ghost, Progress, work_words};
+use crate::gui::lanes::{Holder, XMap, hold_lane, state_lane};
+use crate::gui::live::{BUSY_WARNING, RunData};
+use crate::gui::paint::LanePainter;
+use crate::gui::palette;
+use crate::gui::timeline::{AXIS_H, LABEL_W, RIGHT_PAD, Row, axis, executing_share};
+use crate::gui::view::duration_label;
 use crate::model::{Scenario, Workload};
 use egui::{
     Align2, Color32, FontId, Painter, Rect, RichText, Sense, Stroke, Ui, WidgetInfo, pos2, vec2,
@@ -134,9 +134,9 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
     {
         let t = map.window.t_of(f64::from(pos.x - plot.left()));
         let text = if pos.x < plot.left() {
-            super::tooltip::label_text(timeline, *row)
+            crate::gui::tooltip::label_text(timeline, *row)
         } else {
-            super::tooltip::row_text(timeline, *row, t, map.window)
+            crate::gui::tooltip::row_text(timeline, *row, t, map.window)
         };
         if let Some(text) = text {
             response.on_hover_text_at_pointer(text);

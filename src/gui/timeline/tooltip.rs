@@ -2,10 +2,10 @@
 //! state and task of one span, or how many thin spans a merged mark holds and
 //! how their time splits.
 
-use super::paint::{group_thousands, shares};
-use super::timeline::Row;
-use super::view::duration_label;
 use crate::analysis::timeline::{HoldSpan, Lane, PixelWindow, Span, State, Timeline, Track};
+use crate::gui::paint::{group_thousands, shares};
+use crate::gui::timeline::Row;
+use crate::gui::view::duration_label;
 use crate::model::WorkerId;
 use std::fmt::Write;
 

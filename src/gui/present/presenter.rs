@@ -7,10 +7,10 @@
 //! shortcut table into egui settings and leaves the experiment commands
 //! (run, stop, presets) to the app.
 
-use super::help::help_ui;
-use super::palette::{self, Theme};
-use super::settings::ViewSettings;
-use super::shortcuts::{self, Command, keys_text};
+use crate::gui::help::help_ui;
+use crate::gui::palette::{self, Theme};
+use crate::gui::settings::ViewSettings;
+use crate::gui::shortcuts::{self, Command, keys_text};
 use egui::{Align2, Context, Frame, RichText, Ui, ViewportCommand, vec2};
 use std::time::{Duration, Instant};
 

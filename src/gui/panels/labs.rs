@@ -3,9 +3,9 @@
 //! shared-memory lab ended up, and how fast a stop reached threads and
 //! processes.
 
-use super::counters::value;
-use super::palette;
-use super::view::duration_label;
+use crate::gui::counters::value;
+use crate::gui::palette;
+use crate::gui::view::duration_label;
 use crate::model::{KillSummary, RunSummary, SharedMemorySummary, StartupGroup};
 use egui::{RichText, Ui};
 

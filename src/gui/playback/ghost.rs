@@ -3,8 +3,8 @@
 //! run leaves room, and a dashed line marks where it ended. A lecturer turns
 //! a knob, runs again, and sees at once whether the run got shorter.
 
-use super::live::RunData;
-use super::view::duration_label;
+use crate::gui::live::RunData;
+use crate::gui::view::duration_label;
 use crate::model::Scenario;
 use egui::Ui;
 
@@ -83,7 +83,7 @@ impl Ghost {
 
 /// Where a run ended on its time axis, ns.
 pub fn end_ns(data: &RunData) -> u64 {
-    super::replay::run_end_ns(data)
+    crate::gui::replay::run_end_ns(data)
 }
 
 #[cfg(test)]

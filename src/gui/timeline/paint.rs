@@ -3,8 +3,8 @@
 //! shapes and tessellation stays in proportion to the pixels drawn. Text and
 //! marks are added on top at the end.
 
-use super::palette::{self, Fill, HATCH_PX};
 use crate::analysis::timeline::{CATEGORIES, Merged, PixelWindow, State, Totals};
+use crate::gui::palette::{self, Fill, HATCH_PX};
 use egui::epaint::{Mesh, TextureId};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
 

@@ -2,11 +2,11 @@
 //! the run itself: the replay cursor (a line with its time, the part of the
 //! run after it faded far back) and the end of the ghost, the previous run.
 
-use super::lanes::XMap;
-use super::live::RunData;
-use super::palette;
-use super::replay::cursor_label;
-use super::view::duration_label;
+use crate::gui::lanes::XMap;
+use crate::gui::live::RunData;
+use crate::gui::palette;
+use crate::gui::replay::cursor_label;
+use crate::gui::view::duration_label;
 use egui::{Align2, Color32, FontId, Painter, Rect, Shape, Stroke, pos2, vec2};
 
 /// How strongly the run after the cursor is faded: nearly hidden, but its

@@ -1,0 +1,4 @@
+//! Playback.
+
+pub mod ghost;
+pub mod replay;

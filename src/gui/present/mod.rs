@@ -1,0 +1,11 @@
+//! The presenter.
+
+pub mod first_frame;
+pub mod help;
+pub mod palette;
+pub mod presenter;
+pub mod screenshot;
+pub mod settings;
+pub mod shortcuts;
+
+pub use presenter::*;

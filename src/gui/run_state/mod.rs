@@ -1,0 +1,6 @@
+//! Run state.
+
+pub mod baseline;
+pub mod export;
+pub mod live;
+pub mod reaper;
