@@ -105,7 +105,7 @@ fn compare_shows_a_bar_per_configuration_with_its_measured_speedup() {
     assert_eq!(bar_text(&h, "serial"), "1.0×");
     for (label, s) in labels.iter().zip(&speedups) {
         let shown = bar_text(&h, label);
-        let want = threadlab::gui::compare_bars::speedup_text(*s);
+        let want = threadlab::gui::format::speedup_text(*s);
         assert_eq!(shown, want, "{label}");
     }
     // The results column repeats them.

@@ -4,6 +4,7 @@
 //! the comparison before. All bars share one scale, so lengths compare.
 
 use crate::analysis::timeline::State;
+use crate::gui::format::{speedup_text, whole_speedup_text};
 use crate::gui::palette;
 use egui::{Align2, Color32, FontId, Painter, Rect, Stroke, pos2};
 
@@ -46,15 +47,6 @@ impl BarScale {
             .map(|i| f64::from(i) * step)
             .take_while(|s| *s <= self.max)
             .collect()
-    }
-}
-
-/// A speedup for people: `1.0×`, `3.7×`, `12×`.
-pub fn speedup_text(speedup: f64) -> String {
-    if speedup >= 9.95 {
-        format!("{speedup:.0}×")
-    } else {
-        format!("{speedup:.1}×")
     }
 }
 
@@ -188,7 +180,7 @@ pub fn scale_axis(painter: &Painter, top: f32, bottom: f32, scale: BarScale) {
         painter.text(
             pos2(x, top + 1.0),
             Align2::CENTER_TOP,
-            speedup_text(s).replace(".0", ""),
+            whole_speedup_text(s),
             font.clone(),
             palette::weak_text(),
         );
@@ -212,13 +204,6 @@ mod tests {
             BarScale::new(0.0, 110.0, 19.0).ticks(24.0),
             vec![5.0, 10.0, 15.0, 20.0]
         );
-    }
-
-    #[test]
-    fn speedups_read_well() {
-        assert_eq!(speedup_text(1.0), "1.0×");
-        assert_eq!(speedup_text(3.66), "3.7×");
-        assert_eq!(speedup_text(12.3), "12×");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use crate::analysis::ideal_speedup;
 use crate::engine::compare::{CompareRow, compare_configs, compare_workers};
+use crate::gui::format::compare_work_text;
 use crate::gui::live::{LiveRun, RunData};
 use crate::gui::reaper::Reaper;
 use crate::model::Scenario;
@@ -252,7 +253,7 @@ impl Ghost {
     /// The ghost of `c`, when it ran to its end.
     pub fn of(c: &Comparison) -> Option<Self> {
         (c.progress() == Progress::Done).then(|| Self {
-            what: work_words(&c.base, c.workers()),
+            what: compare_work_text(&c.base, c.workers()),
             speedups: (0..c.configs.len())
                 .filter_map(|i| c.row(i))
                 .map(|r| (r.label, r.speedup))
@@ -269,37 +270,9 @@ impl Ghost {
     }
 }
 
-/// The work of a comparison, in words.
-pub fn work_words(s: &Scenario, workers: u32) -> String {
-    let size = crate::gui::paint::group_thousands(s.task_size);
-    let work = match (s.workload.computes(), s.workload.waits()) {
-        (true, false) => format!("{} tasks of {size}", s.tasks),
-        (false, _) => format!("{} waits of {} ms", s.tasks, s.io_ms),
-        (true, true) => format!("{} tasks of {size} + {} ms", s.tasks, s.io_ms),
-    };
-    format!("N = {workers} · {work}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Workload;
-
-    #[test]
-    fn the_work_is_said_in_words() {
-        let s = Scenario {
-            tasks: 8,
-            task_size: 2_000_000,
-            ..Scenario::default()
-        };
-        assert_eq!(work_words(&s, 4), "N = 4 · 8 tasks of 2,000,000");
-        let io = Scenario {
-            workload: Workload::Io,
-            io_ms: 100,
-            ..s
-        };
-        assert_eq!(work_words(&io, 20), "N = 20 · 8 waits of 100 ms");
-    }
 
     #[test]
     fn a_comparison_not_yet_run_has_no_ghost() {

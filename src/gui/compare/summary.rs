@@ -2,11 +2,11 @@
 //! wall time and speedup, the best this machine allows, and what the faint
 //! bars of the comparison before stand for.
 
-use crate::gui::compare_bars::{bar_color, speedup_text};
+use crate::gui::compare_bars::bar_color;
 use crate::gui::compare_run::{Comparison, Ghost};
 use crate::gui::compare_view::title;
+use crate::gui::format::{duration_text, speedup_text};
 use crate::gui::palette;
-use crate::gui::view::duration_label;
 use egui::{Grid, RichText, Ui};
 
 /// The results column in compare mode.
@@ -38,10 +38,10 @@ pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&G
                             );
                             ui.end_row();
                             ui.label("");
-                            ui.label(note(duration_label(row.wall_ms * 1e6)));
+                            ui.label(note(duration_text(row.wall_ms * 1e6)));
                         }
                         (None, Some(ms)) => {
-                            ui.label(note(duration_label(ms * 1e6)));
+                            ui.label(note(duration_text(ms * 1e6)));
                         }
                         (None, None) => {
                             ui.label(note("not yet".to_owned()));

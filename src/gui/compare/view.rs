@@ -7,14 +7,14 @@
 use crate::analysis::timeline::{State, Timeline, Track};
 use crate::engine::compare::compare_configs;
 use crate::gui::compare::{CompareAction, CompareMode};
-use crate::gui::compare_bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis, speedup_text};
-use crate::gui::compare_run::{Comparison, Ghost, Progress, work_words};
+use crate::gui::compare_bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis};
+use crate::gui::compare_run::{Comparison, Ghost, Progress};
+use crate::gui::format::{compare_work_text, duration_text, percent_text, speedup_text};
 use crate::gui::lanes::{Holder, XMap, hold_lane, state_lane};
 use crate::gui::live::{BUSY_WARNING, RunData};
 use crate::gui::paint::LanePainter;
 use crate::gui::palette;
 use crate::gui::timeline::{AXIS_H, LABEL_W, RIGHT_PAD, Row, axis, executing_share};
-use crate::gui::view::duration_label;
 use crate::model::{Scenario, Workload};
 use egui::{
     Align2, Color32, FontId, Painter, Rect, RichText, Sense, Stroke, Ui, WidgetInfo, pos2, vec2,
@@ -43,7 +43,7 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
                 RichText::new(format!(
                     "{} · {}",
                     c.base.name,
-                    work_words(&c.base, c.workers())
+                    compare_work_text(&c.base, c.workers())
                 ))
                 .size(14.0),
             );
@@ -156,7 +156,7 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
                     "running {} of {n}: {}, {} so far · one after another, so they never share the cores",
                     i + 1,
                     title(&c.configs[i].scenario),
-                    duration_label(elapsed as f64)
+                    duration_text(elapsed as f64)
                 ),
                 palette::state_color(State::Running),
             )
@@ -314,12 +314,12 @@ pub fn title(s: &Scenario) -> String {
 fn state_words(c: &Comparison, i: usize) -> (String, Color32) {
     match (c.progress(), c.data(i)) {
         (Progress::Running(r), Some(d)) if r == i => (
-            format!("running, {}", duration_label(d.horizon_ns() as f64)),
+            format!("running, {}", duration_text(d.horizon_ns() as f64)),
             palette::state_color(State::Running),
         ),
         (_, None) => ("waiting its turn".to_owned(), palette::weak_text()),
         (_, Some(d)) => match (d.summary(), d.error()) {
-            (Some(s), _) if !s.stopped => (duration_label(s.wall_ms * 1e6), palette::strong_text()),
+            (Some(s), _) if !s.stopped => (duration_text(s.wall_ms * 1e6), palette::strong_text()),
             (_, Some(_)) => ("failed".to_owned(), palette::error()),
             _ => ("stopped".to_owned(), palette::warning()),
         },
@@ -442,7 +442,7 @@ fn lane_label(painter: &Painter, left: f32, bar: Rect, track: &Track, font: &Fon
     painter.text(
         pos2(left + LABEL_W - 8.0, bar.center().y),
         Align2::RIGHT_CENTER,
-        format!("{:.0} %", share * 100.0),
+        percent_text(share * 100.0),
         font.clone(),
         palette::state_color(State::Running),
     );
@@ -508,11 +508,11 @@ fn bar_hover(ui: &mut Ui, c: &Comparison, i: usize, area: Rect, bar: &Bar) {
     let text = match (bar.speedup, c.finished_ms(i)) {
         (Some(_), Some(ms)) if i == 0 => format!(
             "{what}: {}, the time every other bar is measured against.",
-            duration_label(ms * 1e6)
+            duration_text(ms * 1e6)
         ),
         (Some(s), Some(ms)) => format!(
             "{what}: {}, {} as fast as one thread. The best possible here is {} (the tick).",
-            duration_label(ms * 1e6),
+            duration_text(ms * 1e6),
             speedup_text(s),
             speedup_text(bar.ideal),
         ),

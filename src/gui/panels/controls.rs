@@ -2,7 +2,7 @@
 //! accepts (within `model::limits`), every control says in plain words what it
 //! does, and with auto-run on, letting go of a knob runs the experiment again.
 
-use crate::gui::format::Unit;
+use crate::gui::format::{Unit, workload_text};
 #[cfg(test)]
 use crate::model::limits;
 use crate::model::{Lab, Scenario, Update, Workload};
@@ -357,16 +357,6 @@ fn workload_tip(w: Workload) -> &'static str {
         Workload::Io => "Waiting, like a download: the GIL is released while waiting.",
         Workload::Native => "Computation in a C extension that releases the GIL, as numpy does.",
         Workload::Mixed => "Some computation, then a wait.",
-    }
-}
-
-/// Names of workloads in the picker.
-pub fn workload_text(w: Workload) -> &'static str {
-    match w {
-        Workload::Cpu => "cpu: compute",
-        Workload::Io => "io: wait",
-        Workload::Native => "native: compute, no GIL",
-        Workload::Mixed => "mixed: compute + wait",
     }
 }
 

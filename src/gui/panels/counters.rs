@@ -3,10 +3,9 @@
 //! over time, and the shared counter, expected against actual.
 
 use crate::analysis::timeline::{AsOf, Span, State, Timeline};
+use crate::gui::format::{duration_text, group_thousands, percent_text};
 use crate::gui::live::RunData;
-use crate::gui::paint::group_thousands;
 use crate::gui::palette;
-use crate::gui::view::duration_label;
 use egui::{Color32, Grid, RichText, Ui};
 use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points, VLine};
 
@@ -64,9 +63,9 @@ fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
             "Time all threads together spent waiting to run up to the cursor, and its share of their lifetime so far.",
             |ui| {
                 ui.label(strong(format!(
-                    "{} ({:.0} %)",
-                    duration_label(now.gil_wait_ns as f64),
-                    (share * 100.0).min(100.0)
+                    "{} ({})",
+                    duration_text(now.gil_wait_ns as f64),
+                    percent_text((share * 100.0).min(100.0))
                 )));
             },
         );
@@ -156,7 +155,7 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
             let share = wait_ns / worker_time_ns(tl).max(1) as f64;
             ui.label("Waiting for the GIL")
                 .on_hover_text("Time all threads together spent waiting to run, and its share of their lifetime.");
-            value(ui, strong(format!("{} ({:.0} %)", duration_label(wait_ns), (share * 100.0).min(100.0))));
+            value(ui, strong(format!("{} ({})", duration_text(wait_ns), percent_text((share * 100.0).min(100.0)))));
             ui.end_row();
             let requests = summary.map_or(tl.gil_drop_requests(), |s| s.gil_drop_requests);
             ui.label("Drop requests")

@@ -4,8 +4,8 @@
 //! processes.
 
 use crate::gui::counters::value;
+use crate::gui::format::{duration_text, mib_text};
 use crate::gui::palette;
-use crate::gui::view::duration_label;
 use crate::model::{KillSummary, RunSummary, SharedMemorySummary, StartupGroup};
 use egui::{RichText, Ui};
 
@@ -38,10 +38,10 @@ fn group_row(ui: &mut Ui, name: &str, g: &StartupGroup) {
     value(
         ui,
         strong(format!(
-            "{} (max {}), {:.1} MiB each",
-            duration_label(g.spawn_us_median * 1e3),
-            duration_label(g.spawn_us_max * 1e3),
-            g.rss_bytes_median as f64 / (1024.0 * 1024.0)
+            "{} (max {}), {} each",
+            duration_text(g.spawn_us_median * 1e3),
+            duration_text(g.spawn_us_max * 1e3),
+            mib_text(g.rss_bytes_median as f64)
         )),
     );
     ui.end_row();
@@ -77,16 +77,13 @@ fn kill_rows(ui: &mut Ui, k: &KillSummary) {
         ui.label("Threads stopped after").on_hover_text(
             "A thread cannot be killed: it ends only when it next checks for the stop request.",
         );
-        value(ui, strong(duration_label(worst(&k.threads_stop_ms) * 1e6)));
+        value(ui, strong(duration_text(worst(&k.threads_stop_ms) * 1e6)));
         ui.end_row();
     }
     if !k.processes_stop_ms.is_empty() {
         ui.label("Processes killed after")
             .on_hover_text("A process can be killed by the operating system at once.");
-        value(
-            ui,
-            strong(duration_label(worst(&k.processes_stop_ms) * 1e6)),
-        );
+        value(ui, strong(duration_text(worst(&k.processes_stop_ms) * 1e6)));
         ui.end_row();
     }
 }

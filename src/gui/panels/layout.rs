@@ -7,15 +7,15 @@ use crate::gui::baseline::Baselines;
 use crate::gui::cores::{core_count, cores_at_ui};
 use crate::gui::counters::counters_at_ui;
 use crate::gui::cursor::Overlay;
+use crate::gui::format::{cursor_time_text, duration_text, group_thousands, work_text};
 use crate::gui::ghost::Ghost;
 use crate::gui::live::RunData;
-use crate::gui::paint::group_thousands;
 use crate::gui::palette::{self, Fill};
 use crate::gui::replay::{Replay, bar_ui};
 use crate::gui::summary::summary_ui;
 use crate::gui::timeline::{DrawStats, timeline_at_ui};
-use crate::gui::view::{TimeView, duration_label};
-use crate::model::{Lab, Scenario};
+use crate::gui::view::TimeView;
+use crate::model::Scenario;
 use egui::{Context, Frame, RichText, Sense, Stroke, TextStyle, Ui, vec2};
 
 /// Width of the strip a folded side panel leaves, in points.
@@ -102,7 +102,10 @@ pub fn results_ui(
             ui.horizontal(|ui| {
                 ui.heading("Counters");
                 if let Some(t) = at {
-                    ui.label(crate::gui::replay::at_cursor_text(t));
+                    ui.label(
+                        RichText::new(format!("at {}", cursor_time_text(t as f64)))
+                            .color(palette::weak_text()),
+                    );
                 }
             });
             counters_at_ui(ui, data, at);
@@ -228,18 +231,18 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
                 match &d.status {
                     Some(status) => format!(
                         "running, {}: {status}",
-                        duration_label(d.horizon_ns() as f64)
+                        duration_text(d.horizon_ns() as f64)
                     ),
-                    None => format!("running, {} so far", duration_label(d.horizon_ns() as f64)),
+                    None => format!("running, {} so far", duration_text(d.horizon_ns() as f64)),
                 },
                 palette::state_color(State::Running),
             ),
             Some(sum) if sum.stopped => (
-                format!("stopped after {}", duration_label(sum.wall_ms * 1e6)),
+                format!("stopped after {}", duration_text(sum.wall_ms * 1e6)),
                 palette::state_color(State::IoWait),
             ),
             Some(sum) => (
-                format!("finished in {}", duration_label(sum.wall_ms * 1e6)),
+                format!("finished in {}", duration_text(sum.wall_ms * 1e6)),
                 palette::strong_text(),
             ),
         },
@@ -254,29 +257,6 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
         ui.label(RichText::new(shape).size(14.0));
         ui.label(RichText::new(format!("· {status}")).size(14.0).color(color));
     });
-}
-
-/// What the workers do, in the words of the scenario's lab.
-pub fn work_text(s: &Scenario) -> String {
-    let on_off = |b: bool| if b { "on" } else { "off" };
-    let workload = crate::gui::controls::workload_text(s.workload);
-    match s.lab {
-        Lab::Tasks | Lab::Startup | Lab::Kill => format!("{workload} · {} tasks", s.tasks),
-        Lab::Convoy => format!(
-            "{} waits of {} ms beside computing threads",
-            s.tasks, s.io_ms
-        ),
-        Lab::Queue => {
-            let size = match s.queue_size {
-                0 => "no limit".to_owned(),
-                n => format!("holds {n}"),
-            };
-            format!("{workload} · {} items · queue {size}", s.tasks)
-        }
-        Lab::Daemon => format!("{} tasks · daemon {}", s.tasks, on_off(s.daemon)),
-        Lab::Race => format!("{} updates each · lock {}", s.increments, on_off(s.lock)),
-        Lab::SharedMemory => format!("{} increments each", s.increments),
-    }
 }
 
 /// The legend of the states on screen, the merged-marks note, and Fit.

@@ -4,9 +4,9 @@
 
 use crate::analysis::{efficiency, ideal_speedup, speedup};
 use crate::gui::baseline::{Baselines, work_key};
+use crate::gui::format::{duration_text, percent_text, speedup_exact_text, whole_speedup_text};
 use crate::gui::live::{BUSY_WARNING, RunData};
 use crate::gui::palette;
-use crate::gui::view::duration_label;
 use crate::model::{Lab, Scenario};
 use egui::{Color32, Grid, RichText, Ui};
 
@@ -29,7 +29,7 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
         return;
     }
     let Some(summary) = data.summary() else {
-        let elapsed = duration_label(data.timeline.horizon_ns() as f64);
+        let elapsed = duration_text(data.timeline.horizon_ns() as f64);
         // No spinner: it would repaint without pause and take a core from the run.
         ui.label(format!("running… {elapsed}"));
         return;
@@ -42,7 +42,7 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
         .show(ui, |ui| {
             ui.label("Wall time");
             ui.label(big(
-                duration_label(summary.wall_ms * 1e6),
+                duration_text(summary.wall_ms * 1e6),
                 palette::strong_text(),
             ));
             ui.end_row();
@@ -59,21 +59,24 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                 ui.label("Speedup");
                 match run_speedup(data, baselines) {
                     Some(x) => {
-                        ui.label(big(format!("{x:.2}×"), speedup_color(x, ideal)));
+                        ui.label(big(speedup_exact_text(x), speedup_color(x, ideal)));
                         ui.end_row();
                         ui.label("");
                         let serial = baselines.serial_ms(&data.scenario).unwrap_or(0.0);
                         ui.label(note(format!(
                             "over one thread: {}",
-                            duration_label(serial * 1e6)
+                            duration_text(serial * 1e6)
                         )));
                         ui.end_row();
                         ui.label("Efficiency");
                         let e = efficiency(x, ideal);
-                        ui.label(big(format!("{:.0} %", e * 100.0), speedup_color(x, ideal)));
+                        ui.label(big(percent_text(e * 100.0), speedup_color(x, ideal)));
                         ui.end_row();
                         ui.label("");
-                        ui.label(note(format!("of the best possible here: {ideal:.0}×")));
+                        ui.label(note(format!(
+                            "of the best possible here: {}",
+                            whole_speedup_text(ideal)
+                        )));
                     }
                     None if baselines.is_measuring(&data.scenario) => {
                         ui.label("measuring…");
@@ -96,7 +99,7 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             }
             ui.label("CPU time");
             ui.label(big(
-                duration_label(summary.cpu_ms * 1e6),
+                duration_text(summary.cpu_ms * 1e6),
                 palette::strong_text(),
             ));
             ui.end_row();

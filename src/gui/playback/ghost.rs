@@ -3,8 +3,8 @@
 //! run leaves room, and a dashed line marks where it ended. A lecturer turns
 //! a knob, runs again, and sees at once whether the run got shorter.
 
+use crate::gui::format::duration_text;
 use crate::gui::live::RunData;
-use crate::gui::view::duration_label;
 use crate::model::Scenario;
 use egui::Ui;
 
@@ -72,7 +72,7 @@ impl Ghost {
         };
         ui.checkbox(
             &mut self.show,
-            format!("previous: {}", duration_label(ms as f64)),
+            format!("previous: {}", duration_text(ms as f64)),
         )
         .on_hover_text(
             "Show the previous run of this preset faintly behind this one, \

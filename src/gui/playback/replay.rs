@@ -7,10 +7,10 @@
 //! it is paused, so an idle window does not spin.
 
 use crate::analysis::timeline::Timeline;
+use crate::gui::format::{cursor_of_end_text, duration_text, speed_text};
 use crate::gui::ghost::Ghost;
 use crate::gui::live::RunData;
 use crate::gui::palette;
-use crate::gui::view::duration_label;
 use egui::{Context, RichText, Slider, Ui};
 use std::time::Duration;
 
@@ -214,14 +214,6 @@ pub fn run_end_ns(data: &RunData) -> u64 {
     data.timeline.horizon_ns().max(wall)
 }
 
-/// The speed as people say it: `1×`, `0.01×`.
-pub fn speed_label(speed: f64) -> String {
-    match speed {
-        s if s >= 1.0 => format!("{s:.0}×"),
-        s => format!("{}×", s),
-    }
-}
-
 /// The replay controls, in one row above the timeline: to the start, a
 /// change back, play or pause, a change forward, the speed, the time
 /// slider and its readout, the ghost's checkbox, and leaving the replay.
@@ -271,8 +263,8 @@ pub fn bar_ui(ui: &mut Ui, replay: &mut Replay, data: &RunData, ghost: &mut Ghos
         speed_ui(ui, replay);
         let ghost_shown = ghost.previous_for(data).is_some();
         let readout = match replay.cursor_ns {
-            Some(t) => format!("{:.3} / {:.1} ms", t / 1e6, end_ns as f64 / 1e6),
-            None => format!("whole run, {}", duration_label(end_ns as f64)),
+            Some(t) => cursor_of_end_text(t, end_ns as f64),
+            None => format!("whole run, {}", duration_text(end_ns as f64)),
         };
         let readout = RichText::new(readout).monospace().size(12.0);
         let readout_w = ui
@@ -375,31 +367,21 @@ fn paint_icon(painter: &egui::Painter, c: egui::Pos2, s: f32, icon: Icon, color:
 fn speed_ui(ui: &mut Ui, replay: &mut Replay) {
     let mut speed = replay.speed;
     egui::ComboBox::from_id_salt("replay-speed")
-        .selected_text(speed_label(SPEEDS[speed]))
+        .selected_text(speed_text(SPEEDS[speed]))
         .width(64.0)
         .show_ui(ui, |ui| {
             for (i, s) in SPEEDS.iter().enumerate() {
-                ui.selectable_value(&mut speed, i, speed_label(*s));
+                ui.selectable_value(&mut speed, i, speed_text(*s));
             }
         })
         .response
         .accessible_name("Replay speed")
         .on_hover_text(format!(
             "Replay speed: at {}, 1 ms of the run lasts {} on screen.",
-            speed_label(SPEEDS[speed]),
-            duration_label(1e6 / SPEEDS[speed])
+            speed_text(SPEEDS[speed]),
+            duration_text(1e6 / SPEEDS[speed])
         ));
     replay.speed = speed;
-}
-
-/// The cursor's time with a fixed number of decimals, so it does not jitter.
-pub fn cursor_label(t_ns: f64) -> String {
-    format!("{:.3} ms", t_ns / 1e6)
-}
-
-/// Colour of text that says a number is "as of the cursor".
-pub fn at_cursor_text(t_ns: u64) -> RichText {
-    RichText::new(format!("at {}", cursor_label(t_ns as f64))).color(palette::weak_text())
 }
 
 #[cfg(test)]
@@ -491,8 +473,6 @@ mod tests {
         assert_eq!(r.speed(), 1.0);
         (0..10).for_each(|_| r.slower());
         assert_eq!(r.speed(), 0.001);
-        assert_eq!(speed_label(0.001), "0.001×");
-        assert_eq!(speed_label(1.0), "1×");
     }
 
     #[test]

@@ -10,7 +10,6 @@
 //! tests that run windows on parallel threads stay independent.
 
 use crate::analysis::timeline::State;
-use crate::model::WorkerId;
 use egui::{Color32, ColorImage, Context, TextureHandle, TextureOptions};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
@@ -181,15 +180,6 @@ pub fn core_line(index: usize) -> Color32 {
         Theme::Light => &LIGHT,
     };
     set[index % set.len()]
-}
-
-/// A short name for a worker inside a lane: `t2`, or `p1·t2` for a child process.
-pub fn worker_short(id: WorkerId) -> String {
-    if id.process == 0 {
-        format!("t{}", id.thread)
-    } else {
-        format!("p{}·t{}", id.process, id.thread)
-    }
 }
 
 /// Text drawn on a coloured bar (every solid and identity colour is light

@@ -4,6 +4,7 @@
 
 use crate::analysis::timeline::{HoldSpan, Lane, Timeline};
 use crate::gui::cursor::{Overlay, cursor_over, ghost_end};
+use crate::gui::format::percent_text;
 use crate::gui::lanes::{Holder, XMap, hold_lane};
 use crate::gui::live::RunData;
 use crate::gui::paint::LanePainter;
@@ -167,7 +168,7 @@ pub fn cores_at_ui(
         painter.text(
             pos2(plot_rect.left() - 4.0, y),
             Align2::RIGHT_CENTER,
-            format!("{value:.0} %"),
+            percent_text(f64::from(value)),
             FontId::proportional(10.5),
             palette::weak_text(),
         );
@@ -189,7 +190,10 @@ fn occupant_tag(
         .enumerate()
         .find(|(_, t)| t.core_at(t_ns) == Some(core));
     let (text, color) = match occupant {
-        Some((i, t)) => (palette::worker_short(t.id), palette::worker_color(i)),
+        Some((i, t)) => (
+            crate::gui::format::worker_short(t.id),
+            palette::worker_color(i),
+        ),
         None => ("idle".to_owned(), palette::weak_text()),
     };
     painter.text(pos, Align2::RIGHT_CENTER, text, font, color);
@@ -280,15 +284,16 @@ fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: O
             .allow_boxed_zoom(false)
             .allow_double_click_reset(false)
             .show_x(false)
-            .y_axis_formatter(|mark, _| format!("{:.0} %", mark.value))
+            .y_axis_formatter(|mark, _| percent_text(mark.value))
             .label_formatter(|hover| match hover {
                 HoverPosition::NearDataPoint {
                     plot_name,
                     position,
                     ..
                 } => Some(format!(
-                    "{plot_name}: {:.0} % at {:.0} ms",
-                    position.y, position.x
+                    "{plot_name}: {} at {:.0} ms",
+                    percent_text(position.y),
+                    position.x
                 )),
                 HoverPosition::Elsewhere { .. } => None,
             })
@@ -331,7 +336,7 @@ fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: O
                             Text::new(
                                 format!("core {core} load"),
                                 PlotPoint::new(x, load),
-                                RichText::new(format!("  {load:.0} %"))
+                                RichText::new(format!("  {}", percent_text(load)))
                                     .color(color)
                                     .size(11.0),
                             )

@@ -2,11 +2,10 @@
 //! the run itself: the replay cursor (a line with its time, the part of the
 //! run after it faded far back) and the end of the ghost, the previous run.
 
+use crate::gui::format::{cursor_time_text, duration_text};
 use crate::gui::lanes::XMap;
 use crate::gui::live::RunData;
 use crate::gui::palette;
-use crate::gui::replay::cursor_label;
-use crate::gui::view::duration_label;
 use egui::{Align2, Color32, FontId, Painter, Rect, Shape, Stroke, pos2, vec2};
 
 /// How strongly the run after the cursor is faded: nearly hidden, but its
@@ -102,7 +101,7 @@ pub fn cursor_tag_span(painter: &Painter, map: XMap, cursor_ns: u64) -> egui::Ra
 
 fn tag_galley(painter: &Painter, cursor_ns: u64) -> std::sync::Arc<egui::Galley> {
     painter.layout_no_wrap(
-        cursor_label(cursor_ns as f64),
+        cursor_time_text(cursor_ns as f64),
         FontId::monospace(11.5),
         palette::cursor(),
     )
@@ -123,7 +122,7 @@ pub fn ghost_end(painter: &Painter, area: Rect, map: XMap, end_ns: u64, label_y:
         4.0,
     ));
     let Some(y) = label_y else { return };
-    let text = format!("previous run: {}", duration_label(end_ns as f64));
+    let text = format!("previous run: {}", duration_text(end_ns as f64));
     let galley = painter.layout_no_wrap(text, FontId::proportional(11.5), color);
     // Right of the line when it fits, else left of it.
     let w = galley.size().x;

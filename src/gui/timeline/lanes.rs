@@ -130,7 +130,7 @@ pub fn hold_lane<'a>(
                     lp.label_in(
                         painter,
                         rect,
-                        palette::worker_short(s.worker),
+                        crate::gui::format::worker_short(s.worker),
                         palette::on_bar_text(),
                     );
                 }

@@ -4,6 +4,7 @@
 //! marks are added on top at the end.
 
 use crate::analysis::timeline::{CATEGORIES, Merged, PixelWindow, State, Totals};
+use crate::gui::format::group_thousands;
 use crate::gui::palette::{self, Fill, HATCH_PX};
 use egui::epaint::{Mesh, TextureId};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
@@ -357,19 +358,6 @@ impl LanePainter {
     }
 }
 
-/// `1234567` as `1,234,567`: readable from the back of the room.
-pub fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 /// Shares of each state in `totals`, 0..=1.
 pub fn shares(totals: &Totals) -> [f32; CATEGORIES] {
     let total: u64 = totals.iter().sum();
@@ -407,12 +395,5 @@ mod tests {
             Rect::from_min_size(pos2(0.0, 0.0), vec2(400.0, 8.0)),
             2
         ));
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(group_thousands(7), "7");
-        assert_eq!(group_thousands(1234), "1,234");
-        assert_eq!(group_thousands(1_234_567), "1,234,567");
     }
 }

@@ -3,10 +3,9 @@
 //! how their time splits.
 
 use crate::analysis::timeline::{HoldSpan, Lane, PixelWindow, Span, State, Timeline, Track};
-use crate::gui::paint::{group_thousands, shares};
+use crate::gui::format::{duration_text, group_thousands, worker_name};
+use crate::gui::paint::shares;
 use crate::gui::timeline::Row;
-use crate::gui::view::duration_label;
-use crate::model::WorkerId;
 use std::fmt::Write;
 
 /// The tooltip for `row` at time `t_ns`, if there is something to say.
@@ -42,7 +41,7 @@ pub fn row_text(
                 Some((track, h)) => format!(
                     "The {what} is held by {} for {}{}.",
                     worker_name(track.id),
-                    duration_label(h.duration_ns() as f64),
+                    duration_text(h.duration_ns() as f64),
                     if h.handover {
                         ", handed over from another thread"
                     } else {
@@ -82,16 +81,6 @@ pub fn label_text(timeline: &Timeline, row: Row<'_>) -> Option<String> {
             let _ = write!(text, "It finished {} tasks.", track.tasks_done);
             Some(text)
         }
-    }
-}
-
-/// A worker as a tooltip names it: every child process numbers its threads
-/// from 0, so a thread of a child is named with its process.
-fn worker_name(id: WorkerId) -> String {
-    if id.process > 0 {
-        format!("process {}, thread {}", id.process, id.thread)
-    } else {
-        format!("thread {}", id.thread)
     }
 }
 
@@ -135,19 +124,8 @@ fn worker_text(track: &Track, t_ns: f64, window: PixelWindow, horizon: u64) -> O
     Some(format!(
         "{name}: {}\n{task} · {} (from {} to {})",
         span.state.label(),
-        duration_label(span.duration_ns() as f64),
-        duration_label(span.start_ns as f64),
-        duration_label(span.end_ns as f64),
+        duration_text(span.duration_ns() as f64),
+        duration_text(span.start_ns as f64),
+        duration_text(span.end_ns as f64),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn child_threads_are_named_with_their_process() {
-        assert_eq!(worker_name(WorkerId::new(0, 3)), "thread 3");
-        assert_eq!(worker_name(WorkerId::new(2, 0)), "process 2, thread 0");
-    }
 }

@@ -3,6 +3,7 @@
 //! window follows the run and grows with it.
 
 use crate::analysis::timeline::PixelWindow;
+use crate::gui::format::axis_time_text;
 use egui::{Rect, Response, Ui};
 
 /// Narrowest window, ns: 2 µs across the screen.
@@ -121,7 +122,7 @@ pub fn ticks(window: PixelWindow, min_px: f32) -> Vec<(f64, String)> {
     (0..=count.min(200))
         .map(|i| first + i as f64 * step)
         .filter(|t| *t >= 0.0)
-        .map(|t| (t, time_label(t, step)))
+        .map(|t| (t, axis_time_text(t, step)))
         .collect()
 }
 
@@ -134,33 +135,6 @@ fn nice_step(min: f64) -> f64 {
         .map(|m| m * pow)
         .find(|s| *s >= min)
         .unwrap_or(10.0 * pow)
-}
-
-/// `t_ns` in milliseconds, with as many decimals as `step_ns` needs.
-pub fn time_label(t_ns: f64, step_ns: f64) -> String {
-    let ms = t_ns / 1e6;
-    let decimals = if step_ns >= 1e6 {
-        0
-    } else {
-        (-(step_ns / 1e6).log10()).ceil().clamp(0.0, 6.0) as usize
-    };
-    format!("{ms:.decimals$} ms")
-}
-
-/// A duration for people: `850 µs`, `12.4 ms`, `2.41 s`.
-pub fn duration_label(ns: f64) -> String {
-    if ns < 1e6 {
-        format!("{:.0} µs", ns / 1e3)
-    } else if ns < 1e9 {
-        let ms = ns / 1e6;
-        if ms < 10.0 {
-            format!("{ms:.2} ms")
-        } else {
-            format!("{ms:.1} ms")
-        }
-    } else {
-        format!("{:.2} s", ns / 1e9)
-    }
 }
 
 #[cfg(test)]
@@ -212,12 +186,5 @@ mod tests {
         assert_eq!(t[1], (1e8, "100 ms".to_owned()));
         let fine = ticks(PixelWindow::new(0.0, 1e6, 1000.0), 80.0);
         assert_eq!(fine[1].1, "0.1 ms");
-    }
-
-    #[test]
-    fn durations_read_well() {
-        assert_eq!(duration_label(850_000.0), "850 µs");
-        assert_eq!(duration_label(12_400_000.0), "12.4 ms");
-        assert_eq!(duration_label(2_410_000_000.0), "2.41 s");
     }
 }

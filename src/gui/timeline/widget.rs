@@ -8,6 +8,7 @@ use crate::analysis::timeline::{Span, State, Timeline, Totals, Track};
 use crate::gui::cursor::{
     Overlay, cursor_line, cursor_tag, cursor_tag_span, fade_after, ghost_end,
 };
+use crate::gui::format::percent_text;
 use crate::gui::lanes::{Holder, XMap, ghost_lane, hold_lane, state_lane};
 use crate::gui::paint::LanePainter;
 use crate::gui::palette;
@@ -348,7 +349,7 @@ fn row_ui(
                 painter.text(
                     pos2(full.left() + LABEL_W - 8.0, bar.center().y),
                     Align2::RIGHT_CENTER,
-                    format!("{:.0} %", share * 100.0),
+                    percent_text(share * 100.0),
                     font,
                     palette::state_color(State::Running),
                 );
