@@ -6,6 +6,7 @@
 use crate::analysis::timeline::State;
 use crate::gui::format::{speedup_text, whole_speedup_text};
 use crate::gui::palette;
+use crate::gui::present::{ContextExt as _, Palette};
 use egui::{Align2, Color32, FontId, Painter, Rect, Stroke, pos2};
 
 /// Room right of the scale for the number after the longest bar, px.
@@ -52,13 +53,13 @@ impl BarScale {
 
 /// The colour of a bar: grey for the serial reference, green when it
 /// reaches most of the ideal, the colour of waiting for the GIL when not.
-pub fn bar_color(serial: bool, speedup: f64, ideal: f64) -> Color32 {
+pub fn bar_color(pal: Palette, serial: bool, speedup: f64, ideal: f64) -> Color32 {
     if serial {
         Color32::from_gray(0xb4)
     } else if speedup >= 0.7 * ideal {
-        palette::state_color(State::Running)
+        pal.state_color(State::Running)
     } else {
-        palette::state_color(State::GilWait)
+        pal.state_color(State::GilWait)
     }
 }
 
@@ -79,30 +80,31 @@ pub struct Bar {
 
 /// Paints `bar` into `area` (the configuration's rows, in the bar column).
 pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
+    let pal = painter.palette();
     let h = (area.height() * 0.5).clamp(8.0, 44.0);
     let mid = area.center().y - if bar.ghost.is_some() { h * 0.2 } else { 0.0 };
     let main = Rect::from_x_y_ranges(scale.left..=scale.right, (mid - h * 0.5)..=(mid + h * 0.5));
     painter.rect_filled(
         Rect::from_x_y_ranges(scale.left..=scale.right, main.y_range()),
         2.0,
-        palette::lane_bg(),
+        pal.lane_bg(),
     );
     let mut ghost_label = None;
     if let Some(ghost) = bar.ghost {
         let gh = (h * 0.34).max(4.0);
         let top = main.bottom() + 2.0;
         let rect = Rect::from_x_y_ranges(scale.left..=scale.x(ghost), top..=top + gh);
-        painter.rect_filled(rect, 1.0, palette::faded(palette::strong_text(), 0.13));
+        painter.rect_filled(rect, 1.0, palette::faded(pal.strong_text(), 0.13));
         painter.rect_stroke(
             rect,
             1.0,
-            Stroke::new(1.0, palette::faded(palette::strong_text(), 0.27)),
+            Stroke::new(1.0, palette::faded(pal.strong_text(), 0.27)),
             egui::StrokeKind::Inside,
         );
         let galley = painter.layout_no_wrap(
             format!("before {}", speedup_text(ghost)),
             FontId::proportional((gh + 3.0).clamp(9.0, 12.0)),
-            palette::weak_text(),
+            pal.weak_text(),
         );
         let at = Align2::LEFT_CENTER
             .anchor_size(pos2(rect.right() + 5.0, rect.center().y), galley.size());
@@ -111,7 +113,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
     let font = FontId::proportional((h * 0.75).clamp(14.0, 30.0));
     match bar.speedup {
         Some(s) => {
-            let color = bar_color(bar.serial, s, bar.ideal);
+            let color = bar_color(pal, bar.serial, s, bar.ideal);
             let end = scale.x(s).max(scale.left + 2.0);
             painter.rect_filled(
                 Rect::from_x_y_ranges(scale.left..=end, main.y_range()),
@@ -124,12 +126,9 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
             // The number sits after the bar; a bar too long for that holds it.
             let outside = end + 6.0 + galley.size().x <= scale.right + NUMBER_ROOM;
             let (pos, color) = if outside {
-                (pos2(end + 6.0, mid), palette::strong_text())
+                (pos2(end + 6.0, mid), pal.strong_text())
             } else {
-                (
-                    pos2(end - 6.0 - galley.size().x, mid),
-                    palette::on_bar_text(),
-                )
+                (pos2(end - 6.0 - galley.size().x, mid), pal.on_bar_text())
             };
             painter.galley(pos2(pos.x, pos.y - galley.size().y * 0.5), galley, color);
         }
@@ -139,22 +138,23 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
                 Align2::LEFT_CENTER,
                 bar.pending,
                 FontId::proportional((h * 0.5).clamp(10.0, 14.0)),
-                palette::weak_text(),
+                pal.weak_text(),
             );
         }
     }
     ideal_mark(painter, area, scale, bar.ideal);
     if let Some((at, galley)) = ghost_label {
         // Over a backdrop, so the ideal tick does not run through the words.
-        painter.rect_filled(at.expand(1.0), 2.0, palette::faded(palette::lane_bg(), 0.9));
-        painter.galley(at.min, galley, palette::weak_text());
+        painter.rect_filled(at.expand(1.0), 2.0, palette::faded(pal.lane_bg(), 0.9));
+        painter.galley(at.min, galley, pal.weak_text());
     }
 }
 
 /// The tick at the ideal speedup, across the configuration's rows.
 fn ideal_mark(painter: &Painter, area: Rect, scale: BarScale, ideal: f64) {
+    let pal = painter.palette();
     let x = scale.x(ideal);
-    let stroke = Stroke::new(2.0, palette::strong_text());
+    let stroke = Stroke::new(2.0, pal.strong_text());
     painter.line_segment(
         [pos2(x, area.top() + 3.0), pos2(x, area.bottom() - 3.0)],
         stroke,
@@ -170,19 +170,20 @@ fn ideal_mark(painter: &Painter, area: Rect, scale: BarScale, ideal: f64) {
 
 /// The scale above the bars: a tick per whole speedup.
 pub fn scale_axis(painter: &Painter, top: f32, bottom: f32, scale: BarScale) {
+    let pal = painter.palette();
     let font = FontId::proportional(11.0);
     for s in scale.ticks(30.0) {
         let x = scale.x(s);
         painter.line_segment(
             [pos2(x, top + 13.0), pos2(x, bottom)],
-            Stroke::new(1.0, palette::grid()),
+            Stroke::new(1.0, pal.grid()),
         );
         painter.text(
             pos2(x, top + 1.0),
             Align2::CENTER_TOP,
             whole_speedup_text(s),
             font.clone(),
-            palette::weak_text(),
+            pal.weak_text(),
         );
     }
 }
@@ -208,9 +209,10 @@ mod tests {
 
     #[test]
     fn colours_tell_good_from_poor() {
-        let green = palette::state_color(State::Running);
-        assert_eq!(bar_color(false, 1.9, 2.0), green);
-        assert_ne!(bar_color(false, 1.0, 2.0), green);
-        assert_ne!(bar_color(true, 1.0, 1.0), green);
+        let pal = Palette::new(crate::gui::present::Theme::Dark);
+        let green = pal.state_color(State::Running);
+        assert_eq!(bar_color(pal, false, 1.9, 2.0), green);
+        assert_ne!(bar_color(pal, false, 1.0, 2.0), green);
+        assert_ne!(bar_color(pal, true, 1.0, 1.0), green);
     }
 }

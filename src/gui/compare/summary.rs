@@ -6,21 +6,20 @@ use crate::gui::compare_bars::bar_color;
 use crate::gui::compare_run::{Comparison, Ghost};
 use crate::gui::compare_view::title;
 use crate::gui::format::{duration_text, speedup_text};
-use crate::gui::palette;
+use crate::gui::present::ContextExt as _;
 use egui::{Grid, RichText, Ui};
 
 /// The results column in compare mode.
 pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&Ghost>) {
+    let pal = ui.palette();
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(6.0);
         ui.heading("Comparison");
         let Some(c) = comparison else {
-            ui.label(
-                RichText::new("No comparison yet. Press Compare.").color(palette::weak_text()),
-            );
+            ui.label(RichText::new("No comparison yet. Press Compare.").color(pal.weak_text()));
             return;
         };
-        let note = |text: String| RichText::new(text).size(11.5).color(palette::weak_text());
+        let note = |text: String| RichText::new(text).size(11.5).color(pal.weak_text());
         Grid::new("compare-numbers")
             .num_columns(2)
             .spacing([12.0, 3.0])
@@ -29,7 +28,7 @@ pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&G
                     ui.label(title(&config.scenario));
                     match (c.row(i), c.finished_ms(i)) {
                         (Some(row), _) => {
-                            let color = bar_color(i == 0, row.speedup, c.ideal(i));
+                            let color = bar_color(pal, i == 0, row.speedup, c.ideal(i));
                             ui.label(
                                 RichText::new(speedup_text(row.speedup))
                                     .size(20.0)
@@ -59,7 +58,7 @@ pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&G
                 speedup_text(ideal),
                 c.cores
             ))
-            .color(palette::strong_text()),
+            .color(pal.strong_text()),
         );
         let how = if c.base.workload.computes() {
             "Every run does the same work. A bar that reaches the tick used the whole \
@@ -71,9 +70,7 @@ pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&G
         ui.label(note(how.to_owned()));
         if let Some(g) = ghost {
             ui.add_space(8.0);
-            ui.label(
-                RichText::new("Faint bars: the comparison before").color(palette::strong_text()),
-            );
+            ui.label(RichText::new("Faint bars: the comparison before").color(pal.strong_text()));
             ui.label(note(g.what.clone()));
         }
     });

@@ -14,6 +14,7 @@ use crate::gui::lanes::{Holder, XMap, hold_lane, state_lane};
 use crate::gui::live::{BUSY_WARNING, RunData};
 use crate::gui::paint::LanePainter;
 use crate::gui::palette;
+use crate::gui::present::{ContextExt as _, Palette};
 use crate::gui::timeline::{AXIS_H, LABEL_W, RIGHT_PAD, Row, axis, executing_share};
 use crate::model::{Scenario, Workload};
 use egui::{
@@ -29,6 +30,7 @@ const GAP: f32 = 16.0;
 
 /// Draws the compare view; returns what the lecturer asked for.
 pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> CompareAction {
+    let pal = ui.palette();
     let mut action = CompareAction::None;
     let has_ghost = mode.has_ghost();
     ui.horizontal(|ui| {
@@ -36,7 +38,7 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
             RichText::new("Compare")
                 .size(16.0)
                 .strong()
-                .color(palette::strong_text()),
+                .color(pal.strong_text()),
         );
         if let Some(c) = mode.comparison() {
             ui.label(
@@ -75,7 +77,7 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
     });
     let (comparison, ghost, view) = mode.parts_mut();
     let Some(c) = comparison else {
-        ui.label(RichText::new("Press Compare to run the comparison.").color(palette::weak_text()));
+        ui.label(RichText::new("Press Compare to run the comparison.").color(pal.weak_text()));
         return action;
     };
     status_ui(ui, c, scenario);
@@ -111,7 +113,7 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
     );
     scale_axis(&painter, rect.top(), plot.bottom(), scale);
     let blocks = blocks(c, plot);
-    let mut lp = LanePainter::new(palette::hatch_texture(ui.ctx()).id(), plot.width());
+    let mut lp = LanePainter::new(ui.ctx(), plot.width());
     let mut hover = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         block_ui(&mut lp, &painter, c, i, block, map, rect, &mut hover);
@@ -147,6 +149,7 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
 
 /// Which run goes on, and whether the knobs changed since the comparison.
 fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
+    let pal = ui.palette();
     let n = c.configs.len();
     let (text, color) = match c.progress() {
         Progress::Running(i) => {
@@ -158,7 +161,7 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
                     title(&c.configs[i].scenario),
                     duration_text(elapsed as f64)
                 ),
-                palette::state_color(State::Running),
+                pal.state_color(State::Running),
             )
         }
         Progress::Done => (
@@ -166,13 +169,13 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
                 "done: {n} runs of the same work, one after another · {} cores here",
                 c.cores
             ),
-            palette::strong_text(),
+            pal.strong_text(),
         ),
         Progress::Stopped => (
             "stopped: the runs not done are left out".to_owned(),
-            palette::warning(),
+            pal.warning(),
         ),
-        Progress::Failed(e) => (format!("the comparison failed: {e}"), palette::error()),
+        Progress::Failed(e) => (format!("the comparison failed: {e}"), pal.error()),
     };
     ui.horizontal(|ui| {
         if let Progress::Running(i) = c.progress() {
@@ -191,19 +194,20 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
                  the times are skewed. Close them and compare again.",
                 c.cores
             ))
-            .color(palette::warning()),
+            .color(pal.warning()),
         );
     }
     if !c.is_running() && compare_configs(scenario) != compare_configs(&c.base) {
         ui.label(
             RichText::new("The settings changed since: press Compare to compare them.")
-                .color(palette::warning()),
+                .color(pal.warning()),
         );
     }
 }
 
 /// The states the lanes show, and what the bars mean.
 fn legend_ui(ui: &mut Ui, c: &Comparison) {
+    let pal = ui.palette();
     let native = c
         .configs
         .iter()
@@ -226,21 +230,22 @@ fn legend_ui(ui: &mut Ui, c: &Comparison) {
         ui.label(
             RichText::new("bars: speedup")
                 .size(12.5)
-                .color(palette::weak_text()),
+                .color(pal.weak_text()),
         );
         ideal_swatch(ui);
         ui.label(
             RichText::new("best possible")
                 .size(12.5)
-                .color(palette::weak_text()),
+                .color(pal.weak_text()),
         );
     });
 }
 
 /// The tick the bars are measured against.
 fn ideal_swatch(ui: &mut Ui) {
+    let pal = ui.palette();
     let (rect, _) = ui.allocate_exact_size(vec2(8.0, 14.0), Sense::hover());
-    let stroke = Stroke::new(2.0, palette::strong_text());
+    let stroke = Stroke::new(2.0, pal.strong_text());
     ui.painter()
         .line_segment([rect.center_top(), rect.center_bottom()], stroke);
     ui.painter()
@@ -249,7 +254,7 @@ fn ideal_swatch(ui: &mut Ui) {
 
 fn swatch(ui: &mut Ui, state: State) {
     let (rect, _) = ui.allocate_exact_size(vec2(18.0, 12.0), Sense::hover());
-    let mut lp = LanePainter::new(palette::hatch_texture(ui.ctx()).id(), 1.0);
+    let mut lp = LanePainter::new(ui.ctx(), 1.0);
     lp.state_bar(rect, rect.left(), rect.right(), state);
     lp.finish(ui.painter());
 }
@@ -311,17 +316,17 @@ pub fn title(s: &Scenario) -> String {
 }
 
 /// How configuration `i` stands, for its title row.
-fn state_words(c: &Comparison, i: usize) -> (String, Color32) {
+fn state_words(pal: Palette, c: &Comparison, i: usize) -> (String, Color32) {
     match (c.progress(), c.data(i)) {
         (Progress::Running(r), Some(d)) if r == i => (
             format!("running, {}", duration_text(d.horizon_ns() as f64)),
-            palette::state_color(State::Running),
+            pal.state_color(State::Running),
         ),
-        (_, None) => ("waiting its turn".to_owned(), palette::weak_text()),
+        (_, None) => ("waiting its turn".to_owned(), pal.weak_text()),
         (_, Some(d)) => match (d.summary(), d.error()) {
-            (Some(s), _) if !s.stopped => (duration_text(s.wall_ms * 1e6), palette::strong_text()),
-            (_, Some(_)) => ("failed".to_owned(), palette::error()),
-            _ => ("stopped".to_owned(), palette::warning()),
+            (Some(s), _) if !s.stopped => (duration_text(s.wall_ms * 1e6), pal.strong_text()),
+            (_, Some(_)) => ("failed".to_owned(), pal.error()),
+            _ => ("stopped".to_owned(), pal.warning()),
         },
     }
 }
@@ -337,24 +342,25 @@ fn block_ui<'a>(
     rect: Rect,
     hover: &mut Vec<(&'a Timeline, Row<'a>, Rect)>,
 ) {
+    let pal = painter.palette();
     let s = &c.configs[i].scenario;
     painter.line_segment(
         [
             pos2(rect.left(), block.top + 0.5),
             pos2(map.right, block.top + 0.5),
         ],
-        Stroke::new(1.0, palette::grid()),
+        Stroke::new(1.0, pal.grid()),
     );
     let title_galley =
-        painter.layout_no_wrap(title(s), FontId::proportional(15.5), palette::lane_title());
+        painter.layout_no_wrap(title(s), FontId::proportional(15.5), pal.lane_title());
     let title_w = title_galley.size().x;
     let y = block.top + HEADER_H * 0.5 + 1.0;
     painter.galley(
         pos2(rect.left() + 2.0, y - title_galley.size().y * 0.5),
         title_galley,
-        palette::lane_title(),
+        pal.lane_title(),
     );
-    let (words, color) = state_words(c, i);
+    let (words, color) = state_words(pal, c, i);
     painter.text(
         pos2(rect.left() + 14.0 + title_w, y),
         Align2::LEFT_CENTER,
@@ -373,14 +379,14 @@ fn block_ui<'a>(
     let font = FontId::proportional((lane_h * 0.62).clamp(9.0, 13.0));
     if has_gil_lane(s) {
         let bar = row_rect(y);
-        painter.rect_filled(bar, 0.0, palette::lane_bg());
+        painter.rect_filled(bar, 0.0, pal.lane_bg());
         if lane_h >= 9.0 {
             painter.text(
                 pos2(rect.left() + 4.0, bar.center().y),
                 Align2::LEFT_CENTER,
                 "GIL held by",
                 font.clone(),
-                palette::lane_title(),
+                pal.lane_title(),
             );
         }
         if let Some(d) = data {
@@ -391,7 +397,7 @@ fn block_ui<'a>(
                 .map(|(k, t)| Holder {
                     lane: &t.gil,
                     open: t.open_gil(horizon),
-                    color: palette::worker_color(k),
+                    color: pal.worker_color(k),
                 });
             hold_lane(lp, painter, bar, map, holders, false);
             hover.push((
@@ -408,7 +414,7 @@ fn block_ui<'a>(
     let lanes = lane_count(c, i) - usize::from(has_gil_lane(s));
     for k in 0..lanes {
         let bar = row_rect(y);
-        painter.rect_filled(bar, 0.0, palette::lane_bg());
+        painter.rect_filled(bar, 0.0, pal.lane_bg());
         if let (Some(track), Some(d)) = (tracks.get(k), data) {
             if lane_h >= 9.0 {
                 lane_label(painter, rect.left(), bar, track, &font, horizon);
@@ -426,6 +432,7 @@ fn block_ui<'a>(
 
 /// "process 2" or "thread 1", and how much of its life it computed.
 fn lane_label(painter: &Painter, left: f32, bar: Rect, track: &Track, font: &FontId, horizon: u64) {
+    let pal = painter.palette();
     let name = if track.id.process > 0 {
         format!("process {}", track.id.process)
     } else {
@@ -436,7 +443,7 @@ fn lane_label(painter: &Painter, left: f32, bar: Rect, track: &Track, font: &Fon
         Align2::LEFT_CENTER,
         name,
         font.clone(),
-        palette::weak_text(),
+        pal.weak_text(),
     );
     let share = executing_share(track, horizon);
     painter.text(
@@ -444,13 +451,14 @@ fn lane_label(painter: &Painter, left: f32, bar: Rect, track: &Track, font: &Fon
         Align2::RIGHT_CENTER,
         percent_text(share * 100.0),
         font.clone(),
-        palette::state_color(State::Running),
+        pal.state_color(State::Running),
     );
 }
 
 /// A line through every block where the serial run ended: what each other
 /// configuration is measured against.
 fn serial_line(painter: &Painter, c: &Comparison, blocks: &[Block], map: XMap) {
+    let pal = painter.palette();
     let (Some(ms), Some(first), Some(last)) = (c.serial_ms(), blocks.first(), blocks.last()) else {
         return;
     };
@@ -458,7 +466,7 @@ fn serial_line(painter: &Painter, c: &Comparison, blocks: &[Block], map: XMap) {
     if x < map.left || x > map.right {
         return;
     }
-    let color = palette::faded(palette::strong_text(), 0.6);
+    let color = palette::faded(pal.strong_text(), 0.6);
     let mut y = first.top + HEADER_H;
     while y < last.bottom {
         painter.line_segment(

@@ -3,6 +3,7 @@
 //! does, and with auto-run on, letting go of a knob runs the experiment again.
 
 use crate::gui::format::{Unit, workload_text};
+use crate::gui::present::ContextExt as _;
 #[cfg(test)]
 use crate::model::limits;
 use crate::model::{Lab, Scenario, Update, Workload};
@@ -63,6 +64,7 @@ pub fn controls_ui(
     settings: &mut ControlSettings,
     running: bool,
 ) -> (Action, bool) {
+    let pal = ui.palette();
     let mut action = Action::None;
     let mut edited = false;
     ui.spacing_mut().slider_width = 104.0;
@@ -133,7 +135,7 @@ pub fn controls_ui(
         if compare.clicked() {
             action = Action::Compare;
         }
-        ui.label(RichText::new("threads vs processes").color(crate::gui::palette::weak_text()));
+        ui.label(RichText::new("threads vs processes").color(pal.weak_text()));
     });
     ui.checkbox(&mut settings.auto_run, "Run again when a setting changes")
         .on_hover_text(
@@ -400,6 +402,7 @@ fn slider<T: egui::emath::Numeric>(
 /// A labelled on/off row: the checkbox is named by the label on the left
 /// (`name`), and `text` beside it says what "on" means.
 fn switch(ui: &mut Ui, name: &str, text: &str, tip: &str, value: &mut bool) -> bool {
+    let pal = ui.palette();
     let label = ui.label(name).on_hover_text(tip);
     let r = ui
         .horizontal(|ui| {
@@ -407,7 +410,7 @@ fn switch(ui: &mut Ui, name: &str, text: &str, tip: &str, value: &mut bool) -> b
                 .checkbox(value, "")
                 .labelled_by(label.id)
                 .on_hover_text(tip);
-            ui.label(RichText::new(text).color(crate::gui::palette::weak_text()));
+            ui.label(RichText::new(text).color(pal.weak_text()));
             r
         })
         .inner;

@@ -5,7 +5,7 @@
 use crate::analysis::timeline::{AsOf, Span, State, Timeline};
 use crate::gui::format::{duration_text, group_thousands, percent_text};
 use crate::gui::live::RunData;
-use crate::gui::palette;
+use crate::gui::present::{ContextExt as _, Palette};
 use egui::{Color32, Grid, RichText, Ui};
 use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points, VLine};
 
@@ -40,9 +40,10 @@ pub fn counters_at_ui(ui: &mut Ui, data: &RunData, at: Option<u64>) {
 /// The counters up to the replay cursor: everything here is read from the
 /// events before it, with binary searches, so it follows the cursor every frame.
 fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
+    let pal = ui.palette();
     let tl = &data.timeline;
-    let strong = |t: String| RichText::new(t).strong().color(palette::strong_text());
-    let weak = |t: String| RichText::new(t).color(palette::weak_text());
+    let strong = |t: String| RichText::new(t).strong().color(pal.strong_text());
+    let weak = |t: String| RichText::new(t).color(pal.weak_text());
     // Rows of fixed columns rather than a grid: a grid that re-measures its
     // columns as the numbers change asks for a new frame each time, and a
     // playing replay would then repaint as fast as it can.
@@ -108,9 +109,9 @@ fn replay_counters_ui(ui: &mut Ui, data: &RunData, now: &AsOf) {
             .size(20.0)
             .strong();
         ui.label(if c.lost() > 0 {
-            lost.color(palette::error())
+            lost.color(pal.error())
         } else {
-            lost.color(palette::state_color(State::Running))
+            lost.color(pal.state_color(State::Running))
         });
         counter_plot_ui(ui, data, Some(now));
     }
@@ -141,9 +142,10 @@ const NAME_W: f32 = 126.0;
 
 /// The counters of the whole run.
 fn whole_run_ui(ui: &mut Ui, data: &RunData) {
+    let pal = ui.palette();
     let tl = &data.timeline;
     let summary = data.summary();
-    let strong = |t: String| RichText::new(t).strong().color(palette::strong_text());
+    let strong = |t: String| RichText::new(t).strong().color(pal.strong_text());
     Grid::new("counters").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
         if data.scenario.gil {
             let switches = summary.map_or(tl.gil_handovers(), |s| s.gil_switches);
@@ -181,7 +183,7 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
             ui.end_row();
         }
         if let Some(c) = summary.and_then(|s| s.cut_off) {
-            ui.label(RichText::new("Cut off").color(palette::error()));
+            ui.label(RichText::new("Cut off").color(pal.error()));
             value(ui, strong(format!("{} tasks mid-way, {} resources left open", c.tasks, c.unreleased_resources)));
             ui.end_row();
         }
@@ -191,7 +193,7 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
         let dropped = data.events_dropped;
         ui.label("Events").on_hover_text("Events the workers recorded, and any the window could not keep up with.");
         let text = format!("{} recorded, {} dropped", group_thousands(tl.events()), group_thousands(dropped));
-        value(ui, if dropped > 0 { RichText::new(text).color(palette::error()) } else { RichText::new(text) });
+        value(ui, if dropped > 0 { RichText::new(text).color(pal.error()) } else { RichText::new(text) });
         ui.end_row();
     });
     counter_ui(ui, data);
@@ -200,6 +202,7 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
 
 /// The shared counter: what it should read against what it reads.
 fn counter_ui(ui: &mut Ui, data: &RunData) {
+    let pal = ui.palette();
     let writes = data.timeline.counter_writes();
     let final_counts = data.summary().and_then(|s| s.counter);
     if writes.is_empty() && final_counts.is_none() {
@@ -216,9 +219,9 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
             group_thousands(c.actual)
         ));
         ui.label(if c.lost_updates > 0 {
-            lost.color(palette::error())
+            lost.color(pal.error())
         } else {
-            lost.color(palette::state_color(State::Running))
+            lost.color(pal.state_color(State::Running))
         });
     }
     counter_plot_ui(ui, data, None);
@@ -227,6 +230,7 @@ fn counter_ui(ui: &mut Ui, data: &RunData) {
 /// The counter over the run, expected against actual, with a mark at the
 /// replay cursor `at`.
 fn counter_plot_ui(ui: &mut Ui, data: &RunData, at: Option<&AsOf>) {
+    let pal = ui.palette();
     let writes = data.timeline.counter_writes();
     if writes.is_empty() {
         return;
@@ -241,20 +245,21 @@ fn counter_plot_ui(ui: &mut Ui, data: &RunData, at: Option<&AsOf>) {
         .map(|(t, v)| [*t as f64 / 1e6, *v as f64])
         .collect();
     small_plot("counter-plot", data.horizon_ns() as f64 / 1e6, true).show(ui, |p| {
-        p.line(Line::new("expected", PlotPoints::new(expected)).color(palette::reference_line()));
-        p.line(Line::new("actual", PlotPoints::new(actual)).color(palette::error()));
+        p.line(Line::new("expected", PlotPoints::new(expected)).color(pal.reference_line()));
+        p.line(Line::new("actual", PlotPoints::new(actual)).color(pal.error()));
         if let Some((t, c)) = at.and_then(|now| now.counter.map(|c| (now.t_ns, c))) {
             let dots = [
-                (c.actual as f64, palette::error()),
-                (c.expected as f64, palette::reference_line()),
+                (c.actual as f64, pal.error()),
+                (c.expected as f64, pal.reference_line()),
             ];
-            cursor_mark(p, t as f64 / 1e6, &dots);
+            cursor_mark(pal, p, t as f64 / 1e6, &dots);
         }
     });
 }
 
 /// Queue depth over time, when the lab has a queue.
 fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64, at: Option<&AsOf>) {
+    let pal = ui.palette();
     let depth = tl.queue_depth();
     if depth.is_empty() {
         return;
@@ -271,25 +276,18 @@ fn queue_plot_ui(ui: &mut Ui, tl: &Timeline, end_ms: f64, at: Option<&AsOf>) {
         points.push([x, *d as f64]);
     }
     small_plot("queue-plot", end_ms, false).show(ui, |p| {
-        p.line(
-            Line::new("depth", PlotPoints::new(points))
-                .color(palette::state_color(State::LockWait)),
-        );
+        p.line(Line::new("depth", PlotPoints::new(points)).color(pal.state_color(State::LockWait)));
         if let Some((t, d)) = at.and_then(|now| now.queue_depth.map(|d| (now.t_ns, d))) {
-            let dots = [(d as f64, palette::state_color(State::LockWait))];
-            cursor_mark(p, t as f64 / 1e6, &dots);
+            let dots = [(d as f64, pal.state_color(State::LockWait))];
+            cursor_mark(pal, p, t as f64 / 1e6, &dots);
         }
     });
 }
 
 /// The replay cursor on a small plot: a vertical line at `x_ms` and a dot
 /// on each line where it crosses.
-fn cursor_mark(p: &mut egui_plot::PlotUi<'_>, x_ms: f64, dots: &[(f64, Color32)]) {
-    p.vline(
-        VLine::new("", x_ms)
-            .color(crate::gui::palette::cursor())
-            .width(1.0),
-    );
+fn cursor_mark(pal: Palette, p: &mut egui_plot::PlotUi<'_>, x_ms: f64, dots: &[(f64, Color32)]) {
+    p.vline(VLine::new("", x_ms).color(pal.cursor()).width(1.0));
     for (y, color) in dots {
         p.points(Points::new("", vec![[x_ms, *y]]).color(*color).radius(3.5));
     }

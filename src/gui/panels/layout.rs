@@ -11,6 +11,7 @@ use crate::gui::format::{cursor_time_text, duration_text, group_thousands, work_
 use crate::gui::ghost::Ghost;
 use crate::gui::live::RunData;
 use crate::gui::palette::{self, Fill};
+use crate::gui::present::ContextExt as _;
 use crate::gui::replay::{Replay, bar_ui};
 use crate::gui::summary::summary_ui;
 use crate::gui::timeline::{DrawStats, timeline_at_ui};
@@ -48,6 +49,7 @@ pub fn setup_style(ctx: &Context, present: bool) {
 /// The app's name above the controls, with the button that folds them away;
 /// returns whether it was clicked.
 pub fn brand_ui(ui: &mut Ui) -> bool {
+    let pal = ui.palette();
     let mut fold = false;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
@@ -55,7 +57,7 @@ pub fn brand_ui(ui: &mut Ui) -> bool {
             RichText::new("threadlab")
                 .size(22.0)
                 .strong()
-                .color(palette::strong_text()),
+                .color(pal.strong_text()),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let keys =
@@ -66,7 +68,7 @@ pub fn brand_ui(ui: &mut Ui) -> bool {
                 .clicked();
         });
     });
-    ui.label(RichText::new("threads and processes, live").color(palette::weak_text()));
+    ui.label(RichText::new("threads and processes, live").color(pal.weak_text()));
     ui.add_space(4.0);
     fold
 }
@@ -81,6 +83,7 @@ pub fn results_ui(
     cores: usize,
     at: Option<u64>,
 ) -> bool {
+    let pal = ui.palette();
     let mut fold = false;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(6.0);
@@ -104,7 +107,7 @@ pub fn results_ui(
                 if let Some(t) = at {
                     ui.label(
                         RichText::new(format!("at {}", cursor_time_text(t as f64)))
-                            .color(palette::weak_text()),
+                            .color(pal.weak_text()),
                     );
                 }
             });
@@ -202,30 +205,29 @@ pub fn central_ui(
 }
 
 fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
+    let pal = ui.palette();
     let error = b.start_error.or_else(|| b.data.and_then(RunData::error));
     if let Some(error) = error {
         Frame::new()
-            .fill(palette::error_fill())
-            .stroke(Stroke::new(1.0, palette::error()))
+            .fill(pal.error_fill())
+            .stroke(Stroke::new(1.0, pal.error()))
             .corner_radius(4.0)
             .inner_margin(vec2(10.0, 6.0))
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.label(
                     RichText::new(format!("The run failed: {error}"))
-                        .color(palette::strong_text())
+                        .color(pal.strong_text())
                         .strong(),
                 );
-                ui.label(
-                    RichText::new("Change a setting and press Run again.").color(palette::text()),
-                );
+                ui.label(RichText::new("Change a setting and press Run again.").color(pal.text()));
             });
         return;
     }
     let s = b.data.map_or(b.scenario, |d| &d.scenario);
     let shape = format!("{} · {}", s.shape_label(), work_text(s));
     let (status, color) = match b.data {
-        None => ("press Run to start".to_owned(), palette::weak_text()),
+        None => ("press Run to start".to_owned(), pal.weak_text()),
         Some(d) => match d.summary() {
             None => (
                 match &d.status {
@@ -235,15 +237,15 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
                     ),
                     None => format!("running, {} so far", duration_text(d.horizon_ns() as f64)),
                 },
-                palette::state_color(State::Running),
+                pal.state_color(State::Running),
             ),
             Some(sum) if sum.stopped => (
                 format!("stopped after {}", duration_text(sum.wall_ms * 1e6)),
-                palette::state_color(State::IoWait),
+                pal.state_color(State::IoWait),
             ),
             Some(sum) => (
                 format!("finished in {}", duration_text(sum.wall_ms * 1e6)),
-                palette::strong_text(),
+                pal.strong_text(),
             ),
         },
     };
@@ -252,7 +254,7 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
             RichText::new(&s.name)
                 .size(16.0)
                 .strong()
-                .color(palette::strong_text()),
+                .color(pal.strong_text()),
         );
         ui.label(RichText::new(shape).size(14.0));
         ui.label(RichText::new(format!("· {status}")).size(14.0).color(color));
@@ -261,6 +263,7 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
 
 /// The legend of the states on screen, the merged-marks note, and Fit.
 fn legend_ui(ui: &mut Ui, timeline: &Timeline, view: &mut TimeView, last: DrawStats) {
+    let pal = ui.palette();
     let present = states_present(timeline);
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 5.0;
@@ -286,7 +289,7 @@ fn legend_ui(ui: &mut Ui, timeline: &Timeline, view: &mut TimeView, last: DrawSt
                             group_thousands(last.merged_spans)
                         ))
                         .size(12.0)
-                        .color(palette::merged()),
+                        .color(pal.merged()),
                     )
                     .truncate(),
                 )
@@ -301,7 +304,7 @@ fn legend_ui(ui: &mut Ui, timeline: &Timeline, view: &mut TimeView, last: DrawSt
                 ui.label(
                     RichText::new(format!("{} lanes do not fit", last.hidden_rows))
                         .size(11.5)
-                        .color(palette::weak_text()),
+                        .color(pal.weak_text()),
                 );
             }
         });
@@ -337,16 +340,16 @@ fn legend_label(state: State, gil_mode: bool) -> &'static str {
 }
 
 fn swatch(ui: &mut Ui, state: State) {
+    let pal = ui.palette();
     let (rect, _) = ui.allocate_exact_size(vec2(18.0, 12.0), Sense::hover());
-    let color = palette::state_color(state);
+    let color = pal.state_color(state);
     let painter = ui.painter();
     match palette::state_fill(state) {
         Fill::Solid => {
             painter.rect_filled(rect, 2.0, color);
         }
         Fill::Hatched => {
-            let mut lp =
-                crate::gui::paint::LanePainter::new(palette::hatch_texture(ui.ctx()).id(), 1.0);
+            let mut lp = crate::gui::paint::LanePainter::new(ui.ctx(), 1.0);
             lp.hatched(rect, color);
             lp.finish(painter);
         }

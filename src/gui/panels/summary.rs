@@ -6,7 +6,7 @@ use crate::analysis::{efficiency, ideal_speedup, speedup};
 use crate::gui::baseline::{Baselines, work_key};
 use crate::gui::format::{duration_text, percent_text, speedup_exact_text, whole_speedup_text};
 use crate::gui::live::{BUSY_WARNING, RunData};
-use crate::gui::palette;
+use crate::gui::present::{ContextExt as _, Palette};
 use crate::model::{Lab, Scenario};
 use egui::{Color32, Grid, RichText, Ui};
 
@@ -19,13 +19,14 @@ pub fn run_speedup(data: &RunData, baselines: &Baselines) -> Option<f64> {
 
 /// The result block.
 pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, cores: usize) {
+    let pal = ui.palette();
     let Some(data) = data else {
-        ui.label(RichText::new("No run yet. Press Run.").color(palette::weak_text()));
+        ui.label(RichText::new("No run yet. Press Run.").color(pal.weak_text()));
         return;
     };
     if data.error().is_some() {
         // The banner above the timeline says why, in full.
-        ui.label(RichText::new("No result: the run failed.").color(palette::error()));
+        ui.label(RichText::new("No result: the run failed.").color(pal.error()));
         return;
     }
     let Some(summary) = data.summary() else {
@@ -35,16 +36,13 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
         return;
     };
     let big = |text: String, color: Color32| RichText::new(text).size(22.0).strong().color(color);
-    let note = |text: String| RichText::new(text).size(11.5).color(palette::weak_text());
+    let note = |text: String| RichText::new(text).size(11.5).color(pal.weak_text());
     Grid::new("summary")
         .num_columns(2)
         .spacing([12.0, 2.0])
         .show(ui, |ui| {
             ui.label("Wall time");
-            ui.label(big(
-                duration_text(summary.wall_ms * 1e6),
-                palette::strong_text(),
-            ));
+            ui.label(big(duration_text(summary.wall_ms * 1e6), pal.strong_text()));
             ui.end_row();
             ui.label("");
             ui.label(note(if summary.stopped {
@@ -59,7 +57,7 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                 ui.label("Speedup");
                 match run_speedup(data, baselines) {
                     Some(x) => {
-                        ui.label(big(speedup_exact_text(x), speedup_color(x, ideal)));
+                        ui.label(big(speedup_exact_text(x), speedup_color(pal, x, ideal)));
                         ui.end_row();
                         ui.label("");
                         let serial = baselines.serial_ms(&data.scenario).unwrap_or(0.0);
@@ -70,7 +68,7 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                         ui.end_row();
                         ui.label("Efficiency");
                         let e = efficiency(x, ideal);
-                        ui.label(big(percent_text(e * 100.0), speedup_color(x, ideal)));
+                        ui.label(big(percent_text(e * 100.0), speedup_color(pal, x, ideal)));
                         ui.end_row();
                         ui.label("");
                         ui.label(note(format!(
@@ -98,10 +96,7 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                 ui.end_row();
             }
             ui.label("CPU time");
-            ui.label(big(
-                duration_text(summary.cpu_ms * 1e6),
-                palette::strong_text(),
-            ));
+            ui.label(big(duration_text(summary.cpu_ms * 1e6), pal.strong_text()));
             ui.end_row();
             ui.label("");
             let busy = summary.cpu_ms / summary.wall_ms.max(1e-9);
@@ -136,7 +131,7 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                  run: its times are slower than this machine can do."
             ))
             .size(11.5)
-            .color(palette::warning()),
+            .color(pal.warning()),
         );
     }
     for n in &summary.notes {
@@ -145,18 +140,19 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
 }
 
 /// Red when the workers bring almost nothing, green near the ideal.
-fn speedup_color(x: f64, ideal: f64) -> Color32 {
+fn speedup_color(pal: Palette, x: f64, ideal: f64) -> Color32 {
     if x < 1.3 && ideal >= 2.0 {
-        palette::state_color(crate::analysis::timeline::State::GilWait)
+        pal.state_color(crate::analysis::timeline::State::GilWait)
     } else if efficiency(x, ideal) >= 0.7 {
-        palette::state_color(crate::analysis::timeline::State::Running)
+        pal.state_color(crate::analysis::timeline::State::Running)
     } else {
-        palette::state_color(crate::analysis::timeline::State::IoWait)
+        pal.state_color(crate::analysis::timeline::State::IoWait)
     }
 }
 
 /// The preset's lesson, with its title.
 pub fn lesson_ui(ui: &mut Ui, scenario: &Scenario) {
+    let pal = ui.palette();
     if !scenario.title.is_empty() {
         ui.label(RichText::new(&scenario.title).strong());
     }
@@ -165,5 +161,5 @@ pub fn lesson_ui(ui: &mut Ui, scenario: &Scenario) {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    ui.label(RichText::new(lesson).size(12.5).color(palette::text()));
+    ui.label(RichText::new(lesson).size(12.5).color(pal.text()));
 }

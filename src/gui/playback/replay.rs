@@ -10,7 +10,7 @@ use crate::analysis::timeline::Timeline;
 use crate::gui::format::{cursor_of_end_text, duration_text, speed_text};
 use crate::gui::ghost::Ghost;
 use crate::gui::live::RunData;
-use crate::gui::palette;
+use crate::gui::present::ContextExt as _;
 use egui::{Context, RichText, Slider, Ui};
 use std::time::Duration;
 
@@ -218,6 +218,7 @@ pub fn run_end_ns(data: &RunData) -> u64 {
 /// change back, play or pause, a change forward, the speed, the time
 /// slider and its readout, the ghost's checkbox, and leaving the replay.
 pub fn bar_ui(ui: &mut Ui, replay: &mut Replay, data: &RunData, ghost: &mut Ghost) {
+    let pal = ui.palette();
     let timeline = &data.timeline;
     let end_ns = run_end_ns(data);
     replay.end_ns = end_ns as f64;
@@ -269,7 +270,7 @@ pub fn bar_ui(ui: &mut Ui, replay: &mut Replay, data: &RunData, ghost: &mut Ghos
         let readout = RichText::new(readout).monospace().size(12.0);
         let readout_w = ui
             .painter()
-            .layout_no_wrap(readout.text().to_owned(), egui::FontId::monospace(12.0), palette::weak_text())
+            .layout_no_wrap(readout.text().to_owned(), egui::FontId::monospace(12.0), pal.weak_text())
             .size()
             .x
             + 6.0;

@@ -2,7 +2,7 @@
 //! off the projector, so a lecturer can look one up without leaving the room's
 //! attention on a menu.
 
-use crate::gui::palette;
+use crate::gui::present::ContextExt as _;
 use crate::gui::shortcuts::{Group, SHORTCUTS, Shortcut, key_text};
 use egui::{Context, Grid, Id, Modal, RichText, Ui};
 
@@ -13,6 +13,7 @@ const TEXT_SIZE: f32 = 16.0;
 
 /// Draws the overlay while `open`; a click outside it closes it.
 pub fn help_ui(ctx: &Context, open: &mut bool) {
+    let pal = ctx.palette();
     if !*open {
         return;
     }
@@ -22,7 +23,7 @@ pub fn help_ui(ctx: &Context, open: &mut bool) {
             RichText::new("Keyboard shortcuts")
                 .size(24.0)
                 .strong()
-                .color(palette::strong_text()),
+                .color(pal.strong_text()),
         );
         // Two columns when the window is wide enough, so the list fits on a
         // projector without scrolling; a scroll bar only as a last resort.
@@ -51,7 +52,7 @@ pub fn help_ui(ctx: &Context, open: &mut bool) {
                      Click outside this list or press Esc to close it.",
                     )
                     .size(14.0)
-                    .color(palette::weak_text()),
+                    .color(pal.weak_text()),
                 );
             });
     });
@@ -61,12 +62,13 @@ pub fn help_ui(ctx: &Context, open: &mut bool) {
 }
 
 fn group_ui(ui: &mut Ui, group: Group) {
+    let pal = ui.palette();
     ui.add_space(10.0);
     ui.label(
         RichText::new(group.title())
             .size(TEXT_SIZE)
             .strong()
-            .color(palette::weak_text()),
+            .color(pal.weak_text()),
     );
     Grid::new(("help-keys", group.title()))
         .num_columns(2)
@@ -80,13 +82,14 @@ fn group_ui(ui: &mut Ui, group: Group) {
 }
 
 fn row_ui(ui: &mut Ui, s: &Shortcut) {
+    let pal = ui.palette();
     let keys: Vec<String> = s.keys.iter().map(key_text).collect();
     ui.label(
         RichText::new(keys.join(" or "))
             .size(KEY_SIZE)
             .monospace()
             .strong()
-            .color(palette::strong_text()),
+            .color(pal.strong_text()),
     );
-    ui.label(RichText::new(s.what).size(TEXT_SIZE).color(palette::text()));
+    ui.label(RichText::new(s.what).size(TEXT_SIZE).color(pal.text()));
 }

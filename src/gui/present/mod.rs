@@ -8,4 +8,5 @@ pub mod screenshot;
 pub mod settings;
 pub mod shortcuts;
 
+pub use palette::{ContextExt, Palette, Theme};
 pub use presenter::*;

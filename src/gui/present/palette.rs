@@ -4,15 +4,14 @@
 //! thin line = idle. Workers get identity colours, used wherever a lane says
 //! *who* (who holds the GIL, who ran on a core).
 //!
-//! The theme is read from a thread-local that [`begin_frame`] sets from
-//! egui's visuals at the start of every frame, so every drawing function asks
-//! for `palette::grid()` without threading a theme through its arguments, and
-//! tests that run windows on parallel threads stay independent.
+//! The colours come from the window's own [`egui::Context`]: drawing code
+//! asks `ui.palette()` (or `painter.palette()`) once and then
+//! `pal.grid()`, so no theme is passed around, and two windows (parallel
+//! test harnesses, each with its own context) never see each other's theme.
 
 use crate::analysis::timeline::State;
 use egui::{Color32, ColorImage, Context, TextureHandle, TextureOptions};
 use serde::{Deserialize, Serialize};
-use std::cell::Cell;
 
 /// The two colour themes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,34 +49,51 @@ impl Theme {
     }
 }
 
-thread_local! {
-    static CURRENT: Cell<Theme> = const { Cell::new(Theme::Dark) };
-}
-
-/// Reads the theme of this frame from egui's visuals; call before drawing.
-pub fn begin_frame(ctx: &Context) {
-    set_theme(match ctx.theme() {
-        egui::Theme::Dark => Theme::Dark,
-        egui::Theme::Light => Theme::Light,
-    });
-}
-
-/// Sets the theme the colour functions answer for, on this thread.
-pub fn set_theme(theme: Theme) {
-    CURRENT.with(|c| c.set(theme));
-}
-
-/// The theme the colour functions answer for, on this thread.
-pub fn theme() -> Theme {
-    CURRENT.with(Cell::get)
-}
-
-/// Picks the colour of the current theme.
-fn pick(dark: Color32, light: Color32) -> Color32 {
-    match theme() {
-        Theme::Dark => dark,
-        Theme::Light => light,
+impl From<egui::Theme> for Theme {
+    fn from(theme: egui::Theme) -> Self {
+        match theme {
+            egui::Theme::Dark => Self::Dark,
+            egui::Theme::Light => Self::Light,
+        }
     }
+}
+
+/// Gives what draws (a [`Context`], a [`Ui`](egui::Ui), a
+/// [`Painter`](egui::Painter)) the colours of its window's theme, the way
+/// rerun's `re_ui` hands out its design tokens.
+pub trait ContextExt {
+    /// The window's context.
+    fn egui_ctx(&self) -> &Context;
+
+    /// The colours of the theme the window shows now.
+    fn palette(&self) -> Palette {
+        Palette::new(self.egui_ctx().theme().into())
+    }
+}
+
+impl ContextExt for Context {
+    fn egui_ctx(&self) -> &Context {
+        self
+    }
+}
+
+impl ContextExt for egui::Ui {
+    fn egui_ctx(&self) -> &Context {
+        self.ctx()
+    }
+}
+
+impl ContextExt for egui::Painter {
+    fn egui_ctx(&self) -> &Context {
+        self.ctx()
+    }
+}
+
+/// Every colour with a meaning, for one theme. Small and `Copy`: take it
+/// once per drawing function and hand it on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Palette {
+    theme: Theme,
 }
 
 /// How a state is painted.
@@ -89,21 +105,6 @@ pub enum Fill {
     Hatched,
     /// A thin line through the middle: nothing to do.
     Thin,
-}
-
-/// The colour of a state.
-pub fn state_color(state: State) -> Color32 {
-    // Dark: Okabe–Ito hues lifted to glow on black. Light: the hues as
-    // published, except blue and yellow, which move towards the middle so
-    // black text stays readable on blue and yellow stays visible on white.
-    match state {
-        State::Running => pick(rgb(0x1fb58a), rgb(0x009e73)),
-        State::GilWait => pick(rgb(0xe46a2c), rgb(0xd55e00)),
-        State::LockWait => pick(rgb(0xd07fb0), rgb(0xcc79a7)),
-        State::IoWait => pick(rgb(0xe8d44d), rgb(0xc9a900)),
-        State::Native => pick(rgb(0x3d95e0), rgb(0x56b4e9)),
-        State::Idle => pick(Color32::from_gray(0x80), Color32::from_gray(0x8c)),
-    }
 }
 
 /// How a state is painted.
@@ -148,116 +149,151 @@ const WORKERS_LIGHT: [Color32; 10] = [
     rgb(0xa4abb6),
 ];
 
-/// The identity colour of the `index`-th worker of a run.
-pub fn worker_color(index: usize) -> Color32 {
-    let set = match theme() {
-        Theme::Dark => &WORKERS_DARK,
-        Theme::Light => &WORKERS_LIGHT,
-    };
-    set[index % set.len()]
-}
+impl Palette {
+    /// The colours of `theme`.
+    pub const fn new(theme: Theme) -> Self {
+        Self { theme }
+    }
 
-/// The colour of core `index`'s load line.
-pub fn core_line(index: usize) -> Color32 {
-    const DARK: [Color32; 6] = [
-        rgb(0x8fc7ff),
-        rgb(0xffc27a),
-        rgb(0x9ee6a0),
-        rgb(0xff9e9e),
-        rgb(0xd4b0ff),
-        rgb(0xf5e88a),
-    ];
-    const LIGHT: [Color32; 6] = [
-        rgb(0x0072b2),
-        rgb(0xd55e00),
-        rgb(0x009e73),
-        rgb(0xcc79a7),
-        rgb(0x6a4fb0),
-        rgb(0x9a7d00),
-    ];
-    let set = match theme() {
-        Theme::Dark => &DARK,
-        Theme::Light => &LIGHT,
-    };
-    set[index % set.len()]
-}
+    /// The theme these colours are for.
+    pub fn theme(self) -> Theme {
+        self.theme
+    }
 
-/// Text drawn on a coloured bar (every solid and identity colour is light
-/// enough for it, in both themes; a test checks the contrast).
-pub fn on_bar_text() -> Color32 {
-    rgb(0x101214)
-}
+    /// Picks the colour of the theme.
+    fn pick(self, dark: Color32, light: Color32) -> Color32 {
+        match self.theme {
+            Theme::Dark => dark,
+            Theme::Light => light,
+        }
+    }
 
-/// Faint lines: grid, separators.
-pub fn grid() -> Color32 {
-    pick(
-        Color32::from_rgba_premultiplied(0x30, 0x30, 0x34, 0x80),
-        Color32::from_rgba_premultiplied(0x60, 0x60, 0x68, 0x60),
-    )
-}
+    /// The colour of a state.
+    pub fn state_color(self, state: State) -> Color32 {
+        // Dark: Okabe–Ito hues lifted to glow on black. Light: the hues as
+        // published, except blue and yellow, which move towards the middle so
+        // black text stays readable on blue and yellow stays visible on white.
+        match state {
+            State::Running => self.pick(rgb(0x1fb58a), rgb(0x009e73)),
+            State::GilWait => self.pick(rgb(0xe46a2c), rgb(0xd55e00)),
+            State::LockWait => self.pick(rgb(0xd07fb0), rgb(0xcc79a7)),
+            State::IoWait => self.pick(rgb(0xe8d44d), rgb(0xc9a900)),
+            State::Native => self.pick(rgb(0x3d95e0), rgb(0x56b4e9)),
+            State::Idle => self.pick(Color32::from_gray(0x80), Color32::from_gray(0x8c)),
+        }
+    }
 
-/// Lane background, to separate lanes from the panel.
-pub fn lane_bg() -> Color32 {
-    pick(rgb(0x222327), rgb(0xe4e6eb))
-}
+    /// The identity colour of the `index`-th worker of a run.
+    pub fn worker_color(self, index: usize) -> Color32 {
+        let set = match self.theme {
+            Theme::Dark => &WORKERS_DARK,
+            Theme::Light => &WORKERS_LIGHT,
+        };
+        set[index % set.len()]
+    }
 
-/// Secondary text.
-pub fn weak_text() -> Color32 {
-    pick(Color32::from_gray(0x9a), Color32::from_gray(0x52))
-}
+    /// The colour of core `index`'s load line.
+    pub fn core_line(self, index: usize) -> Color32 {
+        const DARK: [Color32; 6] = [
+            rgb(0x8fc7ff),
+            rgb(0xffc27a),
+            rgb(0x9ee6a0),
+            rgb(0xff9e9e),
+            rgb(0xd4b0ff),
+            rgb(0xf5e88a),
+        ];
+        const LIGHT: [Color32; 6] = [
+            rgb(0x0072b2),
+            rgb(0xd55e00),
+            rgb(0x009e73),
+            rgb(0xcc79a7),
+            rgb(0x6a4fb0),
+            rgb(0x9a7d00),
+        ];
+        let set = match self.theme {
+            Theme::Dark => &DARK,
+            Theme::Light => &LIGHT,
+        };
+        set[index % set.len()]
+    }
 
-/// Ordinary text drawn by hand (titles of lanes, the lesson).
-pub fn text() -> Color32 {
-    pick(Color32::from_gray(0xd8), Color32::from_gray(0x24))
-}
+    /// Text drawn on a coloured bar (every solid and identity colour is light
+    /// enough for it, in both themes; a test checks the contrast).
+    pub fn on_bar_text(self) -> Color32 {
+        rgb(0x101214)
+    }
 
-/// The name of a lane of holds ("GIL held by"), a little brighter than
-/// ordinary text so it reads beside the bars.
-pub fn lane_title() -> Color32 {
-    pick(Color32::from_gray(0xe8), Color32::from_gray(0x18))
-}
+    /// Faint lines: grid, separators.
+    pub fn grid(self) -> Color32 {
+        self.pick(
+            Color32::from_rgba_premultiplied(0x30, 0x30, 0x34, 0x80),
+            Color32::from_rgba_premultiplied(0x60, 0x60, 0x68, 0x60),
+        )
+    }
 
-/// Text that must stand out: names, big numbers.
-pub fn strong_text() -> Color32 {
-    pick(Color32::WHITE, Color32::BLACK)
-}
+    /// Lane background, to separate lanes from the panel.
+    pub fn lane_bg(self) -> Color32 {
+        self.pick(rgb(0x222327), rgb(0xe4e6eb))
+    }
 
-/// A reference line beside a measured one (the expected count).
-pub fn reference_line() -> Color32 {
-    pick(Color32::from_gray(0xb0), Color32::from_gray(0x60))
-}
+    /// Secondary text.
+    pub fn weak_text(self) -> Color32 {
+        self.pick(Color32::from_gray(0x9a), Color32::from_gray(0x52))
+    }
 
-/// The replay cursor and its time tag: the strongest contrast there is.
-pub fn cursor() -> Color32 {
-    strong_text()
-}
+    /// Ordinary text drawn by hand (titles of lanes, the lesson).
+    pub fn text(self) -> Color32 {
+        self.pick(Color32::from_gray(0xd8), Color32::from_gray(0x24))
+    }
 
-/// Text that warns without alarming: results to be read with care.
-pub fn warning() -> Color32 {
-    state_color(State::IoWait)
-}
+    /// The name of a lane of holds ("GIL held by"), a little brighter than
+    /// ordinary text so it reads beside the bars.
+    pub fn lane_title(self) -> Color32 {
+        self.pick(Color32::from_gray(0xe8), Color32::from_gray(0x18))
+    }
 
-/// Errors people must see.
-pub fn error() -> Color32 {
-    pick(rgb(0xff7b72), rgb(0xc0261c))
-}
+    /// Text that must stand out: names, big numbers.
+    pub fn strong_text(self) -> Color32 {
+        self.pick(Color32::WHITE, Color32::BLACK)
+    }
 
-/// The background of an error banner.
-pub fn error_fill() -> Color32 {
-    pick(rgb(0x4a1c1c), rgb(0xfbe3e1))
-}
+    /// A reference line beside a measured one (the expected count).
+    pub fn reference_line(self) -> Color32 {
+        self.pick(Color32::from_gray(0xb0), Color32::from_gray(0x60))
+    }
 
-/// Marks of merged spans.
-pub fn merged() -> Color32 {
-    pick(
-        Color32::from_rgba_premultiplied(0xd8, 0xd8, 0xd8, 0xd8),
-        Color32::from_rgba_premultiplied(0x30, 0x30, 0x30, 0xd8),
-    )
-}
+    /// The replay cursor and its time tag: the strongest contrast there is.
+    pub fn cursor(self) -> Color32 {
+        self.strong_text()
+    }
 
-/// Hand-over marks on top of the bars.
-pub fn mark() -> Color32 {
-    pick(Color32::WHITE, Color32::BLACK)
+    /// Text that warns without alarming: results to be read with care.
+    pub fn warning(self) -> Color32 {
+        self.state_color(State::IoWait)
+    }
+
+    /// Errors people must see.
+    pub fn error(self) -> Color32 {
+        self.pick(rgb(0xff7b72), rgb(0xc0261c))
+    }
+
+    /// The background of an error banner.
+    pub fn error_fill(self) -> Color32 {
+        self.pick(rgb(0x4a1c1c), rgb(0xfbe3e1))
+    }
+
+    /// Marks of merged spans.
+    pub fn merged(self) -> Color32 {
+        self.pick(
+            Color32::from_rgba_premultiplied(0xd8, 0xd8, 0xd8, 0xd8),
+            Color32::from_rgba_premultiplied(0x30, 0x30, 0x30, 0xd8),
+        )
+    }
+
+    /// Hand-over marks on top of the bars.
+    pub fn mark(self) -> Color32 {
+        self.pick(Color32::WHITE, Color32::BLACK)
+    }
 }
 
 /// Side of the hatch texture in pixels; the stripes repeat this often.
@@ -325,14 +361,14 @@ mod tests {
     #[test]
     fn text_on_bars_is_readable_in_both_themes() {
         for theme in [Theme::Dark, Theme::Light] {
-            set_theme(theme);
+            let pal = Palette::new(theme);
             let solid = State::ALL
                 .into_iter()
                 .filter(|s| state_fill(*s) == Fill::Solid)
-                .map(state_color);
-            let workers = (0..10).map(worker_color);
+                .map(|s| pal.state_color(s));
+            let workers = (0..10).map(|i| pal.worker_color(i));
             for bar in solid.chain(workers) {
-                let c = contrast(on_bar_text(), bar);
+                let c = contrast(pal.on_bar_text(), bar);
                 assert!(c >= 4.5, "{theme:?}: text on {bar:?} has contrast {c:.2}");
             }
         }
@@ -341,14 +377,18 @@ mod tests {
     #[test]
     fn hand_drawn_text_is_readable_on_panels_and_lanes() {
         for theme in [Theme::Dark, Theme::Light] {
-            set_theme(theme);
-            for bg in [panel(theme), lane_bg()] {
-                for (name, fg) in [("weak", weak_text()), ("text", text()), ("error", error())] {
+            let pal = Palette::new(theme);
+            for bg in [panel(theme), pal.lane_bg()] {
+                for (name, fg) in [
+                    ("weak", pal.weak_text()),
+                    ("text", pal.text()),
+                    ("error", pal.error()),
+                ] {
                     let c = contrast(fg, bg);
                     assert!(c >= 4.5, "{theme:?}: {name} text on {bg:?}: {c:.2}");
                 }
             }
-            let c = contrast(error(), error_fill());
+            let c = contrast(pal.error(), pal.error_fill());
             assert!(c >= 4.5, "{theme:?}: error banner contrast {c:.2}");
         }
     }
@@ -358,28 +398,29 @@ mod tests {
         // Waiting states are drawn faded over the lane, so compare the colour
         // itself with a generous but real bound: 1.5:1 against the lane.
         for theme in [Theme::Dark, Theme::Light] {
-            set_theme(theme);
+            let pal = Palette::new(theme);
             for state in State::ALL.into_iter().filter(|s| *s != State::Idle) {
-                let c = contrast(state_color(state), lane_bg());
+                let c = contrast(pal.state_color(state), pal.lane_bg());
                 assert!(c >= 1.5, "{theme:?}: {state:?} on the lane: {c:.2}");
             }
         }
     }
 
     #[test]
-    fn the_theme_is_per_thread() {
-        set_theme(Theme::Light);
+    fn the_theme_is_per_window() {
+        // Two windows, as two parallel test harnesses have: each context
+        // answers for its own theme, whatever thread asks.
+        let (light, dark) = (Context::default(), Context::default());
+        light.set_theme(egui::Theme::Light);
+        dark.set_theme(egui::Theme::Dark);
+        assert_eq!(light.palette().theme(), Theme::Light);
         let other = std::thread::Builder::new()
             .name("palette-test".into())
-            .spawn(theme)
+            .spawn(move || dark.palette())
             .unwrap()
             .join()
             .unwrap();
-        assert_eq!(other, Theme::Dark);
-        assert_eq!(theme(), Theme::Light);
-        assert_ne!(grid(), {
-            set_theme(Theme::Dark);
-            grid()
-        });
+        assert_eq!(other.theme(), Theme::Dark);
+        assert_ne!(light.palette().grid(), other.grid());
     }
 }

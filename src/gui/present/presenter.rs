@@ -8,7 +8,8 @@
 //! (run, stop, presets) to the app.
 
 use crate::gui::help::help_ui;
-use crate::gui::palette::{self, Theme};
+use crate::gui::palette::Theme;
+use crate::gui::present::ContextExt as _;
 use crate::gui::settings::ViewSettings;
 use crate::gui::shortcuts::{self, Command, keys_text};
 use egui::{Align2, Context, Frame, RichText, Ui, ViewportCommand, vec2};
@@ -60,8 +61,9 @@ impl Presenter {
         }
     }
 
-    /// Hands the theme and the zoom to egui when they change and tells the
-    /// palette the theme; call at the start of every frame.
+    /// Hands the theme and the zoom to egui when they change (the palette
+    /// reads the theme back from the context); call at the start of every
+    /// frame.
     pub fn begin_frame(&mut self, ctx: &Context) {
         let zoom = match self.applied {
             _ if !self.view.present => 1.0,
@@ -81,7 +83,6 @@ impl Presenter {
         if self.settling > 0 {
             ctx.request_repaint();
         }
-        palette::set_theme(self.view.theme);
         if let Some(n) = &self.notice {
             let left = n.until.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -243,6 +244,7 @@ impl Presenter {
 
     /// The help overlay and the notice, above everything else.
     pub fn overlays_ui(&mut self, ctx: &Context) {
+        let pal = ctx.palette();
         help_ui(ctx, &mut self.help_open);
         if let Some(n) = &self.notice {
             egui::Area::new(egui::Id::unique("threadlab-notice"))
@@ -252,11 +254,7 @@ impl Presenter {
                     Frame::popup(&ctx.global_style())
                         .inner_margin(vec2(16.0, 10.0))
                         .show(ui, |ui| {
-                            ui.label(
-                                RichText::new(&n.text)
-                                    .size(16.0)
-                                    .color(palette::strong_text()),
-                            );
+                            ui.label(RichText::new(&n.text).size(16.0).color(pal.strong_text()));
                         });
                 });
         }

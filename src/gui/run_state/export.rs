@@ -8,7 +8,7 @@
 
 use crate::export::{export_dir, summary_csv, unused_path, write_chrome_trace};
 use crate::gui::live::{KEPT_EVENTS_MAX, RunData};
-use crate::gui::palette;
+use crate::gui::present::ContextExt as _;
 use crate::gui::screenshot::save_png;
 use crate::model::{Event, RunSummary};
 use egui::{ColorImage, Context, RichText, Ui};
@@ -120,6 +120,7 @@ impl Exporter {
     /// The row under the results: a button per kind and the last outcome.
     /// `data` is the current or last run; only a finished run is exported.
     pub fn ui(&mut self, ui: &mut Ui, data: Option<&RunData>) {
+        let pal = ui.palette();
         self.poll(ui.ctx(), data);
         let finished = data.filter(|d| d.summary().is_some());
         ui.add_space(4.0);
@@ -138,9 +139,9 @@ impl Exporter {
         });
         if let Some(notice) = &self.notice {
             let color = if notice.error {
-                palette::error()
+                pal.error()
             } else {
-                palette::weak_text()
+                pal.weak_text()
             };
             ui.add(egui::Label::new(RichText::new(&notice.text).size(11.5).color(color)).wrap());
         }

@@ -8,11 +8,11 @@ use crate::gui::format::percent_text;
 use crate::gui::lanes::{Holder, XMap, hold_lane};
 use crate::gui::live::RunData;
 use crate::gui::paint::LanePainter;
-use crate::gui::palette;
+use crate::gui::present::{ContextExt as _, Palette};
 use crate::gui::timeline::{LABEL_W, RIGHT_PAD};
 use crate::gui::view::TimeView;
 use crate::model::CoreSample;
-use egui::{Align2, Color32, FontId, Rect, RichText, Sense, Stroke, Ui, UiBuilder, pos2, vec2};
+use egui::{Align2, FontId, Rect, RichText, Sense, Stroke, Ui, UiBuilder, pos2, vec2};
 use egui_plot::{
     GridMark, HoverPosition, Line, Plot, PlotBounds, PlotPoint, PlotPoints, Points, Text, VLine,
 };
@@ -65,6 +65,7 @@ pub fn cores_at_ui(
     height: f32,
     overlay: &Overlay<'_>,
 ) {
+    let pal = ui.palette();
     let (rect, response) =
         ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click_and_drag());
     let plot_x = (rect.left() + LABEL_W)..=(rect.right() - RIGHT_PAD);
@@ -85,17 +86,17 @@ pub fn cores_at_ui(
             pos2(rect.left(), rect.top() + 0.5),
             pos2(rect.right(), rect.top() + 0.5),
         ],
-        Stroke::new(1.0, palette::grid()),
+        Stroke::new(1.0, pal.grid()),
     );
     painter.text(
         pos2(rect.left() + 2.0, rect.top() + TITLE_H * 0.5 + 1.0),
         Align2::LEFT_CENTER,
         "CPU cores · which worker ran where",
         FontId::proportional(12.5),
-        palette::text(),
+        pal.text(),
     );
     let lane_h = (lanes_rect.height() / n as f32).clamp(LANE_H[0], LANE_H[1]);
-    let mut lp = LanePainter::new(palette::hatch_texture(ui.ctx()).id(), lanes_rect.width());
+    let mut lp = LanePainter::new(ui.ctx(), lanes_rect.width());
     for core in 0..n {
         let top = lanes_rect.top() + core as f32 * lane_h;
         if top + lane_h > lanes_rect.bottom() + 0.5 {
@@ -103,7 +104,7 @@ pub fn cores_at_ui(
         }
         let gap = if lane_h >= 10.0 { 2.0 } else { 0.5 };
         let bar = Rect::from_x_y_ranges(plot_x.clone(), top..=(top + lane_h - gap));
-        painter.rect_filled(bar, 0.0, palette::lane_bg());
+        painter.rect_filled(bar, 0.0, pal.lane_bg());
         if lane_h >= 9.0 {
             let font = FontId::proportional((lane_h * 0.75).clamp(9.0, 12.0));
             painter.text(
@@ -111,7 +112,7 @@ pub fn cores_at_ui(
                 Align2::LEFT_CENTER,
                 format!("core {core}"),
                 font.clone(),
-                palette::weak_text(),
+                pal.weak_text(),
             );
             if let Some(t) = overlay.cursor_ns {
                 occupant_tag(
@@ -129,7 +130,7 @@ pub fn cores_at_ui(
             &painter,
             bar,
             map,
-            core_holders(&data.timeline, core as u32).into_iter(),
+            core_holders(pal, &data.timeline, core as u32).into_iter(),
             false,
         );
     }
@@ -148,20 +149,20 @@ pub fn cores_at_ui(
     if let Some(t) = overlay.cursor_ns {
         cursor_over(&painter, lanes_rect, map, t, ui.visuals().panel_fill);
     }
-    painter.rect_filled(plot_rect, 0.0, palette::lane_bg());
+    painter.rect_filled(plot_rect, 0.0, pal.lane_bg());
     painter.text(
         pos2(rect.left() + 6.0, plot_rect.center().y - 7.0),
         Align2::LEFT_CENTER,
         "load per core",
         FontId::proportional(12.0),
-        palette::weak_text(),
+        pal.weak_text(),
     );
     painter.text(
         pos2(rect.left() + 6.0, plot_rect.center().y + 8.0),
         Align2::LEFT_CENTER,
         "(OS, all programs)",
         FontId::proportional(10.5),
-        palette::weak_text(),
+        pal.weak_text(),
     );
     for value in [0.0, 100.0] {
         let y = plot_rect.bottom() - (value + 4.0) / 108.0 * plot_rect.height();
@@ -170,7 +171,7 @@ pub fn cores_at_ui(
             Align2::RIGHT_CENTER,
             percent_text(f64::from(value)),
             FontId::proportional(10.5),
-            palette::weak_text(),
+            pal.weak_text(),
         );
     }
     load_plot_ui(ui, plot_rect, data, map, overlay.cursor_ns);
@@ -185,16 +186,14 @@ fn occupant_tag(
     pos: egui::Pos2,
     font: FontId,
 ) {
+    let pal = painter.palette();
     let occupant = timeline
         .tracks()
         .enumerate()
         .find(|(_, t)| t.core_at(t_ns) == Some(core));
     let (text, color) = match occupant {
-        Some((i, t)) => (
-            crate::gui::format::worker_short(t.id),
-            palette::worker_color(i),
-        ),
-        None => ("idle".to_owned(), palette::weak_text()),
+        Some((i, t)) => (crate::gui::format::worker_short(t.id), pal.worker_color(i)),
+        None => ("idle".to_owned(), pal.weak_text()),
     };
     painter.text(pos, Align2::RIGHT_CENTER, text, font, color);
 }
@@ -222,7 +221,7 @@ fn load_at(samples: &[CoreSample], core: usize, t_ns: u64) -> Option<f64> {
 }
 
 /// Every worker that ran on `core`, in its identity colour.
-fn core_holders(timeline: &Timeline, core: u32) -> Vec<Holder<'_>> {
+fn core_holders(pal: Palette, timeline: &Timeline, core: u32) -> Vec<Holder<'_>> {
     let horizon = timeline.horizon_ns();
     timeline
         .tracks()
@@ -241,7 +240,7 @@ fn core_holders(timeline: &Timeline, core: u32) -> Vec<Holder<'_>> {
             Some(Holder {
                 lane,
                 open,
-                color: palette::worker_color(i),
+                color: pal.worker_color(i),
             })
         })
         .collect()
@@ -253,13 +252,9 @@ fn empty_lane() -> &'static Lane<HoldSpan> {
     EMPTY.get_or_init(Lane::default)
 }
 
-/// Colour of core `i`'s load line.
-fn core_line_color(i: usize) -> Color32 {
-    palette::core_line(i)
-}
-
 /// Each core's load over time, on the timeline's time axis.
 fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: Option<u64>) {
+    let pal = ui.palette();
     let cores = data.cores.last().map_or(0, |s| s.usage.len());
     let [x0, x1] = [map.window.start_ns / 1e6, map.window.end_ns / 1e6];
     ui.scope_builder(UiBuilder::new().max_rect(rect), |ui| {
@@ -311,22 +306,18 @@ fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: O
                         .collect();
                     plot.line(
                         Line::new(format!("core {core}"), PlotPoints::new(points))
-                            .color(core_line_color(core))
+                            .color(pal.core_line(core))
                             .width(1.5),
                     );
                 }
                 if let Some(t) = cursor_ns {
                     let x = t as f64 / 1e6;
-                    plot.vline(
-                        VLine::new("cursor", x)
-                            .color(crate::gui::palette::cursor())
-                            .width(1.5),
-                    );
+                    plot.vline(VLine::new("cursor", x).color(pal.cursor()).width(1.5));
                     for core in 0..cores {
                         let Some(load) = load_at(&data.cores, core, t) else {
                             continue;
                         };
-                        let color = core_line_color(core);
+                        let color = pal.core_line(core);
                         plot.points(
                             Points::new(format!("core {core} at the cursor"), vec![[x, load]])
                                 .color(color)
@@ -357,7 +348,7 @@ fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: O
             Align2::CENTER_CENTER,
             "the OS is sampled every 250 ms while a run goes on",
             FontId::proportional(11.0),
-            palette::weak_text(),
+            pal.weak_text(),
         );
     }
 }

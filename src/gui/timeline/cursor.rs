@@ -6,6 +6,7 @@ use crate::gui::format::{cursor_time_text, duration_text};
 use crate::gui::lanes::XMap;
 use crate::gui::live::RunData;
 use crate::gui::palette;
+use crate::gui::present::ContextExt as _;
 use egui::{Align2, Color32, FontId, Painter, Rect, Shape, Stroke, pos2, vec2};
 
 /// How strongly the run after the cursor is faded: nearly hidden, but its
@@ -54,11 +55,12 @@ pub fn fade_after(painter: &Painter, area: Rect, map: XMap, cursor_ns: u64, fill
 
 /// The cursor: a bright vertical line across `area`.
 pub fn cursor_line(painter: &Painter, area: Rect, map: XMap, cursor_ns: u64) {
+    let pal = painter.palette();
     let x = map.x(cursor_ns);
     if (area.left() - 1.0..=area.right() + 1.0).contains(&x) {
         painter.line_segment(
             [pos2(x, area.top()), pos2(x, area.bottom())],
-            Stroke::new(2.0, palette::cursor()),
+            Stroke::new(2.0, pal.cursor()),
         );
     }
 }
@@ -73,6 +75,7 @@ pub fn cursor_tag(
     cursor_ns: u64,
     fill: Color32,
 ) {
+    let pal = painter.palette();
     let x = map.x(cursor_ns);
     if !(plot.left() - 1.0..=plot.right() + 1.0).contains(&x) {
         return;
@@ -85,10 +88,10 @@ pub fn cursor_tag(
     painter.rect_stroke(
         rect,
         3.0,
-        Stroke::new(1.0, palette::cursor()),
+        Stroke::new(1.0, pal.cursor()),
         egui::StrokeKind::Inside,
     );
-    painter.galley(rect.min + vec2(4.0, 1.0), galley, palette::cursor());
+    painter.galley(rect.min + vec2(4.0, 1.0), galley, pal.cursor());
 }
 
 /// The x range the cursor's time tag takes (before clamping to the plot),
@@ -100,21 +103,23 @@ pub fn cursor_tag_span(painter: &Painter, map: XMap, cursor_ns: u64) -> egui::Ra
 }
 
 fn tag_galley(painter: &Painter, cursor_ns: u64) -> std::sync::Arc<egui::Galley> {
+    let pal = painter.palette();
     painter.layout_no_wrap(
         cursor_time_text(cursor_ns as f64),
         FontId::monospace(11.5),
-        palette::cursor(),
+        pal.cursor(),
     )
 }
 
 /// A dashed line where the previous run ended, across `area`; with `label`,
 /// a note saying so at `label_y`.
 pub fn ghost_end(painter: &Painter, area: Rect, map: XMap, end_ns: u64, label_y: Option<f32>) {
+    let pal = painter.palette();
     let x = map.x(end_ns);
     if !(area.left()..=area.right()).contains(&x) {
         return;
     }
-    let color = palette::faded(palette::text(), 0.7);
+    let color = palette::faded(pal.text(), 0.7);
     painter.extend(Shape::dashed_line(
         &[pos2(x, area.top()), pos2(x, area.bottom())],
         Stroke::new(1.5, color),
@@ -132,10 +137,6 @@ pub fn ghost_end(painter: &Painter, area: Rect, map: XMap, end_ns: u64, label_y:
         (pos2(x - 5.0, y), Align2::RIGHT_CENTER)
     };
     let rect = align.anchor_size(pos, galley.size());
-    painter.rect_filled(
-        rect.expand(2.0),
-        2.0,
-        palette::faded(palette::lane_bg(), 0.9),
-    );
+    painter.rect_filled(rect.expand(2.0), 2.0, palette::faded(pal.lane_bg(), 0.9));
     painter.galley(rect.min, galley, color);
 }

@@ -4,7 +4,7 @@
 
 use crate::analysis::timeline::{HoldSpan, Lane, LodItem, PixelWindow, StateSpan, Track};
 use crate::gui::paint::{LanePainter, may_hold};
-use crate::gui::palette;
+use crate::gui::present::ContextExt as _;
 use egui::{Painter, Rect, Stroke, pos2};
 
 /// Where time maps to x on screen.
@@ -41,6 +41,7 @@ pub fn state_lane(
     track: &Track,
     horizon_ns: u64,
 ) {
+    let pal = painter.palette();
     lp.begin_lane();
     let open = track.open_state(horizon_ns);
     let draw = |lp: &mut LanePainter, s: &StateSpan| {
@@ -52,14 +53,9 @@ pub fn state_lane(
             if s.state.is_executing()
                 && let Some(task) = s.task()
                 && may_hold(rect, 2)
-                && !lp.label_in(
-                    painter,
-                    rect,
-                    format!("task {task}"),
-                    palette::on_bar_text(),
-                )
+                && !lp.label_in(painter, rect, format!("task {task}"), pal.on_bar_text())
             {
-                lp.label_in(painter, rect, format!("#{task}"), palette::on_bar_text());
+                lp.label_in(painter, rect, format!("#{task}"), pal.on_bar_text());
             }
         }
     };
@@ -115,6 +111,7 @@ pub fn hold_lane<'a>(
     holders: impl Iterator<Item = Holder<'a>>,
     handovers: bool,
 ) {
+    let pal = painter.palette();
     lp.begin_lane();
     // Hand-over marks only where the holds are wide enough to tell apart;
     // on a crowded lane they would be noise.
@@ -131,7 +128,7 @@ pub fn hold_lane<'a>(
                         painter,
                         rect,
                         crate::gui::format::worker_short(s.worker),
-                        palette::on_bar_text(),
+                        pal.on_bar_text(),
                     );
                 }
                 drawn += 1;
@@ -167,7 +164,7 @@ const HANDOVER_MIN_PX: f32 = 12.0;
 fn cut_off_mark(lp: &mut LanePainter, row: Rect, x: f32) {
     let s = (row.height() * 0.4).clamp(3.0, 7.0);
     let c = pos2(x, row.center().y);
-    let stroke = Stroke::new(2.0, palette::error());
+    let stroke = Stroke::new(2.0, lp.palette().error());
     lp.mark(egui::Shape::line_segment(
         [c - egui::vec2(s, s), c + egui::vec2(s, s)],
         stroke,

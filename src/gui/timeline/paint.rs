@@ -6,8 +6,9 @@
 use crate::analysis::timeline::{CATEGORIES, Merged, PixelWindow, State, Totals};
 use crate::gui::format::group_thousands;
 use crate::gui::palette::{self, Fill, HATCH_PX};
-use egui::epaint::{Mesh, TextureId};
-use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
+use crate::gui::present::{ContextExt as _, Palette};
+use egui::epaint::Mesh;
+use egui::{Align2, Color32, Context, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
 /// Font of labels drawn on bars.
 pub fn bar_font(lane_h: f32) -> FontId {
@@ -25,6 +26,7 @@ pub fn may_hold(rect: Rect, chars: usize) -> bool {
 
 /// Collects one frame's bars, marks and labels, then paints them in order.
 pub struct LanePainter {
+    pal: Palette,
     solid: Mesh,
     hatch: Mesh,
     marks: Vec<Shape>,
@@ -63,11 +65,13 @@ struct Label {
 }
 
 impl LanePainter {
-    /// A painter for bars `width_px` wide at most, striping with `hatch`.
-    pub fn new(hatch: TextureId, width_px: f32) -> Self {
+    /// A painter for bars `width_px` wide at most, in the colours of
+    /// `ctx`'s theme, striping with its hatch texture.
+    pub fn new(ctx: &Context, width_px: f32) -> Self {
         Self {
+            pal: ctx.palette(),
             solid: Mesh::default(),
-            hatch: Mesh::with_texture(hatch),
+            hatch: Mesh::with_texture(palette::hatch_texture(ctx).id()),
             marks: Vec::new(),
             labels: Vec::new(),
             lane_labels: Vec::new(),
@@ -76,6 +80,11 @@ impl LanePainter {
             merged_spans: 0,
             merged_marks: 0,
         }
+    }
+
+    /// The colours the lanes are painted in.
+    pub fn palette(&self) -> Palette {
+        self.pal
     }
 
     /// A solid bar.
@@ -97,7 +106,7 @@ impl LanePainter {
 
     /// A state bar between `x0` and `x1` in the lane `row`.
     pub fn state_bar(&mut self, row: Rect, x0: f32, x1: f32, state: State) {
-        let color = palette::state_color(state);
+        let color = self.pal.state_color(state);
         let full = Rect::from_x_y_ranges(x0..=x1, row.y_range());
         match palette::state_fill(state) {
             Fill::Solid => self.solid(full, color),
@@ -158,7 +167,7 @@ impl LanePainter {
 
     /// A hand-over mark at `x`: a bright tick with a notch at the top.
     pub fn handover(&mut self, row: Rect, x: f32) {
-        let stroke = Stroke::new(1.5, palette::mark());
+        let stroke = Stroke::new(1.5, self.pal.mark());
         self.marks.push(Shape::line_segment(
             [pos2(x, row.top()), pos2(x, row.bottom())],
             stroke,
@@ -170,7 +179,7 @@ impl LanePainter {
                 pos2(x + s, row.top()),
                 pos2(x, row.top() + s),
             ],
-            palette::mark(),
+            self.pal.mark(),
             Stroke::NONE,
         ));
     }
@@ -199,7 +208,7 @@ impl LanePainter {
                 continue;
             }
             let h = share * row.height();
-            let color = palette::state_color(state);
+            let color = self.pal.state_color(state);
             let color = match palette::state_fill(state) {
                 Fill::Solid => color,
                 Fill::Hatched => palette::faded(color, 0.75),
@@ -315,7 +324,7 @@ impl LanePainter {
         let y = row.bottom() + 0.5;
         self.marks.push(Shape::line_segment(
             [pos2(x0, y), pos2(x1, y)],
-            Stroke::new(1.0, palette::merged()),
+            Stroke::new(1.0, self.pal.merged()),
         ));
         let text = format!("{} merged", group_thousands(count));
         let font = bar_font(row.height());

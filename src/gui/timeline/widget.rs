@@ -12,6 +12,7 @@ use crate::gui::format::percent_text;
 use crate::gui::lanes::{Holder, XMap, ghost_lane, hold_lane, state_lane};
 use crate::gui::paint::LanePainter;
 use crate::gui::palette;
+use crate::gui::present::{ContextExt as _, Palette};
 use crate::gui::tooltip;
 use crate::gui::view::{TimeView, ticks};
 use egui::{Align2, FontId, Painter, Rect, Sense, Stroke, Ui, pos2, vec2};
@@ -102,6 +103,7 @@ pub fn timeline_at_ui(
     view: &mut TimeView,
     overlay: &Overlay<'_>,
 ) -> TimelineOutput {
+    let pal = ui.palette();
     let horizon_ns = overlay.horizon_ns;
     let rows = rows(timeline);
     let headers = rows.iter().filter(|r| matches!(r, Row::Header(_))).count() as f32;
@@ -133,7 +135,7 @@ pub fn timeline_at_ui(
             Align2::CENTER_CENTER,
             "Press Run: every worker gets a lane here.",
             FontId::proportional(15.0),
-            palette::weak_text(),
+            pal.weak_text(),
         );
         return TimelineOutput::default();
     }
@@ -149,13 +151,12 @@ pub fn timeline_at_ui(
         Align2::RIGHT_TOP,
         "running",
         FontId::proportional(11.0),
-        palette::state_color(State::Running),
+        pal.state_color(State::Running),
     );
     let lane_h = ((plot.height() - headers * HEADER_H) / lanes.max(1.0)).clamp(4.0, MAX_LANE_H);
-    let hatch = palette::hatch_texture(ui.ctx()).id();
-    let mut lp = LanePainter::new(hatch, plot.width());
+    let mut lp = LanePainter::new(ui.ctx(), plot.width());
     let ghost = overlay.ghost.map(|g| &g.timeline);
-    let mut ghost_lp = LanePainter::new(hatch, plot.width());
+    let mut ghost_lp = LanePainter::new(ui.ctx(), plot.width());
     let mut ghost_bars = Vec::new();
     let ctx = RowCtx {
         timeline,
@@ -195,7 +196,7 @@ pub fn timeline_at_ui(
     // The ghost goes under the run, faded to a shadow of itself.
     ghost_lp.finish(&painter);
     for bar in ghost_bars {
-        painter.rect_filled(bar, 0.0, palette::faded(palette::lane_bg(), GHOST_FADE));
+        painter.rect_filled(bar, 0.0, palette::faded(pal.lane_bg(), GHOST_FADE));
     }
     lp.finish(&painter);
     let lanes_area = Rect::from_x_y_ranges(plot.x_range(), plot.top()..=rect.bottom());
@@ -292,6 +293,7 @@ fn row_ui(
     full: Rect,
     bar: Rect,
 ) {
+    let pal = painter.palette();
     let (timeline, map) = (ctx.timeline, ctx.map);
     let horizon = timeline.horizon_ns();
     let label_pos = pos2(full.left() + 4.0, bar.center().y);
@@ -301,7 +303,7 @@ fn row_ui(
             let y = full.top() + 0.5;
             painter.line_segment(
                 [pos2(full.left(), y), pos2(full.right(), y)],
-                Stroke::new(1.0, palette::grid()),
+                Stroke::new(1.0, pal.grid()),
             );
             let count = timeline.process_tracks(process).count();
             painter.text(
@@ -309,36 +311,36 @@ fn row_ui(
                 Align2::LEFT_CENTER,
                 process_title(process, count, timeline.gil_mode()),
                 FontId::proportional(12.5),
-                palette::text(),
+                pal.text(),
             );
         }
         Row::Gil(process) | Row::Lock(process) => {
             let gil = matches!(row, Row::Gil(_));
-            painter.rect_filled(bar, 0.0, palette::lane_bg());
+            painter.rect_filled(bar, 0.0, pal.lane_bg());
             painter.text(
                 label_pos,
                 Align2::LEFT_CENTER,
                 if gil { "GIL held by" } else { "lock held by" },
                 font,
-                palette::lane_title(),
+                pal.lane_title(),
             );
-            let holders = holders(timeline, process, horizon, gil);
+            let holders = holders(pal, timeline, process, horizon, gil);
             hold_lane(lp, painter, bar, map, holders.into_iter(), true);
         }
         Row::Worker(track, index) => {
-            painter.rect_filled(bar, 0.0, palette::lane_bg());
+            painter.rect_filled(bar, 0.0, pal.lane_bg());
             if bar.height() >= 8.0 {
                 let chip = Rect::from_center_size(
                     pos2(full.left() + 10.0, bar.center().y),
                     vec2(8.0, 8.0),
                 );
-                painter.rect_filled(chip, 2.0, palette::worker_color(index));
+                painter.rect_filled(chip, 2.0, pal.worker_color(index));
                 painter.text(
                     pos2(full.left() + 20.0, bar.center().y),
                     Align2::LEFT_CENTER,
                     format!("thread {}", track.id.thread),
                     font.clone(),
-                    palette::weak_text(),
+                    pal.weak_text(),
                 );
                 // How much of its life the worker could actually compute
                 // (so far, during a replay).
@@ -351,7 +353,7 @@ fn row_ui(
                     Align2::RIGHT_CENTER,
                     percent_text(share * 100.0),
                     font,
-                    palette::state_color(State::Running),
+                    pal.state_color(State::Running),
                 );
             }
             state_lane(lp, painter, bar, map, track, horizon);
@@ -376,7 +378,13 @@ fn share_of(totals: &Totals) -> f64 {
 }
 
 /// The holders of a process's GIL (or lock), each in its worker's colour.
-fn holders(timeline: &Timeline, process: u16, horizon: u64, gil: bool) -> Vec<Holder<'_>> {
+fn holders(
+    pal: Palette,
+    timeline: &Timeline,
+    process: u16,
+    horizon: u64,
+    gil: bool,
+) -> Vec<Holder<'_>> {
     let first = timeline
         .tracks()
         .position(|t| t.id.process == process)
@@ -391,7 +399,7 @@ fn holders(timeline: &Timeline, process: u16, horizon: u64, gil: bool) -> Vec<Ho
             } else {
                 t.open_lock(horizon)
             },
-            color: palette::worker_color(first + i),
+            color: pal.worker_color(first + i),
         })
         .collect()
 }
@@ -420,6 +428,7 @@ pub fn axis(painter: &Painter, plot: Rect, top: f32, map: XMap) {
 /// [`axis`] without the tick labels that would run into the x range `avoid`
 /// (the cursor's time tag).
 fn axis_avoiding(painter: &Painter, plot: Rect, top: f32, map: XMap, avoid: Option<egui::Rangef>) {
+    let pal = painter.palette();
     for (t, label) in ticks(map.window, 90.0) {
         let x = map.left + map.window.x_of(t) as f32;
         if x < plot.left() - 0.5 || x > plot.right() + 0.5 {
@@ -427,14 +436,13 @@ fn axis_avoiding(painter: &Painter, plot: Rect, top: f32, map: XMap, avoid: Opti
         }
         painter.line_segment(
             [pos2(x, top + AXIS_H - 4.0), pos2(x, plot.bottom())],
-            Stroke::new(1.0, palette::grid()),
+            Stroke::new(1.0, pal.grid()),
         );
-        let galley =
-            painter.layout_no_wrap(label, FontId::proportional(11.0), palette::weak_text());
+        let galley = painter.layout_no_wrap(label, FontId::proportional(11.0), pal.weak_text());
         let span = egui::Rangef::new(x + 3.0, x + 3.0 + galley.size().x);
         let clear = avoid.is_none_or(|a| !a.intersects(span.expand(4.0)));
         if clear && span.max <= plot.right() + RIGHT_PAD {
-            painter.galley(pos2(x + 3.0, top + 1.0), galley, palette::weak_text());
+            painter.galley(pos2(x + 3.0, top + 1.0), galley, pal.weak_text());
         }
     }
 }
