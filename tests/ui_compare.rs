@@ -13,8 +13,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::time::{Duration, Instant};
 use threadlab::engine::compare::compare_configs;
-use threadlab::gui::compare_run::{Comparison, Ghost, Progress};
-use threadlab::gui::live::RunData;
+use threadlab::gui::compare::{Comparison, Ghost, Progress};
+use threadlab::gui::run_state::RunData;
 use threadlab::gui::{AppOptions, ThreadlabApp};
 use threadlab::model::{Event, EventKind, RunMessage, RunSummary, Scenario, WorkerId, load_preset};
 
@@ -24,7 +24,13 @@ const TIMEOUT: Duration = Duration::from_secs(300);
 fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
     Harness::builder()
         .with_size([1280.0, 720.0])
-        .build_ui_state(|ui, app: &mut ThreadlabApp| app.window_ui(ui), app)
+        .build_ui_state(
+            |ui, app: &mut ThreadlabApp| {
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            app,
+        )
 }
 
 fn new_app() -> ThreadlabApp {

@@ -6,7 +6,8 @@
 //! everything it draws; each frame it drains the engine's messages into that
 //! state, and it repaints only while something changes.
 
-pub mod app;
+mod app;
+mod command;
 pub mod compare;
 pub mod format;
 pub mod panels;
@@ -15,19 +16,11 @@ pub mod present;
 pub mod run_state;
 pub mod timeline;
 
-pub use compare::{
-    bars as compare_bars, run as compare_run, summary as compare_summary, view as compare_view,
-};
-pub use panels::{controls, counters, labs, layout, summary};
-pub use playback::{ghost, replay};
-pub use present::{first_frame, help, palette, screenshot, settings, shortcuts};
-pub use run_state::{baseline, export, live, reaper};
-pub use timeline::{cores, cursor, lanes, paint, tooltip, view};
-
-pub use app::{AppOptions, ThreadlabApp};
-
 use crate::cli::BadInput;
 use crate::cli::args::GuiArgs;
+pub use app::{AppOptions, CompareState, Mode, ThreadlabApp};
+pub use command::Command;
+use present::FirstFrameProbe;
 
 /// The window's size when it opens, in points.
 pub const WINDOW_SIZE: [f32; 2] = [1280.0, 720.0];
@@ -62,7 +55,7 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
     let mut app = ThreadlabApp::new(options).map_err(BadInput)?;
     let status = app.exit_status();
     let scratch = std::env::temp_dir().join(format!("threadlab-smoke-{}.ron", std::process::id()));
-    if let Some(probe) = first_frame::FirstFrameProbe::from_env(since) {
+    if let Some(probe) = FirstFrameProbe::from_env(since) {
         app.set_first_frame_probe(probe);
     }
     let mut viewport = egui::ViewportBuilder::default();

@@ -5,8 +5,7 @@
 
 use crate::analysis::timeline::State;
 use crate::gui::format::{speedup_text, whole_speedup_text};
-use crate::gui::palette;
-use crate::gui::present::{ContextExt as _, Palette};
+use crate::gui::present::{ContextExt as _, Palette, faded};
 use egui::{Align2, Color32, FontId, Painter, Rect, Stroke, pos2};
 
 /// Room right of the scale for the number after the longest bar, px.
@@ -94,11 +93,11 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
         let gh = (h * 0.34).max(4.0);
         let top = main.bottom() + 2.0;
         let rect = Rect::from_x_y_ranges(scale.left..=scale.x(ghost), top..=top + gh);
-        painter.rect_filled(rect, 1.0, palette::faded(pal.strong_text(), 0.13));
+        painter.rect_filled(rect, 1.0, faded(pal.strong_text(), 0.13));
         painter.rect_stroke(
             rect,
             1.0,
-            Stroke::new(1.0, palette::faded(pal.strong_text(), 0.27)),
+            Stroke::new(1.0, faded(pal.strong_text(), 0.27)),
             egui::StrokeKind::Inside,
         );
         let galley = painter.layout_no_wrap(
@@ -145,7 +144,7 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
     ideal_mark(painter, area, scale, bar.ideal);
     if let Some((at, galley)) = ghost_label {
         // Over a backdrop, so the ideal tick does not run through the words.
-        painter.rect_filled(at.expand(1.0), 2.0, palette::faded(pal.lane_bg(), 0.9));
+        painter.rect_filled(at.expand(1.0), 2.0, faded(pal.lane_bg(), 0.9));
         painter.galley(at.min, galley, pal.weak_text());
     }
 }

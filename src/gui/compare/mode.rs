@@ -2,13 +2,13 @@
 //! serially, with N threads, N processes, N threads without the GIL and as
 //! native code, stacked on one time axis with their speedups beside them.
 //! This file is the mode's state and what the window asks of it; running
-//! lives in `compare_run`, drawing in `compare_view`, `compare_bars` and
-//! `compare_summary`.
+//! lives in `run.rs`, drawing in `view.rs`, `bars.rs` and `summary.rs`.
+//! Whether the mode is on screen is the app's `Mode`.
 
+use super::run::{Comparison, Ghost, Progress};
 use crate::engine::compare::comparable;
-use crate::gui::compare_run::{Comparison, Ghost, Progress};
-use crate::gui::reaper::Reaper;
-use crate::gui::view::TimeView;
+use crate::gui::run_state::Reaper;
+use crate::gui::timeline::TimeView;
 use crate::model::Scenario;
 use std::time::Duration;
 
@@ -25,11 +25,10 @@ pub const COMPARE_FRAME_FACTOR: u32 = 4;
 pub const NOT_COMPARABLE: &str = "Only the task experiments (cpu-bound, io-bound, gil-free) \
     can be compared: the others measure lost updates, queues or start-up costs, not speed.";
 
-/// The compare mode: whether it is on screen, the comparison shown, and the
-/// one before it (the ghost).
+/// The compare mode's state: the comparison shown, the one before it (the
+/// ghost), and the shared time axis.
 #[derive(Debug)]
 pub struct CompareMode {
-    shown: bool,
     current: Option<Comparison>,
     ghost: Option<Ghost>,
     /// Draw the previous comparison's speedups behind the new ones.
@@ -41,7 +40,6 @@ pub struct CompareMode {
 impl Default for CompareMode {
     fn default() -> Self {
         Self {
-            shown: false,
             current: None,
             ghost: None,
             show_ghost: true,
@@ -50,19 +48,9 @@ impl Default for CompareMode {
     }
 }
 
-/// What the compare view asked for this frame.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CompareAction {
-    /// Nothing.
-    #[default]
-    None,
-    /// Back to the single-run view.
-    Leave,
-}
-
 impl CompareMode {
-    /// Starts comparing `s`'s work and shows the comparison; the last
-    /// finished comparison becomes the ghost. A scenario that cannot be
+    /// Starts comparing `s`'s work; the last finished comparison becomes
+    /// the ghost. A scenario that cannot be
     /// compared is refused with the reason.
     pub fn start(&mut self, s: &Scenario, reaper: &mut Reaper) -> Result<(), String> {
         if !comparable(s) {
@@ -73,7 +61,6 @@ impl CompareMode {
             self.ghost = Some(ghost);
         }
         self.current = Some(Comparison::start(s, crate::sampling::core_count()));
-        self.shown = true;
         self.view.fit();
         Ok(())
     }
@@ -83,7 +70,6 @@ impl CompareMode {
     pub fn show_recorded(&mut self, comparison: Comparison, ghost: Option<Ghost>) {
         self.current = Some(comparison);
         self.ghost = ghost;
-        self.shown = true;
     }
 
     /// Stops the comparison under way, if any; what it measured stays.
@@ -93,22 +79,11 @@ impl CompareMode {
         }
     }
 
-    /// Back to the single-run view; a comparison under way is stopped.
-    pub fn leave(&mut self, reaper: &mut Reaper) {
-        self.cancel(reaper);
-        self.shown = false;
-    }
-
     /// Takes in what the run under way sent; starts the next one when it ended.
     pub fn poll(&mut self, reaper: &mut Reaper) -> bool {
         self.current
             .as_mut()
             .is_some_and(|c| c.poll(DRAIN_BUDGET, reaper))
-    }
-
-    /// Whether the compare view is on screen.
-    pub fn is_shown(&self) -> bool {
-        self.shown
     }
 
     /// Whether a comparison is running.
@@ -135,19 +110,14 @@ impl CompareMode {
         self.ghost.as_ref().filter(|_| self.show_ghost)
     }
 
+    /// Shows or hides the previous comparison's bars.
+    pub fn toggle_ghost(&mut self) {
+        self.show_ghost = !self.show_ghost;
+    }
+
     /// Whether the previous comparison exists (to offer its toggle).
     pub fn has_ghost(&self) -> bool {
         self.ghost.is_some()
-    }
-
-    /// Draws the compare view into the central panel.
-    pub fn central_ui(&mut self, ui: &mut egui::Ui, scenario: &Scenario) -> CompareAction {
-        crate::gui::compare_view::compare_ui(ui, self, scenario)
-    }
-
-    /// Draws the comparison's numbers into the results panel.
-    pub fn results_ui(&self, ui: &mut egui::Ui) {
-        crate::gui::compare_summary::summary_ui(ui, self.comparison(), self.ghost());
     }
 
     /// The comparison on screen and the time view, both mutable.

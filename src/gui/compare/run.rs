@@ -7,8 +7,7 @@
 use crate::analysis::ideal_speedup;
 use crate::engine::compare::{CompareRow, compare_configs, compare_workers};
 use crate::gui::format::compare_work_text;
-use crate::gui::live::{LiveRun, RunData};
-use crate::gui::reaper::Reaper;
+use crate::gui::run_state::{LiveRun, Reaper, RunData};
 use crate::model::Scenario;
 use std::time::Duration;
 

@@ -2,16 +2,17 @@
 //! wall time and speedup, the best this machine allows, and what the faint
 //! bars of the comparison before stand for.
 
-use crate::gui::compare_bars::bar_color;
-use crate::gui::compare_run::{Comparison, Ghost};
-use crate::gui::compare_view::title;
+use super::bars::bar_color;
+use super::mode::CompareMode;
+use super::view::title;
 use crate::gui::format::{duration_text, speedup_text};
 use crate::gui::present::ContextExt as _;
 use egui::{Grid, RichText, Ui};
 
 /// The results column in compare mode.
-pub fn summary_ui(ui: &mut Ui, comparison: Option<&Comparison>, ghost: Option<&Ghost>) {
+pub fn results_ui(ui: &mut Ui, mode: &CompareMode) {
     let pal = ui.palette();
+    let (comparison, ghost) = (mode.comparison(), mode.ghost());
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(6.0);
         ui.heading("Comparison");

@@ -4,18 +4,19 @@
 //! on one time axis, serial on top, with its speedup bar beside it. The
 //! lanes are drawn by the timeline's own painters (`lanes`, `paint`).
 
+use super::bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis};
+use super::mode::CompareMode;
+use super::run::{Comparison, Ghost, Progress};
 use crate::analysis::timeline::{State, Timeline, Track};
 use crate::engine::compare::compare_configs;
-use crate::gui::compare::{CompareAction, CompareMode};
-use crate::gui::compare_bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis};
-use crate::gui::compare_run::{Comparison, Ghost, Progress};
+use crate::gui::command::Command;
 use crate::gui::format::{compare_work_text, duration_text, percent_text, speedup_text};
-use crate::gui::lanes::{Holder, XMap, hold_lane, state_lane};
-use crate::gui::live::{BUSY_WARNING, RunData};
-use crate::gui::paint::LanePainter;
-use crate::gui::palette;
-use crate::gui::present::{ContextExt as _, Palette};
-use crate::gui::timeline::{AXIS_H, LABEL_W, RIGHT_PAD, Row, axis, executing_share};
+use crate::gui::present::{ContextExt as _, Palette, faded};
+use crate::gui::run_state::{BUSY_WARNING, RunData};
+use crate::gui::timeline::{
+    AXIS_H, Holder, LABEL_W, LanePainter, RIGHT_PAD, Row, XMap, axis, executing_share, hold_lane,
+    label_tooltip, navigate, row_tooltip, state_lane,
+};
 use crate::model::{Scenario, Workload};
 use egui::{
     Align2, Color32, FontId, Painter, Rect, RichText, Sense, Stroke, Ui, WidgetInfo, pos2, vec2,
@@ -28,10 +29,15 @@ const MAX_LANE_H: f32 = 48.0;
 /// Space between the lanes and the bar column.
 const GAP: f32 = 16.0;
 
-/// Draws the compare view; returns what the lecturer asked for.
-pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> CompareAction {
+/// Draws the compare view into the central panel. Its buttons push
+/// commands; only its time axis is moved here (zoom, pan), as the timeline's is.
+pub fn compare_ui(
+    ui: &mut Ui,
+    mode: &mut CompareMode,
+    scenario: &Scenario,
+    commands: &mut Vec<Command>,
+) {
     let pal = ui.palette();
-    let mut action = CompareAction::None;
     let has_ghost = mode.has_ghost();
     ui.horizontal(|ui| {
         ui.label(
@@ -56,7 +62,7 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
                 .on_hover_text("Leave the comparison and show one run again, with its cores view.")
                 .clicked()
             {
-                action = CompareAction::Leave;
+                commands.push(Command::LeaveCompare);
             }
             if !mode.view.is_fit()
                 && ui
@@ -64,21 +70,26 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
                     .on_hover_text("Show every run whole again (or double-click the lanes).")
                     .clicked()
             {
-                mode.view.fit();
+                commands.push(Command::Fit);
             }
-            if has_ghost {
-                ui.checkbox(&mut mode.show_ghost, "Show the one before")
+            let mut show_ghost = mode.show_ghost;
+            if has_ghost
+                && ui
+                    .checkbox(&mut show_ghost, "Show the one before")
                     .on_hover_text(
                         "Draw the speedups of the previous comparison as faint bars \
                          under the new ones.",
-                    );
+                    )
+                    .changed()
+            {
+                commands.push(Command::CompareGhost);
             }
         });
     });
     let (comparison, ghost, view) = mode.parts_mut();
     let Some(c) = comparison else {
         ui.label(RichText::new("Press Compare to run the comparison.").color(pal.weak_text()));
-        return action;
+        return;
     };
     status_ui(ui, c, scenario);
     legend_ui(ui, c);
@@ -90,7 +101,7 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
         pos2(rect.right() - bar_w - GAP, rect.bottom() - 2.0),
     );
     let horizon = c.horizon_ns();
-    view.interact(ui, &response, plot, horizon);
+    navigate(view, ui, &response, plot, horizon);
     let map = XMap {
         left: plot.left(),
         right: plot.right(),
@@ -136,15 +147,14 @@ pub fn compare_ui(ui: &mut Ui, mode: &mut CompareMode, scenario: &Scenario) -> C
     {
         let t = map.window.t_of(f64::from(pos.x - plot.left()));
         let text = if pos.x < plot.left() {
-            crate::gui::tooltip::label_text(timeline, *row)
+            label_tooltip(timeline, *row)
         } else {
-            crate::gui::tooltip::row_text(timeline, *row, t, map.window)
+            row_tooltip(timeline, *row, t, map.window)
         };
         if let Some(text) = text {
             response.on_hover_text_at_pointer(text);
         }
     }
-    action
 }
 
 /// Which run goes on, and whether the knobs changed since the comparison.
@@ -466,7 +476,7 @@ fn serial_line(painter: &Painter, c: &Comparison, blocks: &[Block], map: XMap) {
     if x < map.left || x > map.right {
         return;
     }
-    let color = palette::faded(pal.strong_text(), 0.6);
+    let color = faded(pal.strong_text(), 0.6);
     let mut y = first.top + HEADER_H;
     while y < last.bottom {
         painter.line_segment(

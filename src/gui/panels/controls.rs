@@ -2,6 +2,8 @@
 //! accepts (within `model::limits`), every control says in plain words what it
 //! does, and with auto-run on, letting go of a knob runs the experiment again.
 
+use crate::gui::command::Command;
+use crate::gui::compare::NOT_COMPARABLE;
 use crate::gui::format::{Unit, workload_text};
 use crate::gui::present::ContextExt as _;
 #[cfg(test)]
@@ -9,24 +11,6 @@ use crate::model::limits;
 use crate::model::{Lab, Scenario, Update, Workload};
 use egui::{ComboBox, Grid, Response, RichText, Slider, SliderClamping, Ui};
 use std::ops::RangeInclusive;
-
-/// What the lecturer asked for this frame.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Action {
-    /// Nothing.
-    #[default]
-    None,
-    /// Run with the current knobs.
-    Run,
-    /// Compare the knobs' work serially, with threads, processes, no GIL.
-    Compare,
-    /// Stop the run.
-    Stop,
-    /// Back to the preset's knobs, picture cleared.
-    Reset,
-    /// Load the preset with this index.
-    Preset(usize),
-}
 
 /// Settings of the controls themselves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,8 +38,9 @@ mod range {
     pub const INCREMENTS: RangeInclusive<u32> = 1..=100_000;
 }
 
-/// Draws the controls; returns the button pressed (if any) and whether a knob
-/// changed in a way that should run the experiment again.
+/// Draws the controls. The knobs edit `scenario` in place; the buttons and
+/// the preset picker push commands, and so does a knob let go while
+/// auto-run is on ([`Command::Rerun`]).
 pub fn controls_ui(
     ui: &mut Ui,
     scenario: &mut Scenario,
@@ -63,9 +48,9 @@ pub fn controls_ui(
     preset: usize,
     settings: &mut ControlSettings,
     running: bool,
-) -> (Action, bool) {
+    commands: &mut Vec<Command>,
+) {
     let pal = ui.palette();
-    let mut action = Action::None;
     let mut edited = false;
     ui.spacing_mut().slider_width = 104.0;
     Grid::new("knobs")
@@ -86,7 +71,7 @@ pub fn controls_ui(
                             .on_hover_text(&p.title)
                             .clicked()
                         {
-                            action = Action::Preset(i);
+                            commands.push(Command::Preset(i));
                         }
                     }
                 })
@@ -102,7 +87,7 @@ pub fn controls_ui(
             .add(egui::Button::new(RichText::new("Run").strong()).min_size([64.0, 26.0].into()))
             .on_hover_text("Run the experiment with these settings.");
         if run.clicked() {
-            action = Action::Run;
+            commands.push(Command::Run);
         }
         let stop = ui
             .add_enabled(
@@ -111,13 +96,13 @@ pub fn controls_ui(
             )
             .on_hover_text("Ask every worker to stop at its next chance.");
         if stop.clicked() {
-            action = Action::Stop;
+            commands.push(Command::Stop);
         }
         let reset = ui
             .add(egui::Button::new("Reset").min_size([56.0, 26.0].into()))
             .on_hover_text("Put every setting back to the preset's values and clear the picture.");
         if reset.clicked() {
-            action = Action::Reset;
+            commands.push(Command::Reset);
         }
     });
     ui.horizontal(|ui| {
@@ -131,9 +116,9 @@ pub fn controls_ui(
                 "Run the same work serially, with threads, with processes, without the GIL \
                  and as native code, one after another, and compare their speed.",
             )
-            .on_disabled_hover_text(crate::gui::compare::NOT_COMPARABLE);
+            .on_disabled_hover_text(NOT_COMPARABLE);
         if compare.clicked() {
-            action = Action::Compare;
+            commands.push(Command::Compare);
         }
         ui.label(RichText::new("threads vs processes").color(pal.weak_text()));
     });
@@ -141,7 +126,9 @@ pub fn controls_ui(
         .on_hover_text(
             "Let go of a slider or flip a switch, and the experiment runs again at once.",
         );
-    (action, edited && settings.auto_run)
+    if edited && settings.auto_run {
+        commands.push(Command::Rerun);
+    }
 }
 
 /// The scenario's knobs, two columns of a grid; returns whether one was

@@ -2,10 +2,11 @@
 //! the run ends): GIL hand-overs and time spent waiting for it, queue depth
 //! over time, and the shared counter, expected against actual.
 
+use super::labs::lab_rows_ui;
 use crate::analysis::timeline::{AsOf, Span, State, Timeline};
 use crate::gui::format::{duration_text, group_thousands, percent_text};
-use crate::gui::live::RunData;
 use crate::gui::present::{ContextExt as _, Palette};
+use crate::gui::run_state::RunData;
 use egui::{Color32, Grid, RichText, Ui};
 use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points, VLine};
 
@@ -21,11 +22,6 @@ fn worker_time_ns(timeline: &Timeline) -> u64 {
 /// A value in the right column of a grid, wrapped to the panel's width.
 pub fn value(ui: &mut Ui, text: RichText) {
     ui.add(egui::Label::new(text).wrap());
-}
-
-/// The counters block.
-pub fn counters_ui(ui: &mut Ui, data: &RunData) {
-    counters_at_ui(ui, data, None);
 }
 
 /// The counters block as of the replay cursor `at` (ns), or for the whole
@@ -188,7 +184,7 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
             ui.end_row();
         }
         if let Some(summary) = summary {
-            crate::gui::labs::lab_rows_ui(ui, summary);
+            lab_rows_ui(ui, summary);
         }
         let dropped = data.events_dropped;
         ui.label("Events").on_hover_text("Events the workers recorded, and any the window could not keep up with.");

@@ -3,7 +3,7 @@
 //! shared-memory lab ended up, and how fast a stop reached threads and
 //! processes.
 
-use crate::gui::counters::value;
+use super::counters::value;
 use crate::gui::format::{duration_text, mib_text};
 use crate::gui::present::{ContextExt as _, Palette};
 use crate::model::{KillSummary, RunSummary, SharedMemorySummary, StartupGroup};

@@ -1,56 +1,28 @@
 //! How the window is laid out: controls on the left, results and the lesson
 //! on the right, and in the middle a one-line status, the legend, the
-//! timeline and the cores view, all on one time axis.
+//! replay's bar, the timeline and the cores view, all on one time axis.
 
+use super::counters::counters_at_ui;
+use super::summary::summary_ui;
 use crate::analysis::timeline::{Span, State, Timeline};
-use crate::gui::baseline::Baselines;
-use crate::gui::cores::{core_count, cores_at_ui};
-use crate::gui::counters::counters_at_ui;
-use crate::gui::cursor::Overlay;
+use crate::gui::command::Command;
 use crate::gui::format::{cursor_time_text, duration_text, group_thousands, work_text};
-use crate::gui::ghost::Ghost;
-use crate::gui::live::RunData;
-use crate::gui::palette::{self, Fill};
-use crate::gui::present::ContextExt as _;
-use crate::gui::replay::{Replay, bar_ui};
-use crate::gui::summary::summary_ui;
-use crate::gui::timeline::{DrawStats, timeline_at_ui};
-use crate::gui::view::TimeView;
+use crate::gui::playback::{Ghost, Replay, replay_bar_ui};
+use crate::gui::present::{ContextExt as _, Fill, faded, keys_text, state_fill};
+use crate::gui::run_state::{Baselines, RunData};
+use crate::gui::timeline::{
+    DrawStats, LanePainter, Overlay, TimeView, core_count, cores_at_ui, cores_min_height,
+    timeline_at_ui,
+};
 use crate::model::Scenario;
-use egui::{Context, Frame, RichText, Sense, Stroke, TextStyle, Ui, vec2};
+use egui::{Frame, RichText, Sense, Stroke, Ui, vec2};
 
 /// Width of the strip a folded side panel leaves, in points.
 pub const FOLDED_WIDTH: f32 = 40.0;
 
-/// Text sizes that read well on a projector, dark theme; `present` zooms
-/// everything as presentation mode does when the window size is unknown.
-pub fn setup_style(ctx: &Context, present: bool) {
-    ctx.set_theme(egui::Theme::Dark);
-    ctx.all_styles_mut(|style| {
-        let sizes = [
-            (TextStyle::Heading, 17.0),
-            (TextStyle::Body, 13.5),
-            (TextStyle::Button, 13.5),
-            (TextStyle::Monospace, 12.5),
-            (TextStyle::Small, 11.0),
-        ];
-        for (text_style, size) in sizes {
-            if let Some(font) = style.text_styles.get_mut(&text_style) {
-                font.size = size;
-            }
-        }
-        style.spacing.item_spacing = vec2(8.0, 5.0);
-    });
-    if present {
-        ctx.set_zoom_factor(1.5);
-    }
-}
-
-/// The app's name above the controls, with the button that folds them away;
-/// returns whether it was clicked.
-pub fn brand_ui(ui: &mut Ui) -> bool {
+/// The app's name above the controls, with the button that folds them away.
+pub fn brand_ui(ui: &mut Ui, commands: &mut Vec<Command>) {
     let pal = ui.palette();
-    let mut fold = false;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         ui.label(
@@ -60,42 +32,44 @@ pub fn brand_ui(ui: &mut Ui) -> bool {
                 .color(pal.strong_text()),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let keys =
-                crate::gui::shortcuts::keys_text(crate::gui::shortcuts::Command::FoldControls);
-            fold = ui
+            let keys = keys_text(Command::FoldControls);
+            if ui
                 .button("« Fold")
                 .on_hover_text(format!("Fold the controls away ({keys})"))
-                .clicked();
+                .clicked()
+            {
+                commands.push(Command::FoldControls);
+            }
         });
     });
     ui.label(RichText::new("threads and processes, live").color(pal.weak_text()));
     ui.add_space(4.0);
-    fold
 }
 
 /// The right-hand column: the result, then the counters (as of the replay
-/// cursor `at`, ns, during a replay). Returns whether its fold button was
-/// clicked.
+/// cursor `at`, ns, during a replay), with the button that folds it away.
 pub fn results_ui(
     ui: &mut Ui,
     data: Option<&RunData>,
     baselines: &Baselines,
     cores: usize,
     at: Option<u64>,
-) -> bool {
+    commands: &mut Vec<Command>,
+) {
     let pal = ui.palette();
-    let mut fold = false;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             ui.heading("Result");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let keys =
-                    crate::gui::shortcuts::keys_text(crate::gui::shortcuts::Command::FoldResults);
-                fold = ui
+                let keys = keys_text(Command::FoldResults);
+                if ui
                     .button("Fold »")
                     .on_hover_text(format!("Fold the results away ({keys})"))
-                    .clicked();
+                    .clicked()
+                {
+                    commands.push(Command::FoldResults);
+                }
             });
         });
         summary_ui(ui, data, baselines, cores);
@@ -114,76 +88,70 @@ pub fn results_ui(
             counters_at_ui(ui, data, at);
         }
     });
-    fold
 }
 
-/// The replay and the ghost, as the middle of the window uses them.
-pub struct Playback<'a> {
-    /// The replay cursor and its controls.
-    pub replay: &'a mut Replay,
-    /// The previous run of the same preset.
-    pub ghost: &'a mut Ghost,
-}
-
-/// What the status line reports on.
-pub struct Banner<'a> {
+/// What the middle of the window shows: the run, the status line's news,
+/// and the replay and ghost drawn over the lanes.
+pub struct Central<'a> {
     /// The current or last run.
     pub data: Option<&'a RunData>,
     /// Why the last run could not start.
     pub start_error: Option<&'a str>,
     /// The knobs as set now.
     pub scenario: &'a Scenario,
+    /// The replay cursor.
+    pub replay: &'a Replay,
+    /// The previous run of the same preset.
+    pub ghost: &'a Ghost,
+    /// What the timeline drew last frame, for the note in the legend row.
+    pub last: DrawStats,
 }
 
-/// The middle: status, legend, timeline and cores; returns what the
-/// timeline drew (`last` is the previous frame's, shown in the legend row).
+/// What the middle drew.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CentralOutput {
+    /// What the timeline drew.
+    pub stats: DrawStats,
+    /// Nanoseconds per pixel of the timeline (0 when it drew no lanes): a
+    /// replay step moves at least this far.
+    pub px_ns: f64,
+}
+
+/// The middle: status, legend, the replay's bar, timeline and cores. Zoom
+/// and pan change `view` at once; everything else the user does here is
+/// pushed to `commands`.
 pub fn central_ui(
     ui: &mut Ui,
-    banner: Banner<'_>,
+    c: Central<'_>,
     view: &mut TimeView,
-    last: DrawStats,
-    playback: Playback<'_>,
-) -> DrawStats {
-    banner_ui(ui, &banner);
+    commands: &mut Vec<Command>,
+) -> CentralOutput {
+    banner_ui(ui, &c);
     let empty;
-    let data = match banner.data {
+    let data = match c.data {
         Some(d) => d,
         None => {
-            empty = RunData::new(banner.scenario.clone());
+            empty = RunData::new(c.scenario.clone());
             &empty
         }
     };
-    legend_ui(ui, &data.timeline, view, last);
-    let Playback { replay, ghost } = playback;
+    legend_ui(ui, &data.timeline, view, c.last, commands);
     // A replay needs a finished run; its bar shows only then.
-    let finished = banner.data.is_some() && data.is_finished() && data.timeline.events() > 0;
-    if finished {
-        replay.update(ui.ctx(), crate::gui::replay::run_end_ns(data));
-    }
-    // Playing moves the cursor at its own steady pace; what the user does
-    // to it below asks for one more frame.
-    let before = replay.cursor_ns();
+    let finished = c.data.is_some() && data.is_finished() && data.timeline.events() > 0;
     if finished {
         ui.add_space(2.0);
-        bar_ui(ui, replay, data, ghost);
+        replay_bar_ui(ui, c.replay, data, c.ghost, commands);
         ui.add_space(2.0);
-    } else if replay.is_active() {
-        replay.stop();
     }
-    if let Some(t) = replay.cursor_ns().filter(|_| replay.is_playing()) {
-        view.keep_in_view(t as f64, data.horizon_ns());
-    }
-    let ghost = banner.data.and_then(|d| ghost.shown_for(d));
+    let ghost = c.data.and_then(|d| c.ghost.shown_for(d));
     let overlay = Overlay {
-        horizon_ns: data
-            .horizon_ns()
-            .max(ghost.map_or(0, crate::gui::ghost::end_ns)),
-        cursor_ns: replay.cursor_ns(),
+        horizon_ns: data.horizon_ns().max(ghost.map_or(0, RunData::end_ns)),
+        cursor_ns: c.replay.cursor_ns(),
         ghost,
         scrub: finished,
     };
     let cores = core_count(data);
-    let cores_h = crate::gui::cores::min_height(cores);
+    let cores_h = cores_min_height(cores);
     // The cores view gets its least height; spacing between the two is 6 px.
     let timeline_h = (ui.available_height() - cores_h - 14.0).max(80.0);
     let out = ui
@@ -191,20 +159,22 @@ pub fn central_ui(
             timeline_at_ui(ui, &data.timeline, view, &overlay)
         })
         .inner;
-    replay.note_scale(out.px_ns);
     ui.add_space(6.0);
     cores_at_ui(ui, data, view, ui.available_height().max(cores_h), &overlay);
     if let Some(t) = out.scrub_ns {
-        replay.set_cursor(t);
+        commands.push(Command::ReplaySeek(t.max(0.0) as u64));
     }
-    // The counters left of here were drawn with the old cursor.
-    if out.stats != last || replay.cursor_ns() != before {
+    // The legend above was drawn with the last frame's numbers.
+    if out.stats != c.last {
         ui.ctx().request_repaint();
     }
-    out.stats
+    CentralOutput {
+        stats: out.stats,
+        px_ns: out.px_ns,
+    }
 }
 
-fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
+fn banner_ui(ui: &mut Ui, b: &Central<'_>) {
     let pal = ui.palette();
     let error = b.start_error.or_else(|| b.data.and_then(RunData::error));
     if let Some(error) = error {
@@ -262,7 +232,13 @@ fn banner_ui(ui: &mut Ui, b: &Banner<'_>) {
 }
 
 /// The legend of the states on screen, the merged-marks note, and Fit.
-fn legend_ui(ui: &mut Ui, timeline: &Timeline, view: &mut TimeView, last: DrawStats) {
+fn legend_ui(
+    ui: &mut Ui,
+    timeline: &Timeline,
+    view: &TimeView,
+    last: DrawStats,
+    commands: &mut Vec<Command>,
+) {
     let pal = ui.palette();
     let present = states_present(timeline);
     ui.horizontal_wrapped(|ui| {
@@ -279,7 +255,7 @@ fn legend_ui(ui: &mut Ui, timeline: &Timeline, view: &mut TimeView, last: DrawSt
                     .on_hover_text("Show the whole run again (or double-click the timeline).")
                     .clicked()
             {
-                view.fit();
+                commands.push(Command::Fit);
             }
             if last.merged_spans > 0 {
                 ui.add(
@@ -344,19 +320,19 @@ fn swatch(ui: &mut Ui, state: State) {
     let (rect, _) = ui.allocate_exact_size(vec2(18.0, 12.0), Sense::hover());
     let color = pal.state_color(state);
     let painter = ui.painter();
-    match palette::state_fill(state) {
+    match state_fill(state) {
         Fill::Solid => {
             painter.rect_filled(rect, 2.0, color);
         }
         Fill::Hatched => {
-            let mut lp = crate::gui::paint::LanePainter::new(ui.ctx(), 1.0);
+            let mut lp = LanePainter::new(ui.ctx(), 1.0);
             lp.hatched(rect, color);
             lp.finish(painter);
         }
         Fill::Thin => {
             painter.line_segment(
                 [rect.left_center(), rect.right_center()],
-                Stroke::new(2.0, palette::faded(color, 0.8)),
+                Stroke::new(2.0, faded(color, 0.8)),
             );
         }
     }

@@ -2,20 +2,12 @@
 //! doing the same work, efficiency against the best the machine allows, CPU
 //! time; then the preset's lesson in plain words.
 
-use crate::analysis::{efficiency, ideal_speedup, speedup};
-use crate::gui::baseline::{Baselines, work_key};
+use crate::analysis::{efficiency, ideal_speedup};
 use crate::gui::format::{duration_text, percent_text, speedup_exact_text, whole_speedup_text};
-use crate::gui::live::{BUSY_WARNING, RunData};
 use crate::gui::present::{ContextExt as _, Palette};
+use crate::gui::run_state::{BUSY_WARNING, Baselines, RunData, work_key};
 use crate::model::{Lab, Scenario};
 use egui::{Color32, Grid, RichText, Ui};
-
-/// Speedup of the finished run in `data` over its serial run, once known.
-pub fn run_speedup(data: &RunData, baselines: &Baselines) -> Option<f64> {
-    let summary = data.summary().filter(|s| !s.stopped)?;
-    let serial = baselines.serial_ms(&data.scenario)?;
-    Some(speedup(serial, summary.wall_ms))
-}
 
 /// The result block.
 pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, cores: usize) {
@@ -55,7 +47,7 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             let ideal = ideal_speedup(&data.scenario, cores);
             if work_key(&data.scenario).is_some() {
                 ui.label("Speedup");
-                match run_speedup(data, baselines) {
+                match baselines.speedup(data) {
                     Some(x) => {
                         ui.label(big(speedup_exact_text(x), speedup_color(pal, x, ideal)));
                         ui.end_row();

@@ -1,12 +1,11 @@
 //! The previous run of the same preset, kept as a faint ghost behind the new
 //! one on the same time axis: its worker lanes show faintly where the new
 //! run leaves room, and a dashed line marks where it ended. A lecturer turns
-//! a knob, runs again, and sees at once whether the run got shorter.
+//! a knob, runs again, and sees at once whether the run got shorter. This
+//! is the state; its checkbox sits in the replay's bar (`bar.rs`).
 
-use crate::gui::format::duration_text;
-use crate::gui::live::RunData;
+use crate::gui::run_state::RunData;
 use crate::model::Scenario;
-use egui::Ui;
 
 /// The run before the current one, when it is worth showing.
 #[derive(Clone, Debug)]
@@ -64,26 +63,6 @@ impl Ghost {
     pub fn shown_for(&self, current: &RunData) -> Option<&RunData> {
         self.previous_for(current).filter(|_| self.show)
     }
-
-    /// The checkbox that turns the ghost on and off, with the previous run's time.
-    pub fn checkbox_ui(&mut self, ui: &mut Ui, current: &RunData) {
-        let Some(ms) = self.previous_for(current).map(end_ns) else {
-            return;
-        };
-        ui.checkbox(
-            &mut self.show,
-            format!("previous: {}", duration_text(ms as f64)),
-        )
-        .on_hover_text(
-            "Show the previous run of this preset faintly behind this one, \
-                 with a dashed line where it ended.",
-        );
-    }
-}
-
-/// Where a run ended on its time axis, ns.
-pub fn end_ns(data: &RunData) -> u64 {
-    crate::gui::replay::run_end_ns(data)
 }
 
 #[cfg(test)]
@@ -110,7 +89,7 @@ mod tests {
         let next = finished("race", false);
         g.after_rerun(Some(finished("race", false)), &next.scenario);
         assert!(g.shown_for(&next).is_some());
-        assert_eq!(g.shown_for(&next).map(end_ns), Some(412_000_000));
+        assert_eq!(g.shown_for(&next).map(RunData::end_ns), Some(412_000_000));
         // A stopped run leaves the older ghost.
         g.after_rerun(Some(finished("race", true)), &next.scenario);
         assert!(g.previous_for(&next).is_some());

@@ -1,17 +1,13 @@
-//! Slow-motion replay of a finished run. A time cursor plays the run back at
-//! a chosen speed, pauses, scrubs, and steps from change to change; while it
-//! is on, the timeline, the cores view and the counters show the run as it
-//! stood at the cursor (see `analysis::timeline::as_of`).
+//! Slow-motion replay of a finished run, as plain state: a time cursor that
+//! plays the run back at a chosen speed, pauses, scrubs, and steps from
+//! change to change. While it is on, the timeline, the cores view and the
+//! counters show the run as it stood at the cursor (see
+//! `analysis::timeline::as_of`). Its controls are drawn by `bar.rs`.
 //!
-//! The replay repaints at a steady rate while it plays and not at all while
-//! it is paused, so an idle window does not spin.
+//! The replay asks for frames at a steady rate while it plays and for none
+//! while it is paused, so an idle window does not spin.
 
 use crate::analysis::timeline::Timeline;
-use crate::gui::format::{cursor_of_end_text, duration_text, speed_text};
-use crate::gui::ghost::Ghost;
-use crate::gui::live::RunData;
-use crate::gui::present::ContextExt as _;
-use egui::{Context, RichText, Slider, Ui};
 use std::time::Duration;
 
 /// The speeds a replay can play at, fastest first: 1× is real time.
@@ -69,9 +65,29 @@ impl Replay {
         self.cursor_ns.map(|t| t.max(0.0) as u64)
     }
 
+    /// The cursor, ns since the run's start, unrounded.
+    pub fn cursor(&self) -> Option<f64> {
+        self.cursor_ns
+    }
+
     /// The speed, as a fraction of real time.
     pub fn speed(&self) -> f64 {
         SPEEDS[self.speed]
+    }
+
+    /// Which of [`SPEEDS`] it plays at.
+    pub fn speed_index(&self) -> usize {
+        self.speed
+    }
+
+    /// Plays at [`SPEEDS`]`[index]` (the slowest when out of range).
+    pub fn set_speed(&mut self, index: usize) {
+        self.speed = index.min(SPEEDS.len() - 1);
+    }
+
+    /// End of the run being replayed, ns (as of the last frame).
+    pub fn end_ns(&self) -> f64 {
+        self.end_ns
     }
 
     /// Starts a replay, paused, with the cursor at the run's start.
@@ -177,212 +193,32 @@ impl Replay {
         }
     }
 
-    /// Once per frame, before drawing: notes the run's end, moves the cursor
-    /// while playing and asks for the next frame.
-    pub fn update(&mut self, ctx: &Context, end_ns: u64) {
+    /// Once per frame, before drawing: notes the run's end (`end_ns`) and,
+    /// while playing, moves the cursor by the time since the last frame
+    /// (`now_s`, the window's clock). Returns when the next frame is due.
+    pub fn advance(&mut self, now_s: f64, end_ns: u64) -> Option<Duration> {
         self.end_ns = end_ns as f64;
         let Some(cursor) = self.cursor_ns else {
             self.pause();
-            return;
+            return None;
         };
         if !self.playing {
-            return;
+            return None;
         }
-        let now = ctx.input(|i| i.time);
         let dt = self
             .last_time
-            .map_or(0.0, |last| (now - last).clamp(0.0, MAX_FRAME_S));
-        self.last_time = Some(now);
+            .map_or(0.0, |last| (now_s - last).clamp(0.0, MAX_FRAME_S));
+        self.last_time = Some(now_s);
         let next = cursor + dt * self.speed() * 1e9;
         if next >= self.end_ns {
             self.cursor_ns = Some(self.end_ns);
             self.pause();
+            None
         } else {
             self.cursor_ns = Some(next);
-            ctx.request_repaint_after(REPLAY_FRAME);
+            Some(REPLAY_FRAME)
         }
     }
-}
-
-/// Where a finished run ends, ns: its last event, or its wall time if later
-/// (the OS's load samples may go on a little after the run; they are not
-/// part of it).
-pub fn run_end_ns(data: &RunData) -> u64 {
-    let wall = data
-        .summary()
-        .map_or(0, |s| (s.wall_ms * 1e6).round() as u64);
-    data.timeline.horizon_ns().max(wall)
-}
-
-/// The replay controls, in one row above the timeline: to the start, a
-/// change back, play or pause, a change forward, the speed, the time
-/// slider and its readout, the ghost's checkbox, and leaving the replay.
-pub fn bar_ui(ui: &mut Ui, replay: &mut Replay, data: &RunData, ghost: &mut Ghost) {
-    let pal = ui.palette();
-    let timeline = &data.timeline;
-    let end_ns = run_end_ns(data);
-    replay.end_ns = end_ns as f64;
-    ui.horizontal(|ui| {
-        ui.spacing_mut().item_spacing.x = 4.0;
-        let step_text = "Jump to the next change on any lane (a state, a GIL or lock hand-over, \
-                         the queue, the counter) at least a pixel away; zoom in for finer steps.";
-        if icon_button(ui, Icon::ToStart, "Back to the start")
-            .on_hover_text("Back to the start.")
-            .clicked()
-        {
-            replay.jump_to_start();
-        }
-        if step_button(ui, "‹", "Previous change")
-            .on_hover_text(step_text.replace("next", "previous"))
-            .clicked()
-        {
-            replay.step(timeline, false);
-        }
-        let (icon, name) = match (replay.is_playing(), replay.is_active()) {
-            (true, _) => (Icon::Pause, "Pause"),
-            (false, true) => (Icon::Play, "Play"),
-            (false, false) => (Icon::Play, "Replay"),
-        };
-        let play = ui.add(
-            egui::Button::new(RichText::new(format!("     {name}")).strong())
-                .min_size(egui::vec2(86.0, 0.0)),
-        );
-        let color = ui.style().interact(&play).fg_stroke.color;
-        paint_icon(ui.painter(), play.rect.left_center() + egui::vec2(16.0, 0.0), 11.0, icon, color);
-        let play = play.accessible_name(name).on_hover_text(
-            "Play the run back slowly, with a cursor on the timeline; the counters and the cores follow it.",
-        );
-        if play.clicked() {
-            replay.toggle_play();
-        }
-        if step_button(ui, "›", "Next change")
-            .on_hover_text(step_text)
-            .clicked()
-        {
-            replay.step(timeline, true);
-        }
-        speed_ui(ui, replay);
-        let ghost_shown = ghost.previous_for(data).is_some();
-        let readout = match replay.cursor_ns {
-            Some(t) => cursor_of_end_text(t, end_ns as f64),
-            None => format!("whole run, {}", duration_text(end_ns as f64)),
-        };
-        let readout = RichText::new(readout).monospace().size(12.0);
-        let readout_w = ui
-            .painter()
-            .layout_no_wrap(readout.text().to_owned(), egui::FontId::monospace(12.0), pal.weak_text())
-            .size()
-            .x
-            + 6.0;
-        let ghost_w = if ghost_shown { 150.0 } else { 0.0 };
-        let close_w = if replay.is_active() { 34.0 } else { 0.0 };
-        let slider_w = (ui.available_width() - readout_w - ghost_w - close_w - 16.0).max(60.0);
-        let end_ms = end_ns as f64 / 1e6;
-        let mut ms = replay.cursor_ns.map_or(end_ms, |t| t / 1e6);
-        ui.spacing_mut().slider_width = slider_w;
-        let slider = ui
-            .add(Slider::new(&mut ms, 0.0..=end_ms.max(1e-6)).show_value(false))
-            .accessible_name("Replay time")
-            .on_hover_text("Drag to move the replay cursor (or drag along the time axis).");
-        if slider.changed() {
-            replay.set_cursor(ms * 1e6);
-        }
-        ui.label(readout);
-        if ghost_shown {
-            ghost.checkbox_ui(ui, data);
-        }
-        if replay.is_active()
-            && step_button(ui, "×", "Leave the replay")
-                .on_hover_text("Leave the replay and show the whole run.")
-                .clicked()
-        {
-            replay.stop();
-        }
-    });
-}
-
-/// The shapes of the replay buttons, painted (the default fonts have no
-/// media symbols).
-#[derive(Clone, Copy, Debug)]
-enum Icon {
-    ToStart,
-    Play,
-    Pause,
-}
-
-/// A button showing only `icon`, named `name` for screen readers and tests.
-fn icon_button(ui: &mut Ui, icon: Icon, name: &str) -> egui::Response {
-    let size = egui::vec2(30.0, ui.spacing().interact_size.y);
-    let response = ui.add(egui::Button::new("").min_size(size));
-    let color = ui.style().interact(&response).fg_stroke.color;
-    paint_icon(ui.painter(), response.rect.center(), 11.0, icon, color);
-    response.accessible_name(name)
-}
-
-/// A button with one large symbol (`‹`, `›`, `×`), named `name`.
-fn step_button(ui: &mut Ui, symbol: &str, name: &str) -> egui::Response {
-    ui.add(
-        egui::Button::new(RichText::new(symbol).size(19.0).strong())
-            .min_size(egui::vec2(30.0, ui.spacing().interact_size.y)),
-    )
-    .accessible_name(name)
-}
-
-/// Paints `icon` centred on `c`, `s` points tall.
-fn paint_icon(painter: &egui::Painter, c: egui::Pos2, s: f32, icon: Icon, color: egui::Color32) {
-    use egui::{Rect, Shape, Stroke, pos2};
-    let h = s * 0.5;
-    let triangle = |points: Vec<egui::Pos2>| Shape::convex_polygon(points, color, Stroke::NONE);
-    match icon {
-        Icon::ToStart => {
-            painter.rect_filled(
-                Rect::from_min_max(pos2(c.x - h, c.y - h), pos2(c.x - h + 2.0, c.y + h)),
-                0.0,
-                color,
-            );
-            painter.add(triangle(vec![
-                pos2(c.x + h, c.y - h),
-                pos2(c.x + h, c.y + h),
-                pos2(c.x - h + 2.5, c.y),
-            ]));
-        }
-        Icon::Play => {
-            painter.add(triangle(vec![
-                pos2(c.x - h * 0.8, c.y - h),
-                pos2(c.x + h, c.y),
-                pos2(c.x - h * 0.8, c.y + h),
-            ]));
-        }
-        Icon::Pause => {
-            for dx in [-h * 0.7, h * 0.25] {
-                painter.rect_filled(
-                    Rect::from_min_max(pos2(c.x + dx, c.y - h), pos2(c.x + dx + h * 0.45, c.y + h)),
-                    0.0,
-                    color,
-                );
-            }
-        }
-    }
-}
-
-fn speed_ui(ui: &mut Ui, replay: &mut Replay) {
-    let mut speed = replay.speed;
-    egui::ComboBox::from_id_salt("replay-speed")
-        .selected_text(speed_text(SPEEDS[speed]))
-        .width(64.0)
-        .show_ui(ui, |ui| {
-            for (i, s) in SPEEDS.iter().enumerate() {
-                ui.selectable_value(&mut speed, i, speed_text(*s));
-            }
-        })
-        .response
-        .accessible_name("Replay speed")
-        .on_hover_text(format!(
-            "Replay speed: at {}, 1 ms of the run lasts {} on screen.",
-            speed_text(SPEEDS[speed]),
-            duration_text(1e6 / SPEEDS[speed])
-        ));
-    replay.speed = speed;
 }
 
 #[cfg(test)]
@@ -391,15 +227,9 @@ mod tests {
 
     #[test]
     fn playing_moves_the_cursor_by_speed_times_time_and_stops_at_the_end() {
-        let ctx = Context::default();
         let mut r = Replay::default();
         let frame = |r: &mut Replay, time: f64| {
-            let input = egui::RawInput {
-                time: Some(time),
-                ..Default::default()
-            };
-            let mut out = ctx.run_ui(input, |ui| r.update(ui.ctx(), 10_000_000));
-            out.textures_delta.clear();
+            r.advance(time, 10_000_000);
         };
         frame(&mut r, 0.0);
         assert!(!r.is_active());

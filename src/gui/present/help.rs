@@ -2,8 +2,9 @@
 //! off the projector, so a lecturer can look one up without leaving the room's
 //! attention on a menu.
 
-use crate::gui::present::ContextExt as _;
-use crate::gui::shortcuts::{Group, SHORTCUTS, Shortcut, key_text};
+use super::palette::ContextExt as _;
+use super::shortcuts::{Group, SHORTCUTS, Shortcut, key_text};
+use crate::gui::command::Command;
 use egui::{Context, Grid, Id, Modal, RichText, Ui};
 
 /// Height of the key names in points (presentation mode zooms it further).
@@ -11,12 +12,9 @@ const KEY_SIZE: f32 = 17.0;
 /// Height of the descriptions in points.
 const TEXT_SIZE: f32 = 16.0;
 
-/// Draws the overlay while `open`; a click outside it closes it.
-pub fn help_ui(ctx: &Context, open: &mut bool) {
+/// Draws the overlay; a click outside it asks to close it.
+pub fn help_ui(ctx: &Context, commands: &mut Vec<Command>) {
     let pal = ctx.palette();
-    if !*open {
-        return;
-    }
     let max_h = ctx.content_rect().height() - 60.0;
     let response = Modal::new(Id::unique("threadlab-help")).show(ctx, |ui| {
         ui.label(
@@ -57,7 +55,7 @@ pub fn help_ui(ctx: &Context, open: &mut bool) {
             });
     });
     if response.should_close() {
-        *open = false;
+        commands.push(Command::CloseHelp);
     }
 }
 

@@ -3,16 +3,16 @@
 //! timeline fills the screen, fixed window sizes that match projectors, a
 //! screenshot on a key, the help overlay and short on-screen notices.
 //!
-//! The window keeps one [`Presenter`]; it turns the view commands of the
-//! shortcut table into egui settings and leaves the experiment commands
-//! (run, stop, presets) to the app.
+//! The window keeps one [`Presenter`]: plain state that the dispatcher
+//! changes for the view commands of the shortcut table, and that hands the
+//! theme and the zoom to egui at the start of each frame. Its buttons, the
+//! folded strips and the overlays are drawn by `presenter_ui.rs`.
 
-use crate::gui::help::help_ui;
-use crate::gui::palette::Theme;
-use crate::gui::present::ContextExt as _;
-use crate::gui::settings::ViewSettings;
-use crate::gui::shortcuts::{self, Command, keys_text};
-use egui::{Align2, Context, Frame, RichText, Ui, ViewportCommand, vec2};
+use super::palette::Theme;
+use super::settings::ViewSettings;
+use super::shortcuts;
+use crate::gui::command::Command;
+use egui::{Context, ViewportCommand, vec2};
 use std::time::{Duration, Instant};
 
 /// The window sizes a presenter can pick: the common projector resolutions.
@@ -99,48 +99,40 @@ impl Presenter {
         shortcuts::pressed(ctx, |c| c != Command::CloseHelp || help_open)
     }
 
-    /// Carries out a view command; `false` when `command` is not one (the
-    /// app runs those).
-    pub fn apply(&mut self, ctx: &Context, command: Command) -> bool {
+    /// Presentation mode on or off. The point of presenting is the
+    /// picture: the knobs fold away with it, and come back after.
+    pub fn toggle_present(&mut self) {
         let v = &mut self.view;
-        match command {
-            Command::Present => {
-                v.present = !v.present;
-                // The point of presenting is the picture: fold the knobs
-                // away with it, and bring them back after.
-                v.controls_folded = v.present;
-            }
-            Command::Theme => v.theme = v.theme.toggled(),
-            Command::FoldControls => v.controls_folded = !v.controls_folded,
-            Command::FoldResults => v.results_folded = !v.results_folded,
-            Command::FoldBoth => {
-                let fold = !(v.controls_folded && v.results_folded);
-                v.controls_folded = fold;
-                v.results_folded = fold;
-            }
-            Command::Size720 => set_window_size(ctx, SIZE_720),
-            Command::Size1080 => set_window_size(ctx, SIZE_1080),
-            Command::Help => self.help_open = !self.help_open,
-            Command::CloseHelp => self.help_open = false,
-            Command::Run
-            | Command::Screenshot
-            | Command::Compare
-            | Command::PlayPause
-            | Command::StepBack
-            | Command::StepForward
-            | Command::Slower
-            | Command::Faster
-            | Command::ReplayStart
-            | Command::ReplayEnd
-            | Command::Ghost
-            | Command::ExportTrace
-            | Command::ExportCsv
-            | Command::Stop
-            | Command::Reset
-            | Command::NextPreset
-            | Command::PreviousPreset => return false,
-        }
-        true
+        v.present = !v.present;
+        v.controls_folded = v.present;
+    }
+
+    /// The other theme.
+    pub fn toggle_theme(&mut self) {
+        self.view.theme = self.view.theme.toggled();
+    }
+
+    /// Folds or unfolds the controls on the left.
+    pub fn toggle_controls(&mut self) {
+        self.view.controls_folded = !self.view.controls_folded;
+    }
+
+    /// Folds or unfolds the results on the right.
+    pub fn toggle_results(&mut self) {
+        self.view.results_folded = !self.view.results_folded;
+    }
+
+    /// Folds both panels, or unfolds both when both are folded.
+    pub fn toggle_both(&mut self) {
+        let v = &mut self.view;
+        let fold = !(v.controls_folded && v.results_folded);
+        v.controls_folded = fold;
+        v.results_folded = fold;
+    }
+
+    /// Opens or closes the help overlay.
+    pub fn toggle_help(&mut self) {
+        self.help_open = !self.help_open;
     }
 
     /// Shows `text` at the bottom of the window for a few seconds.
@@ -154,110 +146,6 @@ impl Presenter {
     /// The notice on screen now, if any.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_ref().map(|n| n.text.as_str())
-    }
-
-    /// A row of buttons for the view: presentation mode, theme, window sizes,
-    /// keys. Returns the command clicked.
-    pub fn view_bar_ui(&self, ui: &mut Ui) -> Option<Command> {
-        let tip = |c: Command, what: &str| format!("{what} ({})", keys_text(c));
-        let mut out = None;
-        ui.horizontal_wrapped(|ui| {
-            ui.spacing_mut().item_spacing.x = 4.0;
-            if ui
-                .selectable_label(self.view.present, "Present")
-                .on_hover_text(tip(Command::Present, "Large text for a lecture hall"))
-                .clicked()
-            {
-                out = Some(Command::Present);
-            }
-            let other = self.view.theme.toggled();
-            if ui
-                .button(capitalised(other.label()))
-                .on_hover_text(tip(Command::Theme, "Switch between dark and light colours"))
-                .clicked()
-            {
-                out = Some(Command::Theme);
-            }
-            if ui
-                .button("720p")
-                .on_hover_text(tip(Command::Size720, "Make the window 1280 × 720"))
-                .clicked()
-            {
-                out = Some(Command::Size720);
-            }
-            if ui
-                .button("1080p")
-                .on_hover_text(tip(Command::Size1080, "Make the window 1920 × 1080"))
-                .clicked()
-            {
-                out = Some(Command::Size1080);
-            }
-            if ui
-                .button(" ? ")
-                .on_hover_text(tip(Command::Help, "Every keyboard shortcut"))
-                .clicked()
-            {
-                out = Some(Command::Help);
-            }
-        });
-        out
-    }
-
-    /// The narrow strip left where a folded panel was: a button to unfold it
-    /// (and, on the left, the theme and the keys). Returns the command clicked.
-    pub fn folded_strip_ui(&self, ui: &mut Ui, left: bool) -> Option<Command> {
-        let mut out = None;
-        ui.add_space(6.0);
-        ui.vertical_centered(|ui| {
-            let (label, command, what) = if left {
-                ("»", Command::FoldControls, "Show the controls")
-            } else {
-                ("«", Command::FoldResults, "Show the results")
-            };
-            let tip = |c: Command, what: &str| format!("{what} ({})", keys_text(c));
-            if ui
-                .button(RichText::new(label).size(18.0))
-                .on_hover_text(tip(command, what))
-                .clicked()
-            {
-                out = Some(command);
-            }
-            if left {
-                if ui
-                    .button(RichText::new("?").size(18.0))
-                    .on_hover_text(tip(Command::Help, "Every keyboard shortcut"))
-                    .clicked()
-                {
-                    out = Some(Command::Help);
-                }
-                if ui
-                    .selectable_label(self.view.present, RichText::new("P").size(18.0))
-                    .on_hover_text(tip(Command::Present, "Presentation mode"))
-                    .clicked()
-                {
-                    out = Some(Command::Present);
-                }
-            }
-        });
-        out
-    }
-
-    /// The help overlay and the notice, above everything else.
-    pub fn overlays_ui(&mut self, ctx: &Context) {
-        let pal = ctx.palette();
-        help_ui(ctx, &mut self.help_open);
-        if let Some(n) = &self.notice {
-            egui::Area::new(egui::Id::unique("threadlab-notice"))
-                .anchor(Align2::CENTER_BOTTOM, vec2(0.0, -24.0))
-                .interactable(false)
-                .show(ctx, |ui| {
-                    Frame::popup(&ctx.global_style())
-                        .inner_margin(vec2(16.0, 10.0))
-                        .show(ui, |ui| {
-                            ui.label(RichText::new(&n.text).size(16.0).color(pal.strong_text()));
-                        });
-                });
-        }
     }
 }
 
@@ -276,7 +164,7 @@ fn present_zoom(ctx: &Context) -> f32 {
 }
 
 /// Asks for a window of `size` pixels (at the screen's own scale).
-fn set_window_size(ctx: &Context, size: [f32; 2]) {
+pub fn set_window_size(ctx: &Context, size: [f32; 2]) {
     // The window takes its size in points at the current zoom.
     let ppp = ctx.pixels_per_point() / ctx.native_pixels_per_point().unwrap_or(1.0);
     ctx.send_viewport_cmd(ViewportCommand::InnerSize(vec2(size[0], size[1]) / ppp));
@@ -294,13 +182,6 @@ pub fn parse_size(text: &str) -> Result<[f32; 2], String> {
     Ok([f32::from(w), f32::from(h)])
 }
 
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().chain(chars).collect::<String>()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,23 +196,20 @@ mod tests {
 
     #[test]
     fn present_folds_the_controls_and_back() {
-        let ctx = Context::default();
         let mut p = Presenter::default();
-        assert!(p.apply(&ctx, Command::Present));
+        p.toggle_present();
         assert!(p.view.present && p.view.controls_folded);
-        p.apply(&ctx, Command::Present);
+        p.toggle_present();
         assert!(!p.view.present && !p.view.controls_folded);
-        assert!(!p.apply(&ctx, Command::Run));
     }
 
     #[test]
     fn fold_both_folds_both_then_unfolds_both() {
-        let ctx = Context::default();
         let mut p = Presenter::default();
-        p.apply(&ctx, Command::FoldResults);
-        p.apply(&ctx, Command::FoldBoth);
+        p.toggle_results();
+        p.toggle_both();
         assert!(p.view.controls_folded && p.view.results_folded);
-        p.apply(&ctx, Command::FoldBoth);
+        p.toggle_both();
         assert!(!p.view.controls_folded && !p.view.results_folded);
     }
 }

@@ -5,7 +5,7 @@
 //! (a newer version renamed a knob, a range shrank) is dropped with a notice
 //! while the look is kept.
 
-use crate::gui::palette::Theme;
+use super::palette::Theme;
 use crate::model::Scenario;
 use serde::{Deserialize, Serialize};
 
@@ -43,13 +43,14 @@ impl Default for ViewSettings {
 }
 
 impl ViewSettings {
-    /// These settings with what the command line asked for on top.
-    pub fn with_options(mut self, options: &crate::gui::AppOptions) -> Self {
-        if options.present {
+    /// These settings with what the command line asked for on top:
+    /// presentation mode (`present`) and the light theme (`light`).
+    pub fn with_command_line(mut self, present: bool, light: bool) -> Self {
+        if present {
             self.present = true;
             self.controls_folded = true;
         }
-        if options.light {
+        if light {
             self.theme = Theme::Light;
         }
         self

@@ -3,69 +3,14 @@
 //! clicker in one hand and chalk in the other needs single keys; a clicker's
 //! page keys step through the presets.
 //!
-//! To add a key: add a [`Command`], a row to [`SHORTCUTS`] (the help overlay
-//! lists it at once), and an arm where the window acts on it
-//! (`ThreadlabApp::command`). Keys are matched in table order, and one press
-//! fires at most one command.
+//! To add a key: add a [`Command`] (`gui/command.rs`) and its arm in
+//! `app/dispatch.rs`, then a row here (the help overlay lists it at once).
+//! Commands that only a widget sends (a preset picked, a cursor dragged)
+//! have no row. Keys are matched in table order, and one press fires at
+//! most one command.
 
+use crate::gui::command::Command;
 use egui::{Context, Key, KeyboardShortcut, Modifiers};
-
-/// Everything a key can ask the window to do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Command {
-    /// Run the experiment (again, if one is running).
-    Run,
-    /// Stop the run.
-    Stop,
-    /// Back to the preset's settings, picture cleared.
-    Reset,
-    /// The next preset in the list.
-    NextPreset,
-    /// The previous preset in the list.
-    PreviousPreset,
-    /// Presentation mode on or off.
-    Present,
-    /// Dark or light theme.
-    Theme,
-    /// Fold or unfold the controls on the left.
-    FoldControls,
-    /// Fold or unfold the results on the right.
-    FoldResults,
-    /// Fold both panels (or unfold both): the timeline fills the window.
-    FoldBoth,
-    /// Make the window 1280×720.
-    Size720,
-    /// Make the window 1920×1080.
-    Size1080,
-    /// Save a PNG of the window.
-    Screenshot,
-    /// Compare the work serially, with threads, processes, no GIL, native.
-    Compare,
-    /// Play or pause the replay of the finished run.
-    PlayPause,
-    /// Replay: back to the previous change.
-    StepBack,
-    /// Replay: on to the next change.
-    StepForward,
-    /// Replay ten times slower.
-    Slower,
-    /// Replay ten times faster.
-    Faster,
-    /// Replay from the start.
-    ReplayStart,
-    /// Replay: jump to the end (the whole run's numbers).
-    ReplayEnd,
-    /// Show or hide the previous run behind the new one.
-    Ghost,
-    /// Save the last run as a Chrome trace (Perfetto).
-    ExportTrace,
-    /// Save the last run's summary as CSV.
-    ExportCsv,
-    /// Open or close the list of keys.
-    Help,
-    /// Close the list of keys (only while it is open).
-    CloseHelp,
-}
 
 /// Which part of the help overlay a key is listed in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,6 +4,8 @@
 //! it, so the two never compete for the cores; and the window draws no
 //! frame while it is timed.
 
+use super::live::RunData;
+use crate::analysis::speedup;
 use crate::engine::{EngineError, RunHandle, RunOptions};
 use crate::model::{Lab, RunMessage, RunSummary, Scenario, Workload};
 use crossbeam_channel::{Receiver, TryRecvError};
@@ -82,6 +84,13 @@ impl Baselines {
     /// The serial wall time of `s`'s work, ms, once known.
     pub fn serial_ms(&self, s: &Scenario) -> Option<f64> {
         work_key(s).and_then(|k| self.known.get(&k).copied())
+    }
+
+    /// Speedup of the finished run in `data` over its serial run, once known.
+    pub fn speedup(&self, data: &RunData) -> Option<f64> {
+        let summary = data.summary().filter(|s| !s.stopped)?;
+        let serial = self.serial_ms(&data.scenario)?;
+        Some(speedup(serial, summary.wall_ms))
     }
 
     /// Whether the serial run of `s`'s work is being measured now.

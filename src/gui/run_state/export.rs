@@ -1,17 +1,17 @@
-//! The window's export row: the window as PNG, the run as a Chrome trace
+//! Exports as they are made: the window as PNG, the run as a Chrome trace
 //! (Perfetto), its summary as CSV. Files go to `$THREADLAB_EXPORT_DIR` or the
 //! current directory, named `threadlab-<preset>-<YYYYmmdd-HHMMSS>.<ext>`.
 //!
 //! Every file is written on a named background thread, so a trace of
-//! millions of events never stalls a frame; the row shows the full path of
-//! what was saved, or why it could not be.
+//! millions of events never stalls a frame; the export row
+//! (`panels/export_row.rs`) shows the full path of what was saved, or why it
+//! could not be.
 
+use super::live::{KEPT_EVENTS_MAX, RunData};
 use crate::export::{export_dir, summary_csv, unused_path, write_chrome_trace};
-use crate::gui::live::{KEPT_EVENTS_MAX, RunData};
-use crate::gui::present::ContextExt as _;
-use crate::gui::screenshot::save_png;
+use crate::gui::present::save_png;
 use crate::model::{Event, RunSummary};
-use egui::{ColorImage, Context, RichText, Ui};
+use egui::{ColorImage, Context};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -35,26 +35,6 @@ impl ExportKind {
             ExportKind::Png => "png",
             ExportKind::Trace => "json",
             ExportKind::Csv => "csv",
-        }
-    }
-
-    /// The button's text.
-    pub fn label(self) -> &'static str {
-        match self {
-            ExportKind::Png => "PNG",
-            ExportKind::Trace => "Trace",
-            ExportKind::Csv => "CSV",
-        }
-    }
-
-    fn hover(self) -> &'static str {
-        match self {
-            ExportKind::Png => "Save the window as a PNG picture.",
-            ExportKind::Trace => {
-                "Save the run as a trace: open it in ui.perfetto.dev to see every \
-                 thread, who held the GIL and the lock, and the counters."
-            }
-            ExportKind::Csv => "Save the run's numbers as CSV, for a spreadsheet.",
         }
     }
 }
@@ -117,39 +97,10 @@ impl Exporter {
         }
     }
 
-    /// The row under the results: a button per kind and the last outcome.
-    /// `data` is the current or last run; only a finished run is exported.
-    pub fn ui(&mut self, ui: &mut Ui, data: Option<&RunData>) {
-        let pal = ui.palette();
-        self.poll(ui.ctx(), data);
-        let finished = data.filter(|d| d.summary().is_some());
-        ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            ui.label(RichText::new("Export").strong());
-            for kind in [ExportKind::Png, ExportKind::Trace, ExportKind::Csv] {
-                let enabled = finished.is_some() || kind == ExportKind::Png;
-                let button = ui
-                    .add_enabled(enabled, egui::Button::new(kind.label()))
-                    .on_hover_text(kind.hover())
-                    .on_disabled_hover_text("Run the experiment first; its results are exported.");
-                if button.clicked() {
-                    self.request(kind);
-                }
-            }
-        });
-        if let Some(notice) = &self.notice {
-            let color = if notice.error {
-                pal.error()
-            } else {
-                pal.weak_text()
-            };
-            ui.add(egui::Label::new(RichText::new(&notice.text).size(11.5).color(color)).wrap());
-        }
-        ui.add_space(2.0);
-    }
-
-    /// Starts what was requested and collects what has been written.
-    fn poll(&mut self, ctx: &Context, data: Option<&RunData>) {
+    /// Starts what was requested and collects what has been written; call
+    /// once per frame. `data` is the current or last run: only a finished
+    /// run is exported.
+    pub fn poll(&mut self, ctx: &Context, data: Option<&RunData>) {
         if let Some(kind) = self.requested.take() {
             match self.start(kind, ctx, data) {
                 Ok(()) => {}

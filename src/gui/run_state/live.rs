@@ -91,6 +91,16 @@ impl RunData {
         self.timeline.horizon_ns().max(sampled)
     }
 
+    /// Where a finished run ends, ns: its last event, or its wall time if
+    /// later (the OS's load samples may go on a little after the run; they
+    /// are not part of it).
+    pub fn end_ns(&self) -> u64 {
+        let wall = self
+            .summary()
+            .map_or(0, |s| (s.wall_ms * 1e6).round() as u64);
+        self.timeline.horizon_ns().max(wall)
+    }
+
     /// The summary, when the run finished well.
     pub fn summary(&self) -> Option<&RunSummary> {
         self.outcome.as_ref().and_then(|o| o.as_ref().ok())

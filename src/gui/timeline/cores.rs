@@ -2,15 +2,16 @@
 //! per CPU core showing which worker ran there (as the workers saw it), and
 //! a plot of each core's load as the OS measured it, other programs included.
 
+use super::cursor::{Overlay, cursor_over, ghost_end};
+use super::lanes::{Holder, XMap, hold_lane};
+use super::navigate::navigate;
+use super::paint::LanePainter;
+use super::view::TimeView;
+use super::widget::{LABEL_W, RIGHT_PAD};
 use crate::analysis::timeline::{HoldSpan, Lane, Timeline};
-use crate::gui::cursor::{Overlay, cursor_over, ghost_end};
-use crate::gui::format::percent_text;
-use crate::gui::lanes::{Holder, XMap, hold_lane};
-use crate::gui::live::RunData;
-use crate::gui::paint::LanePainter;
+use crate::gui::format::{percent_text, worker_short};
 use crate::gui::present::{ContextExt as _, Palette};
-use crate::gui::timeline::{LABEL_W, RIGHT_PAD};
-use crate::gui::view::TimeView;
+use crate::gui::run_state::RunData;
 use crate::model::CoreSample;
 use egui::{Align2, FontId, Rect, RichText, Sense, Stroke, Ui, UiBuilder, pos2, vec2};
 use egui_plot::{
@@ -30,7 +31,7 @@ fn lanes_height(cores: usize) -> f32 {
 }
 
 /// The least height the cores view needs for `cores` cores.
-pub fn min_height(cores: usize) -> f32 {
+pub fn cores_min_height(cores: usize) -> f32 {
     TITLE_H + lanes_height(cores) + 6.0 + PLOT_H[0]
 }
 
@@ -74,7 +75,7 @@ pub fn cores_at_ui(
     let lanes_bottom = rect.top() + TITLE_H + lanes_height(n);
     let lanes_rect = Rect::from_x_y_ranges(plot_x.clone(), (rect.top() + TITLE_H)..=lanes_bottom);
     let plot_h = (rect.bottom() - lanes_bottom - 6.0).clamp(PLOT_H[0], PLOT_H[1]);
-    view.interact(ui, &response, lanes_rect, horizon);
+    navigate(view, ui, &response, lanes_rect, horizon);
     let map = XMap {
         left: *plot_x.start(),
         right: *plot_x.end(),
@@ -138,13 +139,7 @@ pub fn cores_at_ui(
     let plot_rect =
         Rect::from_x_y_ranges(plot_x, (lanes_bottom + 6.0)..=(lanes_bottom + 6.0 + plot_h));
     if let Some(g) = overlay.ghost {
-        ghost_end(
-            &painter,
-            lanes_rect,
-            map,
-            crate::gui::ghost::end_ns(g),
-            None,
-        );
+        ghost_end(&painter, lanes_rect, map, g.end_ns(), None);
     }
     if let Some(t) = overlay.cursor_ns {
         cursor_over(&painter, lanes_rect, map, t, ui.visuals().panel_fill);
@@ -192,7 +187,7 @@ fn occupant_tag(
         .enumerate()
         .find(|(_, t)| t.core_at(t_ns) == Some(core));
     let (text, color) = match occupant {
-        Some((i, t)) => (crate::gui::format::worker_short(t.id), pal.worker_color(i)),
+        Some((i, t)) => (worker_short(t.id), pal.worker_color(i)),
         None => ("idle".to_owned(), pal.weak_text()),
     };
     painter.text(pos, Align2::RIGHT_CENTER, text, font, color);

@@ -2,11 +2,10 @@
 //! the run itself: the replay cursor (a line with its time, the part of the
 //! run after it faded far back) and the end of the ghost, the previous run.
 
+use super::lanes::XMap;
 use crate::gui::format::{cursor_time_text, duration_text};
-use crate::gui::lanes::XMap;
-use crate::gui::live::RunData;
-use crate::gui::palette;
-use crate::gui::present::ContextExt as _;
+use crate::gui::present::{ContextExt as _, faded};
+use crate::gui::run_state::RunData;
 use egui::{Align2, Color32, FontId, Painter, Rect, Shape, Stroke, pos2, vec2};
 
 /// How strongly the run after the cursor is faded: nearly hidden, but its
@@ -119,7 +118,7 @@ pub fn ghost_end(painter: &Painter, area: Rect, map: XMap, end_ns: u64, label_y:
     if !(area.left()..=area.right()).contains(&x) {
         return;
     }
-    let color = palette::faded(pal.text(), 0.7);
+    let color = faded(pal.text(), 0.7);
     painter.extend(Shape::dashed_line(
         &[pos2(x, area.top()), pos2(x, area.bottom())],
         Stroke::new(1.5, color),
@@ -137,6 +136,6 @@ pub fn ghost_end(painter: &Painter, area: Rect, map: XMap, end_ns: u64, label_y:
         (pos2(x - 5.0, y), Align2::RIGHT_CENTER)
     };
     let rect = align.anchor_size(pos, galley.size());
-    painter.rect_filled(rect.expand(2.0), 2.0, palette::faded(pal.lane_bg(), 0.9));
+    painter.rect_filled(rect.expand(2.0), 2.0, faded(pal.lane_bg(), 0.9));
     painter.galley(rect.min, galley, color);
 }

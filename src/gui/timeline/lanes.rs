@@ -2,8 +2,9 @@
 //! level-of-detail walk: state lanes (one worker's states), and hold lanes
 //! (who held the GIL, the lock, or a core), which overlay every holder.
 
+use super::paint::{LanePainter, may_hold};
 use crate::analysis::timeline::{HoldSpan, Lane, LodItem, PixelWindow, StateSpan, Track};
-use crate::gui::paint::{LanePainter, may_hold};
+use crate::gui::format::worker_short;
 use crate::gui::present::ContextExt as _;
 use egui::{Painter, Rect, Stroke, pos2};
 
@@ -124,12 +125,7 @@ pub fn hold_lane<'a>(
                 lp.solid(rect, holder.color);
                 // A holder's short name ("t3", "p2·t0") has two characters at least.
                 if may_hold(rect, 2) {
-                    lp.label_in(
-                        painter,
-                        rect,
-                        crate::gui::format::worker_short(s.worker),
-                        pal.on_bar_text(),
-                    );
+                    lp.label_in(painter, rect, worker_short(s.worker), pal.on_bar_text());
                 }
                 drawn += 1;
                 width += x1 - x0;

@@ -5,8 +5,9 @@
 
 use crate::analysis::timeline::{CATEGORIES, Merged, PixelWindow, State, Totals};
 use crate::gui::format::group_thousands;
-use crate::gui::palette::{self, Fill, HATCH_PX};
-use crate::gui::present::{ContextExt as _, Palette};
+use crate::gui::present::{
+    ContextExt as _, Fill, HATCH_PX, Palette, faded, hatch_texture, state_fill,
+};
 use egui::epaint::Mesh;
 use egui::{Align2, Color32, Context, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
@@ -71,7 +72,7 @@ impl LanePainter {
         Self {
             pal: ctx.palette(),
             solid: Mesh::default(),
-            hatch: Mesh::with_texture(palette::hatch_texture(ctx).id()),
+            hatch: Mesh::with_texture(hatch_texture(ctx).id()),
             marks: Vec::new(),
             labels: Vec::new(),
             lane_labels: Vec::new(),
@@ -94,21 +95,19 @@ impl LanePainter {
 
     /// A dim bar with stripes in `color`.
     pub fn hatched(&mut self, rect: Rect, color: Color32) {
-        self.solid
-            .add_colored_rect(rect, palette::faded(color, 0.30));
+        self.solid.add_colored_rect(rect, faded(color, 0.30));
         let uv = Rect::from_min_max(
             (rect.min.to_vec2() / HATCH_PX).to_pos2(),
             (rect.max.to_vec2() / HATCH_PX).to_pos2(),
         );
-        self.hatch
-            .add_rect_with_uv(rect, uv, palette::faded(color, 0.62));
+        self.hatch.add_rect_with_uv(rect, uv, faded(color, 0.62));
     }
 
     /// A state bar between `x0` and `x1` in the lane `row`.
     pub fn state_bar(&mut self, row: Rect, x0: f32, x1: f32, state: State) {
         let color = self.pal.state_color(state);
         let full = Rect::from_x_y_ranges(x0..=x1, row.y_range());
-        match palette::state_fill(state) {
+        match state_fill(state) {
             Fill::Solid => self.solid(full, color),
             Fill::Hatched => self.hatched(full, color),
             Fill::Thin => {
@@ -116,7 +115,7 @@ impl LanePainter {
                 let y = row.center().y;
                 self.solid(
                     Rect::from_x_y_ranges(x0..=x1, (y - h * 0.5)..=(y + h * 0.5)),
-                    palette::faded(color, 0.8),
+                    faded(color, 0.8),
                 );
             }
         }
@@ -209,10 +208,10 @@ impl LanePainter {
             }
             let h = share * row.height();
             let color = self.pal.state_color(state);
-            let color = match palette::state_fill(state) {
+            let color = match state_fill(state) {
                 Fill::Solid => color,
-                Fill::Hatched => palette::faded(color, 0.75),
-                Fill::Thin => palette::faded(color, 0.45),
+                Fill::Hatched => faded(color, 0.75),
+                Fill::Thin => faded(color, 0.45),
             };
             self.run_quad(state.index(), x0, x1, y, y + h, color);
             y += h;

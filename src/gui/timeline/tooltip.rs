@@ -2,14 +2,14 @@
 //! state and task of one span, or how many thin spans a merged mark holds and
 //! how their time splits.
 
+use super::paint::shares;
+use super::rows::Row;
 use crate::analysis::timeline::{HoldSpan, Lane, PixelWindow, Span, State, Timeline, Track};
 use crate::gui::format::{duration_text, group_thousands, worker_name};
-use crate::gui::paint::shares;
-use crate::gui::timeline::Row;
 use std::fmt::Write;
 
 /// The tooltip for `row` at time `t_ns`, if there is something to say.
-pub fn row_text(
+pub fn row_tooltip(
     timeline: &Timeline,
     row: Row<'_>,
     t_ns: f64,
@@ -56,7 +56,7 @@ pub fn row_text(
 
 /// The tooltip for a row's label: what the lane is, and for a worker how
 /// its life split between the states.
-pub fn label_text(timeline: &Timeline, row: Row<'_>) -> Option<String> {
+pub fn label_tooltip(timeline: &Timeline, row: Row<'_>) -> Option<String> {
     match row {
         Row::Header(_) => None,
         Row::Gil(_) => Some(

@@ -1,10 +1,9 @@
-//! The time window the timeline and the cores view share: zoom with the
-//! wheel, pan by dragging, double-click to fit. Until someone zooms, the
-//! window follows the run and grows with it.
+//! The time window the timeline and the cores view share, as plain state:
+//! zoomed, panned or fitted by `navigate.rs`, followed by a playing replay.
+//! Until someone zooms, the window follows the run and grows with it.
 
 use crate::analysis::timeline::PixelWindow;
 use crate::gui::format::axis_time_text;
-use egui::{Rect, Response, Ui};
 
 /// Narrowest window, ns: 2 µs across the screen.
 const MIN_SPAN_NS: f64 = 2_000.0;
@@ -78,37 +77,6 @@ impl TimeView {
         let span = span.min(limit * 1.2);
         let start = start.clamp(-0.1 * span, (limit - 0.5 * span).max(-0.1 * span));
         [start, start + span]
-    }
-
-    /// Applies wheel, drag and double-click on `response` over the lanes in
-    /// `plot` (the part of the widget that maps time to x).
-    pub fn interact(&mut self, ui: &Ui, response: &Response, plot: Rect, horizon_ns: u64) {
-        let window = self.window(horizon_ns, plot.width());
-        if response.double_clicked() {
-            self.fit();
-            return;
-        }
-        if response.dragged() {
-            let dx = f64::from(response.drag_delta().x);
-            if dx != 0.0 {
-                self.pan(-dx * window.ns_per_px, horizon_ns);
-            }
-        }
-        if !response.hovered() {
-            return;
-        }
-        let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta()));
-        let Some(pointer) = response.hover_pos() else {
-            return;
-        };
-        let anchor = window.t_of(f64::from(pointer.x - plot.left()));
-        let factor = (f64::from(scroll.y) * 0.004).exp() * f64::from(pinch);
-        if (factor - 1.0).abs() > 1e-6 {
-            self.zoom(factor, anchor, horizon_ns);
-        }
-        if scroll.x != 0.0 {
-            self.pan(-f64::from(scroll.x) * window.ns_per_px, horizon_ns);
-        }
     }
 }
 

@@ -4,17 +4,15 @@
 //! Everything is painted from the level-of-detail walk, so a frame costs the
 //! same for ten thousand events as for ten million.
 
-use crate::analysis::timeline::{Span, State, Timeline, Totals, Track};
-use crate::gui::cursor::{
-    Overlay, cursor_line, cursor_tag, cursor_tag_span, fade_after, ghost_end,
-};
-use crate::gui::format::percent_text;
-use crate::gui::lanes::{Holder, XMap, ghost_lane, hold_lane, state_lane};
-use crate::gui::paint::LanePainter;
-use crate::gui::palette;
-use crate::gui::present::{ContextExt as _, Palette};
-use crate::gui::tooltip;
-use crate::gui::view::{TimeView, ticks};
+use super::cursor::{Overlay, cursor_line, cursor_tag, cursor_tag_span, fade_after, ghost_end};
+use super::lanes::{XMap, ghost_lane};
+use super::navigate::navigate;
+use super::paint::LanePainter;
+use super::rows::{Row, RowCtx, row_ui, rows};
+use super::tooltip;
+use super::view::{TimeView, ticks};
+use crate::analysis::timeline::{State, Timeline};
+use crate::gui::present::{ContextExt as _, faded};
 use egui::{Align2, FontId, Painter, Rect, Sense, Stroke, Ui, pos2, vec2};
 
 /// Width of the label column left of the lanes; the cores view uses it too.
@@ -26,19 +24,6 @@ const HEADER_H: f32 = 18.0;
 pub const MAX_LANE_H: f32 = 52.0;
 /// Space right of the lanes.
 pub const RIGHT_PAD: f32 = 6.0;
-
-/// One row of the timeline.
-#[derive(Clone, Copy)]
-pub enum Row<'a> {
-    /// A process's header.
-    Header(u16),
-    /// A process's GIL: who holds it.
-    Gil(u16),
-    /// A process's lock: who holds it.
-    Lock(u16),
-    /// One worker's states, with its index in the run (for its colour).
-    Worker(&'a Track, usize),
-}
 
 /// What the last frame drew, for the note under the legend.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -61,26 +46,6 @@ pub struct TimelineOutput {
     pub scrub_ns: Option<f64>,
     /// Nanoseconds per pixel on screen.
     pub px_ns: f64,
-}
-
-/// The rows of `timeline`, grouped by process.
-pub fn rows(timeline: &Timeline) -> Vec<Row<'_>> {
-    let mut rows = Vec::new();
-    let mut index = 0;
-    for process in timeline.processes() {
-        rows.push(Row::Header(process));
-        if timeline.gil_mode() {
-            rows.push(Row::Gil(process));
-        }
-        if timeline.process_tracks(process).any(Track::used_lock) {
-            rows.push(Row::Lock(process));
-        }
-        for track in timeline.process_tracks(process) {
-            rows.push(Row::Worker(track, index));
-            index += 1;
-        }
-    }
-    rows
 }
 
 /// Draws the timeline into the space left in `ui` and handles zoom and pan;
@@ -125,7 +90,7 @@ pub fn timeline_at_ui(
             Sense::click_and_drag(),
         )
     });
-    view.interact(ui, &response, plot, horizon);
+    navigate(view, ui, &response, plot, horizon);
     let window = view.window(horizon, plot.width());
     let scrub_ns = scrub(ui, axis_drag.as_ref(), &response, overlay, plot, window);
     let painter = ui.painter_at(rect);
@@ -196,7 +161,7 @@ pub fn timeline_at_ui(
     // The ghost goes under the run, faded to a shadow of itself.
     ghost_lp.finish(&painter);
     for bar in ghost_bars {
-        painter.rect_filled(bar, 0.0, palette::faded(pal.lane_bg(), GHOST_FADE));
+        painter.rect_filled(bar, 0.0, faded(pal.lane_bg(), GHOST_FADE));
     }
     lp.finish(&painter);
     let lanes_area = Rect::from_x_y_ranges(plot.x_range(), plot.top()..=rect.bottom());
@@ -215,23 +180,17 @@ pub fn timeline_at_ui(
     // The ghost's end stays readable over the faded part.
     if let Some(g) = overlay.ghost {
         let label_y = plot.top() + HEADER_H * 0.5 + 1.0;
-        ghost_end(
-            &painter,
-            lanes_area,
-            map,
-            crate::gui::ghost::end_ns(g),
-            Some(label_y),
-        );
+        ghost_end(&painter, lanes_area, map, g.end_ns(), Some(label_y));
     }
     if !response.dragged()
         && let Some(pos) = response.hover_pos()
         && let Some((row, _)) = placed.iter().find(|(_, r)| r.y_range().contains(pos.y))
     {
         let text = if pos.x < plot.left() {
-            tooltip::label_text(timeline, *row)
+            tooltip::label_tooltip(timeline, *row)
         } else {
             let t = map.window.t_of(f64::from(pos.x - plot.left()));
-            tooltip::row_text(timeline, *row, t, map.window)
+            tooltip::row_tooltip(timeline, *row, t, map.window)
         };
         if let Some(text) = text {
             response.on_hover_text_at_pointer(text);
@@ -272,152 +231,9 @@ fn scrub(
     Some(window.t_of(f64::from(x - plot.left())).max(0.0))
 }
 
-/// What a row is drawn from.
-struct RowCtx<'a> {
-    timeline: &'a Timeline,
-    map: XMap,
-    /// The replay cursor: the worker's share is counted up to it.
-    at: Option<u64>,
-}
-
 /// Gap under a lane, so neighbouring lanes stay apart.
 fn lane_gap(h: f32) -> f32 {
     if h >= 12.0 { 3.0 } else { 1.0 }
-}
-
-fn row_ui(
-    lp: &mut LanePainter,
-    painter: &Painter,
-    ctx: &RowCtx<'_>,
-    row: Row<'_>,
-    full: Rect,
-    bar: Rect,
-) {
-    let pal = painter.palette();
-    let (timeline, map) = (ctx.timeline, ctx.map);
-    let horizon = timeline.horizon_ns();
-    let label_pos = pos2(full.left() + 4.0, bar.center().y);
-    let font = FontId::proportional((bar.height() * 0.75).clamp(9.0, 13.0));
-    match row {
-        Row::Header(process) => {
-            let y = full.top() + 0.5;
-            painter.line_segment(
-                [pos2(full.left(), y), pos2(full.right(), y)],
-                Stroke::new(1.0, pal.grid()),
-            );
-            let count = timeline.process_tracks(process).count();
-            painter.text(
-                pos2(full.left() + 2.0, full.center().y + 1.0),
-                Align2::LEFT_CENTER,
-                process_title(process, count, timeline.gil_mode()),
-                FontId::proportional(12.5),
-                pal.text(),
-            );
-        }
-        Row::Gil(process) | Row::Lock(process) => {
-            let gil = matches!(row, Row::Gil(_));
-            painter.rect_filled(bar, 0.0, pal.lane_bg());
-            painter.text(
-                label_pos,
-                Align2::LEFT_CENTER,
-                if gil { "GIL held by" } else { "lock held by" },
-                font,
-                pal.lane_title(),
-            );
-            let holders = holders(pal, timeline, process, horizon, gil);
-            hold_lane(lp, painter, bar, map, holders.into_iter(), true);
-        }
-        Row::Worker(track, index) => {
-            painter.rect_filled(bar, 0.0, pal.lane_bg());
-            if bar.height() >= 8.0 {
-                let chip = Rect::from_center_size(
-                    pos2(full.left() + 10.0, bar.center().y),
-                    vec2(8.0, 8.0),
-                );
-                painter.rect_filled(chip, 2.0, pal.worker_color(index));
-                painter.text(
-                    pos2(full.left() + 20.0, bar.center().y),
-                    Align2::LEFT_CENTER,
-                    format!("thread {}", track.id.thread),
-                    font.clone(),
-                    pal.weak_text(),
-                );
-                // How much of its life the worker could actually compute
-                // (so far, during a replay).
-                let share = match ctx.at {
-                    Some(t) => share_of(&track.state_totals_until(t)),
-                    None => executing_share(track, horizon),
-                };
-                painter.text(
-                    pos2(full.left() + LABEL_W - 8.0, bar.center().y),
-                    Align2::RIGHT_CENTER,
-                    percent_text(share * 100.0),
-                    font,
-                    pal.state_color(State::Running),
-                );
-            }
-            state_lane(lp, painter, bar, map, track, horizon);
-        }
-    }
-}
-
-/// Share of a worker's life spent running or in native code, 0..=1.
-pub fn executing_share(track: &Track, horizon: u64) -> f64 {
-    let mut totals = track.states.totals(0..track.states.len());
-    if let Some(open) = track.open_state(horizon) {
-        totals[open.state.index()] += open.duration_ns();
-    }
-    share_of(&totals)
-}
-
-/// Share of `totals` spent running or in native code, 0..=1.
-fn share_of(totals: &Totals) -> f64 {
-    let alive: u64 = totals.iter().sum();
-    let busy = totals[State::Running.index()] + totals[State::Native.index()];
-    busy as f64 / alive.max(1) as f64
-}
-
-/// The holders of a process's GIL (or lock), each in its worker's colour.
-fn holders(
-    pal: Palette,
-    timeline: &Timeline,
-    process: u16,
-    horizon: u64,
-    gil: bool,
-) -> Vec<Holder<'_>> {
-    let first = timeline
-        .tracks()
-        .position(|t| t.id.process == process)
-        .unwrap_or(0);
-    timeline
-        .process_tracks(process)
-        .enumerate()
-        .map(|(i, t)| Holder {
-            lane: if gil { &t.gil } else { &t.lock },
-            open: if gil {
-                t.open_gil(horizon)
-            } else {
-                t.open_lock(horizon)
-            },
-            color: pal.worker_color(first + i),
-        })
-        .collect()
-}
-
-/// "main process · 4 threads · one GIL", "process 2 · 4 threads · its own GIL".
-pub fn process_title(process: u16, threads: usize, gil_mode: bool) -> String {
-    let who = if process == 0 {
-        "threadlab's process".to_owned()
-    } else {
-        format!("child process {process}")
-    };
-    let plural = if threads == 1 { "" } else { "s" };
-    let gil = match (gil_mode, process) {
-        (false, _) => "no GIL (free-threaded)",
-        (true, 0) => "one GIL shared by its threads",
-        (true, _) => "its own GIL",
-    };
-    format!("{who} · {threads} thread{plural} · {gil}")
 }
 
 /// The time axis above `plot`, with faint grid lines through the lanes.
