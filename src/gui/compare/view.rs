@@ -138,7 +138,7 @@ pub fn compare_ui(
         );
         let bar = bar_of(c, ghost, i);
         bar_ui(&painter, area, scale, &bar);
-        bar_hover(ui, c, i, area, &bar);
+        bar_hover_ui(ui, c, i, area, &bar);
     }
     if !response.dragged()
         && let Some(pos) = response.hover_pos()
@@ -233,7 +233,7 @@ fn legend_ui(ui: &mut Ui, c: &Comparison) {
             states.push(State::IoWait);
         }
         for state in states {
-            swatch(ui, state);
+            swatch_ui(ui, state);
             ui.label(RichText::new(state.label()).size(12.5));
             ui.add_space(8.0);
         }
@@ -242,7 +242,7 @@ fn legend_ui(ui: &mut Ui, c: &Comparison) {
                 .size(12.5)
                 .color(pal.weak_text()),
         );
-        ideal_swatch(ui);
+        ideal_swatch_ui(ui);
         ui.label(
             RichText::new("best possible")
                 .size(12.5)
@@ -252,7 +252,7 @@ fn legend_ui(ui: &mut Ui, c: &Comparison) {
 }
 
 /// The tick the bars are measured against.
-fn ideal_swatch(ui: &mut Ui) {
+fn ideal_swatch_ui(ui: &mut Ui) {
     let pal = ui.palette();
     let (rect, _) = ui.allocate_exact_size(vec2(8.0, 14.0), Sense::hover());
     let stroke = Stroke::new(2.0, pal.strong_text());
@@ -262,7 +262,7 @@ fn ideal_swatch(ui: &mut Ui) {
         .line_segment([rect.left_top(), rect.right_top()], stroke);
 }
 
-fn swatch(ui: &mut Ui, state: State) {
+fn swatch_ui(ui: &mut Ui, state: State) {
     let (rect, _) = ui.allocate_exact_size(vec2(18.0, 12.0), Sense::hover());
     let mut lp = LanePainter::new(ui.ctx(), 1.0);
     lp.state_bar(rect, rect.left(), rect.right(), state);
@@ -514,7 +514,7 @@ fn bar_of(c: &Comparison, ghost: Option<&Ghost>, i: usize) -> Bar {
 
 /// A bar is a widget too: assistive technology and tests read its number,
 /// and hovering it says what the number means.
-fn bar_hover(ui: &mut Ui, c: &Comparison, i: usize, area: Rect, bar: &Bar) {
+fn bar_hover_ui(ui: &mut Ui, c: &Comparison, i: usize, area: Rect, bar: &Bar) {
     let label = &c.configs[i].label;
     let name = match bar.speedup {
         Some(s) => format!("{label} speedup {}", speedup_text(s)),

@@ -135,7 +135,7 @@ pub fn controls_ui(
 /// committed (a slider let go, a switch flipped).
 fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
     let mut done = false;
-    done |= slider(
+    done |= slider_ui(
         ui,
         "Processes",
         "How many Python processes to start. Each has its own interpreter and its own GIL. 1 means the workers are threads inside threadlab's own process.",
@@ -144,7 +144,7 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         (false, true),
         Unit::Count,
     );
-    done |= slider(
+    done |= slider_ui(
         ui,
         "Threads",
         "How many threads each process runs. Threads of one process share its memory and its GIL.",
@@ -153,7 +153,7 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         (true, true),
         Unit::Count,
     );
-    done |= switch(
+    done |= switch_ui(
         ui,
         "GIL",
         "one per process",
@@ -161,7 +161,7 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         &mut s.gil,
     );
     let gil = s.gil;
-    done |= slider(
+    done |= slider_ui(
         ui,
         "Switch interval",
         "How long a thread may keep the GIL while others wait before it is asked to let go (sys.setswitchinterval). Python's default is 5 ms.",
@@ -180,7 +180,7 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         (knobs.task_size, knobs.wait)
     };
     if knobs.workload || knobs.task_size {
-        done |= slider(
+        done |= slider_ui(
             ui,
             "Task size",
             "How many numbers each task squares and adds up. Bigger means longer tasks.",
@@ -191,7 +191,7 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         );
     }
     if knobs.workload || knobs.wait {
-        done |= slider(
+        done |= slider_ui(
             ui,
             "I/O wait",
             "How long each wait lasts, like the time a web page takes to arrive.",
@@ -202,7 +202,7 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         );
     }
     if knobs.tasks {
-        done |= slider(
+        done |= slider_ui(
             ui,
             if s.lab == Lab::Queue {
                 "Items"
@@ -267,7 +267,7 @@ impl Knobs {
 fn lab_knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
     let mut done = false;
     if s.lab == Lab::Queue {
-        done |= slider(
+        done |= slider_ui(
             ui,
             "Queue size",
             "How many items the queue holds before a producer must wait. 0 means no limit.",
@@ -278,7 +278,7 @@ fn lab_knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         );
     }
     if matches!(s.lab, Lab::Daemon | Lab::Queue) {
-        done |= switch(
+        done |= switch_ui(
             ui,
             "Daemon",
             "workers are daemons",
@@ -287,14 +287,14 @@ fn lab_knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         );
     }
     if matches!(s.lab, Lab::Race | Lab::SharedMemory) {
-        done |= switch(
+        done |= switch_ui(
             ui,
             "Lock",
             "guard each update",
             "Guard each update of the shared counter with a lock, so no update can be lost.",
             &mut s.lock,
         );
-        done |= slider(
+        done |= slider_ui(
             ui,
             "Increments",
             "How many times each worker adds one to the shared counter.",
@@ -359,7 +359,7 @@ fn update_text(u: Update) -> &'static str {
 
 /// A labelled slider row, `(logarithmic, enabled)`; true when its value was
 /// committed.
-fn slider<T: egui::emath::Numeric>(
+fn slider_ui<T: egui::emath::Numeric>(
     ui: &mut Ui,
     name: &str,
     tip: &str,
@@ -388,7 +388,7 @@ fn slider<T: egui::emath::Numeric>(
 
 /// A labelled on/off row: the checkbox is named by the label on the left
 /// (`name`), and `text` beside it says what "on" means.
-fn switch(ui: &mut Ui, name: &str, text: &str, tip: &str, value: &mut bool) -> bool {
+fn switch_ui(ui: &mut Ui, name: &str, text: &str, tip: &str, value: &mut bool) -> bool {
     let pal = ui.palette();
     let label = ui.label(name).on_hover_text(tip);
     let r = ui

@@ -20,7 +20,7 @@ fn worker_time_ns(timeline: &Timeline) -> u64 {
 }
 
 /// A value in the right column of a grid, wrapped to the panel's width.
-pub fn value(ui: &mut Ui, text: RichText) {
+pub fn value_ui(ui: &mut Ui, text: RichText) {
     ui.add(egui::Label::new(text).wrap());
 }
 
@@ -147,40 +147,40 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
             let switches = summary.map_or(tl.gil_handovers(), |s| s.gil_switches);
             ui.label("GIL hand-overs")
                 .on_hover_text("How often the GIL went from one thread to another.");
-            value(ui, strong(group_thousands(switches)));
+            value_ui(ui, strong(group_thousands(switches)));
             ui.end_row();
             let wait_ns = summary.map_or(tl.gil_wait_ns() as f64, |s| s.gil_wait_ms * 1e6);
             let share = wait_ns / worker_time_ns(tl).max(1) as f64;
             ui.label("Waiting for the GIL")
                 .on_hover_text("Time all threads together spent waiting to run, and its share of their lifetime.");
-            value(ui, strong(format!("{} ({})", duration_text(wait_ns), percent_text((share * 100.0).min(100.0)))));
+            value_ui(ui, strong(format!("{} ({})", duration_text(wait_ns), percent_text((share * 100.0).min(100.0)))));
             ui.end_row();
             let requests = summary.map_or(tl.gil_drop_requests(), |s| s.gil_drop_requests);
             ui.label("Drop requests")
                 .on_hover_text("How often a waiting thread ran out of patience (one switch interval) and asked the holder to let go.");
-            value(ui, strong(group_thousands(requests)));
+            value_ui(ui, strong(group_thousands(requests)));
             ui.end_row();
         }
         if !data.scenario.gil {
             ui.label("GIL").on_hover_text("A free-threaded Python has no global interpreter lock.");
-            value(ui, strong("none: every thread may run at once".to_owned()));
+            value_ui(ui, strong("none: every thread may run at once".to_owned()));
             ui.end_row();
         }
         if let Some(p) = summary.and_then(|s| s.io_wake_delay_us) {
             ui.label("I/O wake-up delay")
                 .on_hover_text("How late the waiting thread got going again after its wait ended: it needed the GIL back first.");
-            value(ui, strong(format!("median {:.0} µs, p90 {:.0} µs", p.median, p.p90)));
+            value_ui(ui, strong(format!("median {:.0} µs, p90 {:.0} µs", p.median, p.p90)));
             ui.end_row();
         }
         if let Some(q) = summary.and_then(|s| s.queue) {
             ui.label("Queue");
             let cap = if q.maxsize == 0 { "no limit".to_owned() } else { format!("max {}", q.maxsize) };
-            value(ui, strong(format!("deepest {} ({cap}), {} put, {} got", q.max_depth, q.puts, q.gets)));
+            value_ui(ui, strong(format!("deepest {} ({cap}), {} put, {} got", q.max_depth, q.puts, q.gets)));
             ui.end_row();
         }
         if let Some(c) = summary.and_then(|s| s.cut_off) {
             ui.label(RichText::new("Cut off").color(pal.error()));
-            value(ui, strong(format!("{} tasks mid-way, {} resources left open", c.tasks, c.unreleased_resources)));
+            value_ui(ui, strong(format!("{} tasks mid-way, {} resources left open", c.tasks, c.unreleased_resources)));
             ui.end_row();
         }
         if let Some(summary) = summary {
@@ -189,7 +189,7 @@ fn whole_run_ui(ui: &mut Ui, data: &RunData) {
         let dropped = data.events_dropped;
         ui.label("Events").on_hover_text("Events the workers recorded, and any the window could not keep up with.");
         let text = format!("{} recorded, {} dropped", group_thousands(tl.events()), group_thousands(dropped));
-        value(ui, if dropped > 0 { RichText::new(text).color(pal.error()) } else { RichText::new(text) });
+        value_ui(ui, if dropped > 0 { RichText::new(text).color(pal.error()) } else { RichText::new(text) });
         ui.end_row();
     });
     counter_ui(ui, data);

@@ -244,7 +244,7 @@ fn legend_ui(
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 5.0;
         for state in State::ALL.into_iter().filter(|s| present[s.index()]) {
-            swatch(ui, state);
+            swatch_ui(ui, state);
             ui.label(RichText::new(legend_label(state, timeline.gil_mode())).size(12.5));
             ui.add_space(8.0);
         }
@@ -315,7 +315,7 @@ fn legend_label(state: State, gil_mode: bool) -> &'static str {
     }
 }
 
-fn swatch(ui: &mut Ui, state: State) {
+fn swatch_ui(ui: &mut Ui, state: State) {
     let pal = ui.palette();
     let (rect, _) = ui.allocate_exact_size(vec2(18.0, 12.0), Sense::hover());
     let color = pal.state_color(state);

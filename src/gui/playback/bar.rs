@@ -26,13 +26,13 @@ pub fn replay_bar_ui(
         ui.spacing_mut().item_spacing.x = 4.0;
         let step_text = "Jump to the next change on any lane (a state, a GIL or lock hand-over, \
                          the queue, the counter) at least a pixel away; zoom in for finer steps.";
-        if icon_button(ui, Icon::ToStart, "Back to the start")
+        if icon_button_ui(ui, Icon::ToStart, "Back to the start")
             .on_hover_text("Back to the start.")
             .clicked()
         {
             commands.push(Command::ReplayStart);
         }
-        if step_button(ui, "‹", "Previous change")
+        if step_button_ui(ui, "‹", "Previous change")
             .on_hover_text(step_text.replace("next", "previous"))
             .clicked()
         {
@@ -55,7 +55,7 @@ pub fn replay_bar_ui(
         if play.clicked() {
             commands.push(Command::PlayPause);
         }
-        if step_button(ui, "›", "Next change")
+        if step_button_ui(ui, "›", "Next change")
             .on_hover_text(step_text)
             .clicked()
         {
@@ -105,7 +105,7 @@ pub fn replay_bar_ui(
             }
         }
         if replay.is_active()
-            && step_button(ui, "×", "Leave the replay")
+            && step_button_ui(ui, "×", "Leave the replay")
                 .on_hover_text("Leave the replay and show the whole run.")
                 .clicked()
         {
@@ -124,7 +124,7 @@ enum Icon {
 }
 
 /// A button showing only `icon`, named `name` for screen readers and tests.
-fn icon_button(ui: &mut Ui, icon: Icon, name: &str) -> egui::Response {
+fn icon_button_ui(ui: &mut Ui, icon: Icon, name: &str) -> egui::Response {
     let size = egui::vec2(30.0, ui.spacing().interact_size.y);
     let response = ui.add(egui::Button::new("").min_size(size));
     let color = ui.style().interact(&response).fg_stroke.color;
@@ -133,7 +133,7 @@ fn icon_button(ui: &mut Ui, icon: Icon, name: &str) -> egui::Response {
 }
 
 /// A button with one large symbol (`‹`, `›`, `×`), named `name`.
-fn step_button(ui: &mut Ui, symbol: &str, name: &str) -> egui::Response {
+fn step_button_ui(ui: &mut Ui, symbol: &str, name: &str) -> egui::Response {
     ui.add(
         egui::Button::new(RichText::new(symbol).size(19.0).strong())
             .min_size(egui::vec2(30.0, ui.spacing().interact_size.y)),
