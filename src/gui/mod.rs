@@ -5,6 +5,14 @@
 //! which core ran what, and the numbers the run is about. The window owns
 //! everything it draws; each frame it drains the engine's messages into that
 //! state, and it repaints only while something changes.
+//!
+//! The folders are layers, each using only those below it: `present/` (the
+//! design system, the keys, what the window remembers) at the bottom with
+//! [`format`](mod@format) and [`Command`]; then `run_state/` (what runs in the
+//! background and is drained each frame); `timeline/` and `playback/` (the
+//! views and the replay); `compare/`; `panels/` (everything around the
+//! timeline); and `app/` on top, the window's state, its per-frame logic,
+//! its `ui`, and the one dispatcher of commands. ARCHITECTURE.md has the map.
 
 mod app;
 mod command;

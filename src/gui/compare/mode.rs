@@ -1,9 +1,8 @@
-//! The compare mode of the window: instead of one run, the same work run
-//! serially, with N threads, N processes, N threads without the GIL and as
-//! native code, stacked on one time axis with their speedups beside them.
-//! This file is the mode's state and what the window asks of it; running
-//! lives in `run.rs`, drawing in `view.rs`, `bars.rs` and `summary.rs`.
-//! Whether the mode is on screen is the app's `Mode`.
+//! The compare mode's state and all the window asks of it: start, stop and
+//! poll the comparison, keep the one before as a ghost, and the shared time
+//! axis of the stacked lanes. Running lives in `run.rs`, drawing in
+//! `view.rs`, `bars.rs` and `summary.rs`; whether the mode is on screen is
+//! the app's `Mode`.
 
 use super::run::{Comparison, Ghost, Progress};
 use crate::engine::compare::comparable;

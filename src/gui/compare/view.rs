@@ -2,7 +2,8 @@
 //! back to the single run, a legend, then every configuration as a block of
 //! compact lanes (one per worker, and the GIL for threads sharing one), all
 //! on one time axis, serial on top, with its speedup bar beside it. The
-//! lanes are drawn by the timeline's own painters (`lanes`, `paint`).
+//! lanes are drawn by the timeline's own painters (`LanePainter`,
+//! `state_lane`, `hold_lane`); the buttons push commands.
 
 use super::bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis};
 use super::mode::CompareMode;

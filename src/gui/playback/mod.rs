@@ -9,4 +9,4 @@ mod replay;
 
 pub use bar::replay_bar_ui;
 pub use ghost::Ghost;
-pub use replay::{REPLAY_FRAME, Replay, SPEEDS};
+pub use replay::{Replay, SPEEDS};

@@ -22,8 +22,8 @@ pub use presenter::{Presenter, SIZE_720, SIZE_1080, parse_size, set_window_size}
 pub use presenter_ui::{folded_strip_ui, overlays_ui, view_bar_ui};
 pub use screenshot::{ExitStatus, Smoke, save_png, set_status};
 pub use settings::{
-    MemoryStorage, Restored, SCENARIO_KEY, StoredScenario, VIEW_KEY, ViewSettings, check_scenario,
-    load as load_settings, save as save_settings,
+    MemoryStorage, Restored, SCENARIO_KEY, StoredScenario, ViewSettings, load as load_settings,
+    save as save_settings,
 };
-pub use shortcuts::{Group, SHORTCUTS, Shortcut, key_text, keys_text, shortcut};
+pub use shortcuts::{Group, SHORTCUTS, Shortcut, keys_text};
 pub use style::setup_style;
