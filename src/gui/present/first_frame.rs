@@ -35,7 +35,7 @@ impl FirstFrameProbe {
         })
     }
 
-    /// Called at the end of every frame.
+    /// Called once per frame, before anything is drawn (in `logic`).
     pub fn update(&mut self, ctx: &Context) {
         if self.first_ui_ms.is_none() {
             self.first_ui_ms = Some(ms(self.since.elapsed()));
