@@ -6,9 +6,8 @@
 use criterion::{BenchmarkId, Criterion, criterion_group};
 use egui::{CentralPanel, Context, Pos2, RawInput, Rect, vec2};
 use std::hint::black_box;
-use threadlab::gui::live::RunData;
-use threadlab::gui::view::TimeView;
-use threadlab::gui::{cores, timeline};
+use threadlab::gui::run_state::RunData;
+use threadlab::gui::timeline::{TimeView, cores_ui, timeline_ui};
 use threadlab::model::{CoreSample, Event, EventKind, RunMessage, Scenario, WorkerId};
 
 /// Every synthetic run lasts this long, whatever its number of events.
@@ -115,9 +114,9 @@ fn frame(ctx: &Context, data: &RunData, view: &mut TimeView) -> usize {
     let output = ctx.run_ui(input, |ui| {
         CentralPanel::default().show(ui, |ui| {
             ui.allocate_ui(vec2(ui.available_width(), 440.0), |ui| {
-                timeline::timeline_ui(ui, &data.timeline, view, data.horizon_ns())
+                timeline_ui(ui, &data.timeline, view, data.horizon_ns())
             });
-            cores::cores_ui(ui, data, view, ui.available_height());
+            cores_ui(ui, data, view, ui.available_height());
         });
     });
     ctx.tessellate(output.shapes, output.pixels_per_point).len()

@@ -4,7 +4,7 @@
 # Needs a display: a desktop, or a virtual one (Xvfb :99 & DISPLAY=:99 ...).
 # The window, started with THREADLAB_FIRST_FRAME=1, asks for the pixels of its
 # first frame, prints the wall clock when they have been read back from the
-# GPU, and closes (src/gui/first_frame.rs). The clock is noted here just
+# GPU, and closes (src/gui/present/first_frame.rs). The clock is noted here just
 # before exec, so the figure covers everything a user waits for: loading the
 # binary and its libraries, the window, the GPU adapter, the first layout and
 # paint. Prints each run and the median, in milliseconds.

@@ -40,9 +40,33 @@ fn main() -> ExitCode {
     }
 }
 
+/// Opens the window with what `threadlab gui` was asked for. A bad `--size`
+/// or an unknown preset is bad input (one line, exit 2), like the CLI's.
 #[cfg(feature = "gui")]
 fn open_window(args: GuiArgs) -> anyhow::Result<()> {
-    threadlab::gui::run(args)
+    use threadlab::gui::{AppOptions, WindowError, WindowOptions, parse_size};
+    let size = args
+        .size
+        .as_deref()
+        .map(parse_size)
+        .transpose()
+        .map_err(cli::BadInput)?;
+    let options = WindowOptions {
+        app: AppOptions {
+            preset: args.preset,
+            run: args.run,
+            screenshot: args.screenshot,
+            exit: args.exit,
+            present: args.present,
+            compare: args.compare,
+            light: args.light,
+        },
+        size,
+    };
+    threadlab::gui::run(options).map_err(|e| match e {
+        WindowError::BadOptions(message) => cli::BadInput(message).into(),
+        WindowError::Failed(e) => e,
+    })
 }
 
 /// Without the `gui` feature there is no window: say so in one line, exit 2.

@@ -8,9 +8,9 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::time::{Duration, Instant};
-use threadlab::gui::live::RunData;
-use threadlab::gui::view::TimeView;
-use threadlab::gui::{AppOptions, ThreadlabApp, cores, timeline};
+use threadlab::gui::run_state::RunData;
+use threadlab::gui::timeline::{TimeView, cores_ui, timeline_ui};
+use threadlab::gui::{AppOptions, ThreadlabApp};
 use threadlab::model::{RunMessage, Scenario, load_preset};
 
 #[path = "util/recorded.rs"]
@@ -23,7 +23,13 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(300);
 fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
     Harness::builder()
         .with_size([1280.0, 720.0])
-        .build_ui_state(|ui, app: &mut ThreadlabApp| app.window_ui(ui), app)
+        .build_ui_state(
+            |ui, app: &mut ThreadlabApp| {
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            app,
+        )
 }
 
 fn new_app() -> ThreadlabApp {
@@ -240,18 +246,18 @@ fn snapshot_of_the_timeline_and_the_cores_view() {
     let mut h = Harness::builder()
         .with_size([900.0, 430.0])
         .build_ui(move |ui| {
-            threadlab::gui::layout::setup_style(ui.ctx(), false);
+            threadlab::gui::present::setup_style(ui.ctx(), false);
             egui::CentralPanel::default().show(ui, |ui| {
                 let stats = ui
                     .allocate_ui(egui::vec2(ui.available_width(), 250.0), |ui| {
-                        timeline::timeline_ui(ui, &data.timeline, &mut view, data.horizon_ns())
+                        timeline_ui(ui, &data.timeline, &mut view, data.horizon_ns())
                     })
                     .inner;
                 assert!(
                     stats.merged_spans > 100,
                     "the burst of short turns is merged"
                 );
-                cores::cores_ui(ui, &data, &mut view, ui.available_height());
+                cores_ui(ui, &data, &mut view, ui.available_height());
             });
         });
     h.run();

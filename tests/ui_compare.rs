@@ -13,8 +13,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::time::{Duration, Instant};
 use threadlab::engine::compare::compare_configs;
-use threadlab::gui::compare_run::{Comparison, Ghost, Progress};
-use threadlab::gui::live::RunData;
+use threadlab::gui::compare::{Comparison, Ghost, Progress};
+use threadlab::gui::run_state::RunData;
 use threadlab::gui::{AppOptions, ThreadlabApp};
 use threadlab::model::{Event, EventKind, RunMessage, RunSummary, Scenario, WorkerId, load_preset};
 
@@ -24,7 +24,13 @@ const TIMEOUT: Duration = Duration::from_secs(300);
 fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
     Harness::builder()
         .with_size([1280.0, 720.0])
-        .build_ui_state(|ui, app: &mut ThreadlabApp| app.window_ui(ui), app)
+        .build_ui_state(
+            |ui, app: &mut ThreadlabApp| {
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            app,
+        )
 }
 
 fn new_app() -> ThreadlabApp {
@@ -105,7 +111,7 @@ fn compare_shows_a_bar_per_configuration_with_its_measured_speedup() {
     assert_eq!(bar_text(&h, "serial"), "1.0×");
     for (label, s) in labels.iter().zip(&speedups) {
         let shown = bar_text(&h, label);
-        let want = threadlab::gui::compare_bars::speedup_text(*s);
+        let want = threadlab::gui::format::speedup_text(*s);
         assert_eq!(shown, want, "{label}");
     }
     // The results column repeats them.

@@ -9,8 +9,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use threadlab::gui::export::ExportKind;
-use threadlab::gui::live::RunData;
+use threadlab::gui::run_state::ExportKind;
+use threadlab::gui::run_state::RunData;
 use threadlab::gui::{AppOptions, ThreadlabApp};
 use threadlab::model::{
     CounterSummary, Event, EventKind, RunMessage, RunSummary, Scenario, WorkerId,
@@ -21,7 +21,13 @@ const MS: u64 = 1_000_000;
 fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
     Harness::builder()
         .with_size([1280.0, 720.0])
-        .build_ui_state(|ui, app: &mut ThreadlabApp| app.window_ui(ui), app)
+        .build_ui_state(
+            |ui, app: &mut ThreadlabApp| {
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            app,
+        )
 }
 
 /// Two threads take turns with the GIL and a lock and write a shared counter.

@@ -8,15 +8,19 @@ use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use threadlab::gui::palette::Theme;
-use threadlab::gui::settings::{MemoryStorage, SCENARIO_KEY};
-use threadlab::gui::shortcuts::SHORTCUTS;
+use threadlab::gui::present::{MemoryStorage, SCENARIO_KEY, SHORTCUTS, Theme};
 use threadlab::gui::{AppOptions, ThreadlabApp};
 
 fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
     Harness::builder()
         .with_size([1280.0, 720.0])
-        .build_ui_state(|ui, app: &mut ThreadlabApp| app.window_ui(ui), app)
+        .build_ui_state(
+            |ui, app: &mut ThreadlabApp| {
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            app,
+        )
 }
 
 fn new_app() -> ThreadlabApp {

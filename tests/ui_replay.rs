@@ -9,7 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::time::{Duration, Instant};
-use threadlab::gui::live::RunData;
+use threadlab::gui::run_state::RunData;
 use threadlab::gui::{AppOptions, ThreadlabApp};
 
 #[path = "util/recorded.rs"]
@@ -22,7 +22,13 @@ fn window_sized(app: ThreadlabApp, size: [f32; 2]) -> Harness<'static, Threadlab
     Harness::builder()
         .with_size(size)
         .with_step_dt(1.0 / 60.0)
-        .build_ui_state(|ui, app: &mut ThreadlabApp| app.window_ui(ui), app)
+        .build_ui_state(
+            |ui, app: &mut ThreadlabApp| {
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            app,
+        )
 }
 
 fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {

@@ -5,44 +5,30 @@
 //! which core ran what, and the numbers the run is about. The window owns
 //! everything it draws; each frame it drains the engine's messages into that
 //! state, and it repaints only while something changes.
+//!
+//! The folders are layers, each using only those below it: `present/` (the
+//! design system, the keys, what the window remembers) at the bottom with
+//! [`format`](mod@format) and [`Command`]; then `run_state/` (what runs in the
+//! background and is drained each frame); `timeline/` and `playback/` (the
+//! views and the replay); `compare/`; `panels/` (everything around the
+//! timeline); and `app/` on top, the window's state, its per-frame logic,
+//! its `ui`, and the one dispatcher of commands. ARCHITECTURE.md has the map.
 
-pub mod app;
-pub mod baseline;
+mod app;
+mod command;
 pub mod compare;
-pub mod compare_bars;
-pub mod compare_run;
-pub mod compare_summary;
-pub mod compare_view;
-pub mod controls;
-pub mod cores;
-pub mod counters;
-pub mod cursor;
-pub mod export;
-pub mod first_frame;
-pub mod ghost;
-pub mod help;
-pub mod labs;
-pub mod lanes;
-pub mod layout;
-pub mod live;
-pub mod paint;
-pub mod palette;
+pub mod format;
+pub mod panels;
+pub mod playback;
 pub mod present;
-pub mod reaper;
-pub mod replay;
-pub mod screenshot;
-pub mod settings;
-pub mod shortcuts;
-pub mod summary;
+pub mod run_state;
 pub mod timeline;
-pub mod tooltip;
-pub mod units;
-pub mod view;
 
-pub use app::{AppOptions, ThreadlabApp};
+pub use app::{AppOptions, CompareState, Mode, ThreadlabApp};
+pub use command::Command;
+pub use present::parse_size;
 
-use crate::cli::BadInput;
-use crate::cli::args::GuiArgs;
+use present::FirstFrameProbe;
 
 /// The window's size when it opens, in points.
 pub const WINDOW_SIZE: [f32; 2] = [1280.0, 720.0];
@@ -53,31 +39,43 @@ const WINDOW_ICON_PNG: &[u8] = include_bytes!(
     "../../packaging/linux/icons/hicolor/256x256/apps/io.github.threadlab.Threadlab.png"
 );
 
-/// Opens the window and runs it until it is closed. With `--screenshot` and
-/// `--exit` it saves the window after the run and returns; a failed run or
+/// How the window opens: what `threadlab gui` was asked for, in the
+/// window's own terms (the command line converts its arguments into this).
+#[derive(Clone, Debug, Default)]
+pub struct WindowOptions {
+    /// The app's own options: preset, run, screenshot, theme, …
+    pub app: AppOptions,
+    /// The window's size in pixels (see [`parse_size`]); [`WINDOW_SIZE`], or
+    /// the size it had last time, when `None`.
+    pub size: Option<[f32; 2]>,
+}
+
+/// Why the window did not run to its end.
+#[derive(Debug, thiserror::Error)]
+pub enum WindowError {
+    /// The options name something that does not exist (an unknown preset);
+    /// the message says what there is instead.
+    #[error("{0}")]
+    BadOptions(String),
+    /// The window could not open, or the run or the screenshot it was asked
+    /// for failed.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// Opens the window and runs it until it is closed. With a screenshot and
+/// `exit` it saves the window after the run and returns; a failed run or
 /// screenshot is returned as an error.
-pub fn run(args: GuiArgs) -> anyhow::Result<()> {
+pub fn run(options: WindowOptions) -> Result<(), WindowError> {
     let since = std::time::Instant::now();
-    let options = AppOptions {
-        preset: args.preset,
-        run: args.run,
-        screenshot: args.screenshot,
-        exit: args.exit,
-        present: args.present,
-        compare: args.compare,
-        light: args.light,
-    };
+    let WindowOptions { app: options, size } = options;
     // Scripts and CI take pictures of a known window: they neither read nor
     // write the user's saved settings.
     let smoke = options.screenshot.is_some() || options.exit;
-    let size = match &args.size {
-        Some(text) => present::parse_size(text).map_err(BadInput)?,
-        None => WINDOW_SIZE,
-    };
-    let mut app = ThreadlabApp::new(options).map_err(BadInput)?;
+    let mut app = ThreadlabApp::new(options).map_err(WindowError::BadOptions)?;
     let status = app.exit_status();
     let scratch = std::env::temp_dir().join(format!("threadlab-smoke-{}.ron", std::process::id()));
-    if let Some(probe) = first_frame::FirstFrameProbe::from_env(since) {
+    if let Some(probe) = FirstFrameProbe::from_env(since) {
         app.set_first_frame_probe(probe);
     }
     let mut viewport = egui::ViewportBuilder::default();
@@ -90,9 +88,9 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         viewport: viewport
             .with_title("threadlab")
             .with_app_id("io.github.threadlab.Threadlab")
-            .with_inner_size(size)
+            .with_inner_size(size.unwrap_or(WINDOW_SIZE))
             .with_min_inner_size([960.0, 600.0]),
-        persist_window: !smoke && args.size.is_none(),
+        persist_window: !smoke && size.is_none(),
         persistence_path: smoke.then(|| scratch.clone()),
         ..Default::default()
     };
@@ -109,7 +107,7 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&scratch);
     let failure = status.lock().ok().and_then(|mut s| s.take());
     match failure {
-        Some(message) => Err(anyhow::anyhow!(message)),
+        Some(message) => Err(anyhow::anyhow!(message).into()),
         None => Ok(()),
     }
 }

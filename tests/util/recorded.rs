@@ -1,7 +1,7 @@
 //! The hand-built run the window tests draw: fixed events, no live timing,
 //! so pictures and counts come out the same on every machine.
 
-use threadlab::gui::live::RunData;
+use threadlab::gui::run_state::RunData;
 use threadlab::model::{CoreSample, Event, EventKind, RunMessage, RunSummary, Scenario, WorkerId};
 
 const MS: u64 = 1_000_000;

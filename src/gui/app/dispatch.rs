@@ -1,50 +1,50 @@
 //! What the window does for a command, whether it came from a key, a button
-//! of the presenter or the controls: one dispatcher, so a key and its button
-//! can never drift apart.
+//! or a widget: one dispatcher, the only `match` on [`Command`], so a key
+//! and its button can never drift apart.
 
-use super::ThreadlabApp;
-use crate::gui::controls::Action;
-use crate::gui::export::ExportKind;
-use crate::gui::shortcuts::Command;
+use super::{Mode, ThreadlabApp};
+use crate::gui::command::Command;
+use crate::gui::present::{SIZE_720, SIZE_1080, set_window_size};
+use crate::gui::run_state::{ExportKind, RunData};
 
 impl ThreadlabApp {
-    /// Carries out a command of the shortcut table, as if its key was pressed.
-    pub fn command(&mut self, ctx: &egui::Context, command: Command) {
-        if self.presenter.apply(ctx, command) {
+    /// Carries out the frame's commands in the order they were pushed (keys
+    /// first, then the panels from left to right).
+    pub(super) fn dispatch(&mut self, ctx: &egui::Context) {
+        if self.commands.is_empty() {
             return;
         }
-        if self.replay_command(command) {
-            return;
+        for command in std::mem::take(&mut self.commands) {
+            self.command(ctx, command);
         }
-        let n = self.presets.len().max(1);
-        let action = match command {
-            Command::Run => Action::Run,
-            Command::Stop => Action::Stop,
-            Command::Reset => Action::Reset,
-            Command::NextPreset => Action::Preset((self.preset + 1) % n),
-            Command::PreviousPreset => Action::Preset((self.preset + n - 1) % n),
-            Command::Compare => Action::Compare,
-            Command::Screenshot => {
-                self.request_export(ExportKind::Png);
-                Action::None
-            }
-            Command::ExportTrace => {
-                self.request_export(ExportKind::Trace);
-                Action::None
-            }
-            Command::ExportCsv => {
-                self.request_export(ExportKind::Csv);
-                Action::None
-            }
-            _ => Action::None,
-        };
-        self.act(action, false);
+        // The frame was drawn before the commands changed anything: draw
+        // the next one with what they did.
+        ctx.request_repaint();
     }
 
-    /// Carries out a replay command on the finished run; `false` when
-    /// `command` is not one.
-    fn replay_command(&mut self, command: Command) -> bool {
+    /// Carries out one command, as if its key was pressed or its button clicked.
+    pub fn command(&mut self, ctx: &egui::Context, command: Command) {
+        let presets = self.presets.len().max(1);
         match command {
+            // The experiment.
+            Command::Run => self.start_run(),
+            Command::Rerun => match self.mode {
+                // In the compare view the experiment is the comparison.
+                Mode::Compare => self.start_compare(),
+                Mode::Single => self.start_run(),
+            },
+            Command::Stop => self.stop(),
+            Command::Reset => self.reset(),
+            Command::Preset(i) => self.pick_preset(i),
+            Command::NextPreset => self.pick_preset((self.preset + 1) % presets),
+            Command::PreviousPreset => self.pick_preset((self.preset + presets - 1) % presets),
+            Command::Compare => self.start_compare(),
+            Command::LeaveCompare => self.leave_compare(),
+            Command::CompareGhost => self.compare.toggle_ghost(),
+            Command::Screenshot => self.request_export(ExportKind::Png),
+            Command::ExportTrace => self.request_export(ExportKind::Trace),
+            Command::ExportCsv => self.request_export(ExportKind::Csv),
+            // The replay of the finished run.
             Command::PlayPause => self.replay.toggle_play(),
             Command::StepBack => self.replay_step(false),
             Command::StepForward => self.replay_step(true),
@@ -52,37 +52,108 @@ impl ThreadlabApp {
             Command::Faster => self.replay.faster(),
             Command::ReplayStart => self.replay.jump_to_start(),
             Command::ReplayEnd => self.replay.jump_to_end(),
+            Command::ReplaySeek(t_ns) => self.replay.set_cursor(t_ns as f64),
+            Command::ReplaySpeed(i) => self.replay.set_speed(i),
+            Command::LeaveReplay => self.replay.stop(),
             Command::Ghost => self.ghost.toggle(),
-            _ => return false,
+            // The view.
+            Command::Fit => match self.mode {
+                Mode::Single => self.view.fit(),
+                Mode::Compare => self.compare.view.fit(),
+            },
+            Command::Present => self.presenter.toggle_present(),
+            Command::Theme => self.presenter.toggle_theme(),
+            Command::FoldControls => self.presenter.toggle_controls(),
+            Command::FoldResults => self.presenter.toggle_results(),
+            Command::FoldBoth => self.presenter.toggle_both(),
+            Command::Size720 => set_window_size(ctx, SIZE_720),
+            Command::Size1080 => set_window_size(ctx, SIZE_1080),
+            Command::Help => self.presenter.toggle_help(),
+            Command::CloseHelp => self.presenter.help_open = false,
         }
-        true
     }
 
-    pub(super) fn act(&mut self, action: Action, rerun: bool) {
-        match action {
-            Action::Run => self.start_run(),
-            Action::Compare => self.start_compare(),
-            Action::Stop => {
-                if let Some(run) = &self.run {
-                    run.stop();
-                }
-                self.compare.cancel(&mut self.reaper);
+    /// Compares the current settings' work serially, with N threads, N
+    /// processes, N threads without the GIL and as native code, one run after
+    /// another, and shows the compare view. Settings that cannot be compared
+    /// leave the window as it is and say why.
+    pub fn start_compare(&mut self) {
+        self.clear();
+        match self.compare.start(&self.scenario, &mut self.reaper) {
+            Ok(()) => self.mode = Mode::Compare,
+            Err(e) => self.start_error = Some(e),
+        }
+    }
+
+    /// Back to the single-run view; a comparison under way is stopped.
+    fn leave_compare(&mut self) {
+        self.compare.cancel(&mut self.reaper);
+        self.mode = Mode::Single;
+    }
+
+    /// Runs the knobs as set now; the last good run stays as the ghost.
+    pub(super) fn start_run(&mut self) {
+        let last = self.clear();
+        self.ghost.after_rerun(last, &self.scenario);
+        match crate::gui::run_state::LiveRun::start(self.scenario.clone()) {
+            Ok(run) => self.run = Some(run),
+            Err(e) => self.start_error = Some(e.to_string()),
+        }
+    }
+
+    /// Asks the run, or the comparison, to stop.
+    fn stop(&mut self) {
+        if let Some(run) = &self.run {
+            run.stop();
+        }
+        self.compare.cancel(&mut self.reaper);
+    }
+
+    /// Loads preset `i` (and runs it, with auto-run on).
+    fn pick_preset(&mut self, i: usize) {
+        if let Some(p) = self.presets.get(i) {
+            self.preset = i;
+            self.scenario = p.clone();
+            self.clear();
+            if self.settings.auto_run {
+                self.start_run();
             }
-            Action::Reset => self.reset(),
-            Action::Preset(i) => {
-                if let Some(p) = self.presets.get(i) {
-                    self.preset = i;
-                    self.scenario = p.clone();
-                    self.clear();
-                    if self.settings.auto_run {
-                        self.start_run();
-                    }
-                }
+        }
+    }
+
+    /// Back to the preset's settings, picture cleared.
+    fn reset(&mut self) {
+        if let Some(p) = self.presets.get(self.preset) {
+            self.scenario = p.clone();
+        }
+        self.clear();
+    }
+
+    /// Ends the run and forgets its picture; returns what it recorded.
+    fn clear(&mut self) -> Option<RunData> {
+        let mut last = None;
+        if let Some(run) = self.run.take() {
+            let (handle, data) = run.into_parts();
+            if let Some(handle) = handle {
+                self.reaper.reap(handle);
             }
-            // In the compare view the experiment is the comparison.
-            Action::None if rerun && self.compare.is_shown() => self.start_compare(),
-            Action::None if rerun => self.start_run(),
-            Action::None => {}
+            last = Some(data);
+        }
+        self.replay.stop();
+        if let Some(watcher) = self.baselines.cancel() {
+            self.reaper.adopt(watcher);
+        }
+        self.leave_compare();
+        self.start_error = None;
+        self.view.fit();
+        last
+    }
+
+    /// Moves the replay cursor to the next (`forward`) or previous change
+    /// on any lane of the run.
+    fn replay_step(&mut self, forward: bool) {
+        if let Some(run) = &self.run {
+            self.replay.step(&run.data.timeline, forward);
         }
     }
 }

@@ -1,0 +1,147 @@
+//! What a frame does before it draws anything: start what the command line
+//! asked for, hand the theme and zoom to egui, take in the keys, drain the
+//! runs and the exports, move the replay's cursor, ask for the next frame,
+//! and advance the smoke mode and the first-frame probe. eframe calls it
+//! through `App::logic`, the test harness by hand, before `ui`.
+
+use super::{Mode, ThreadlabApp};
+use crate::gui::compare::COMPARE_FRAME_FACTOR;
+use crate::gui::present::{set_status, setup_style};
+use crate::gui::run_state::LiveRun;
+use std::time::Duration;
+
+/// Time each frame may spend taking in events.
+const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+
+impl ThreadlabApp {
+    /// The frame's logic; call once per frame, before [`ThreadlabApp::ui`].
+    /// It draws nothing.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        if !self.started {
+            self.started = true;
+            self.first_frame_start(ctx);
+        }
+        self.presenter.begin_frame(ctx);
+        let keys = self.presenter.keys(ctx);
+        self.commands.extend(keys);
+        self.poll(ctx);
+        self.compare.poll(&mut self.reaper);
+        self.exporter.poll(ctx, self.run.as_ref().map(|r| &r.data));
+        self.advance_replay(ctx);
+        self.schedule_repaint(ctx);
+        self.update_smoke(ctx);
+        if let Some(probe) = &mut self.first_frame {
+            probe.update(ctx);
+        }
+    }
+
+    /// The style, and what the command line asked to start.
+    fn first_frame_start(&mut self, ctx: &egui::Context) {
+        setup_style(ctx, false);
+        if self.smoke.is_some() {
+            // Under Xvfb the pointer rests mid-screen: a picture taken
+            // for a script must not catch a hover tooltip.
+            ctx.all_styles_mut(|style| style.interaction.tooltip_delay = f32::INFINITY);
+        }
+        if self.options.compare {
+            self.start_compare();
+        } else if self.options.run {
+            self.start_run();
+        }
+    }
+
+    /// Takes in what the run and the serial measurement sent.
+    fn poll(&mut self, ctx: &egui::Context) {
+        if let Some(run) = &mut self.run {
+            let (_, finished) = run.poll(DRAIN_BUDGET);
+            if let Some(handle) = finished {
+                self.reaper.reap(handle);
+                self.on_finished(ctx);
+            }
+        }
+        if let (_, Some(watcher)) = self.baselines.poll() {
+            self.reaper.adopt(watcher);
+        }
+    }
+
+    /// A run ended: keep its time if it was serial, else measure the serial run.
+    fn on_finished(&mut self, ctx: &egui::Context) {
+        let Some(data) = self.run_data() else { return };
+        let Some(summary) = data.summary().filter(|s| !s.stopped) else {
+            return;
+        };
+        let (scenario, wall_ms) = (data.scenario.clone(), summary.wall_ms);
+        self.baselines.remember(&scenario, wall_ms);
+        if let Err(e) = self.baselines.measure(&scenario, ctx) {
+            self.baselines.error = Some(format!("could not time one thread: {e}"));
+        }
+    }
+
+    /// Moves a playing replay's cursor by the time since the last frame and
+    /// keeps it in a zoomed view. A replay needs a finished run on screen:
+    /// without one it ends; in the compare view it waits.
+    fn advance_replay(&mut self, ctx: &egui::Context) {
+        if self.mode != Mode::Single {
+            return;
+        }
+        let finished = self
+            .run
+            .as_ref()
+            .map(|r| &r.data)
+            .filter(|d| d.is_finished() && d.timeline.events() > 0);
+        let Some(data) = finished else {
+            if self.replay.is_active() {
+                self.replay.stop();
+            }
+            return;
+        };
+        let now = ctx.input(|i| i.time);
+        if let Some(next) = self.replay.advance(now, data.end_ns()) {
+            ctx.request_repaint_after(next);
+        }
+        if let Some(t) = self.replay.cursor_ns().filter(|_| self.replay.is_playing()) {
+            self.view.keep_in_view(t as f64, data.horizon_ns());
+        }
+    }
+
+    /// Repaints at a steady rate while something runs, and not at all when idle.
+    fn schedule_repaint(&self, ctx: &egui::Context) {
+        if self.run.as_ref().is_some_and(LiveRun::is_running) {
+            ctx.request_repaint_after(self.live_frame);
+        }
+        if self.compare.is_running() {
+            ctx.request_repaint_after(self.live_frame * COMPARE_FRAME_FACTOR);
+        }
+        // A serial measurement wakes the window itself when it ends.
+    }
+
+    /// The smoke mode: once everything asked for is done, save the picture,
+    /// close, and report a failed run as the exit status.
+    fn update_smoke(&mut self, ctx: &egui::Context) {
+        // A start that failed is an end too: the picture shows why.
+        let started =
+            self.run.is_some() || self.compare.comparison().is_some() || self.start_error.is_some();
+        let ready = !self.is_busy() && (started || !(self.options.run || self.options.compare));
+        let Some(smoke) = &mut self.smoke else {
+            return;
+        };
+        smoke.update(ctx, ready, &self.exit_status);
+        if !smoke.is_done() {
+            return;
+        }
+        if let Some(e) = self.run.as_ref().and_then(|r| r.data.error()) {
+            set_status(&self.exit_status, format!("the run failed: {e}"));
+        }
+        let failed = self
+            .compare
+            .failure()
+            .map(|e| format!("the comparison failed: {e}"));
+        let refused = self
+            .start_error
+            .as_ref()
+            .map(|e| format!("could not start: {e}"));
+        if let Some(message) = failed.or(refused) {
+            set_status(&self.exit_status, message);
+        }
+    }
+}

@@ -1,0 +1,391 @@
+//! The window's state, split by concern the way rerun's viewer app is
+//! (`app/{logic,ui,command_handling}.rs`): this file holds the state and
+//! what others may ask of it; `logic.rs` is what a frame does before it
+//! draws (take in the runs, the keys, the replay's clock, ask for the next
+//! frame, the smoke mode); `ui.rs` draws the panels; `dispatch.rs` carries
+//! out the frame's commands, the one `match` on [`Command`].
+
+mod dispatch;
+mod logic;
+mod ui;
+
+use crate::gui::command::Command;
+use crate::gui::compare::{CompareMode, Comparison, Ghost as CompareGhost, Progress};
+use crate::gui::panels::ControlSettings;
+use crate::gui::playback::{Ghost, Replay};
+use crate::gui::present::{
+    ExitStatus, FirstFrameProbe, Presenter, Smoke, StoredScenario, ViewSettings, load_settings,
+    save_settings,
+};
+use crate::gui::run_state::{Baselines, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData};
+use crate::gui::timeline::{DrawStats, TimeView};
+use crate::model::{DEFAULT_PRESET, Scenario, all_presets, load_preset, preset_names};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Frame interval while a run goes on: a steady 25 frames per second.
+pub const LIVE_FRAME: Duration = Duration::from_millis(40);
+/// Frame interval while a run goes on when the window is drawn by the CPU
+/// (Mesa's llvmpipe, as under Xvfb): drawing then costs a core's worth of
+/// time, which the experiment needs more than the picture needs frames.
+pub const LIVE_FRAME_SOFTWARE: Duration = Duration::from_millis(125);
+
+/// How the window starts.
+#[derive(Clone, Debug, Default)]
+pub struct AppOptions {
+    /// Preset to open (the default preset when `None`).
+    pub preset: Option<String>,
+    /// Run it at once.
+    pub run: bool,
+    /// Save the window here once the run is done.
+    pub screenshot: Option<PathBuf>,
+    /// Close the window after that.
+    pub exit: bool,
+    /// Larger text for a lecture hall; wins over the stored setting.
+    pub present: bool,
+    /// Compare the preset's work in every shape at once (instead of `run`).
+    pub compare: bool,
+    /// The light theme; wins over the stored setting.
+    pub light: bool,
+}
+
+/// What the middle of the window shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// One run: the timeline, the cores view, the replay.
+    #[default]
+    Single,
+    /// A comparison: the same work in every shape, with speedup bars.
+    Compare,
+}
+
+/// The window.
+pub struct ThreadlabApp {
+    // The experiment.
+    presets: Vec<Scenario>,
+    preset: usize,
+    scenario: Scenario,
+    settings: ControlSettings,
+    options: AppOptions,
+    // What runs in the background, taken in each frame.
+    run: Option<LiveRun>,
+    baselines: Baselines,
+    compare: CompareMode,
+    exporter: Exporter,
+    reaper: Reaper,
+    start_error: Option<String>,
+    // What is on screen.
+    mode: Mode,
+    view: TimeView,
+    replay: Replay,
+    ghost: Ghost,
+    presenter: Presenter,
+    stats: DrawStats,
+    /// This frame's commands: keys (from `logic`), then buttons and widgets
+    /// (from `ui`), carried out at the end of `ui`.
+    commands: Vec<Command>,
+    // The frame's own bookkeeping.
+    started: bool,
+    live_frame: Duration,
+    smoke: Option<Smoke>,
+    exit_status: ExitStatus,
+    first_frame: Option<FirstFrameProbe>,
+}
+
+/// The compare mode as the window shows it (what tests and callers may read).
+#[derive(Clone, Copy, Debug)]
+pub struct CompareState<'a> {
+    mode: &'a CompareMode,
+    shown: bool,
+}
+
+impl<'a> CompareState<'a> {
+    /// Whether the compare view is on screen.
+    pub fn is_shown(&self) -> bool {
+        self.shown
+    }
+
+    /// The comparison on screen (or the last one).
+    pub fn comparison(&self) -> Option<&'a Comparison> {
+        self.mode.comparison()
+    }
+
+    /// Where the comparison stands, if there is one.
+    pub fn progress(&self) -> Option<Progress> {
+        self.mode.comparison().map(Comparison::progress)
+    }
+
+    /// The previous comparison, when its bars are shown.
+    pub fn ghost(&self) -> Option<&'a CompareGhost> {
+        self.mode.ghost()
+    }
+
+    /// Whether there is a previous comparison (shown or not).
+    pub fn has_ghost(&self) -> bool {
+        self.mode.has_ghost()
+    }
+
+    /// Whether a comparison is running.
+    pub fn is_running(&self) -> bool {
+        self.mode.is_running()
+    }
+}
+
+impl ThreadlabApp {
+    /// The window on the preset `options` names; an unknown preset is an error
+    /// naming the presets there are.
+    pub fn new(options: AppOptions) -> Result<Self, String> {
+        let presets = all_presets();
+        let name = options
+            .preset
+            .clone()
+            .unwrap_or_else(|| DEFAULT_PRESET.to_owned());
+        let scenario = match load_preset(&name) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => return Err(e.to_string()),
+            None => {
+                return Err(format!(
+                    "unknown preset '{name}' (try: {})",
+                    preset_names().join(", ")
+                ));
+            }
+        };
+        let preset = presets.iter().position(|p| p.name == name).unwrap_or(0);
+        let view = ViewSettings::default().with_command_line(options.present, options.light);
+        Ok(Self {
+            presets,
+            preset,
+            scenario,
+            settings: ControlSettings::default(),
+            run: None,
+            baselines: Baselines::default(),
+            compare: CompareMode::default(),
+            exporter: Exporter::default(),
+            reaper: Reaper::default(),
+            start_error: None,
+            mode: Mode::Single,
+            view: TimeView::default(),
+            replay: Replay::default(),
+            ghost: Ghost::default(),
+            presenter: Presenter::new(view),
+            stats: DrawStats::default(),
+            commands: Vec::new(),
+            started: false,
+            live_frame: LIVE_FRAME,
+            smoke: Smoke::new(options.screenshot.clone(), options.exit),
+            exit_status: ExitStatus::default(),
+            first_frame: None,
+            options,
+        })
+    }
+
+    /// Takes the settings and the last scenario from `storage`. What the
+    /// command line asked for (`--preset`, `--present`, `--light`) wins; a
+    /// stored scenario that no longer fits is dropped with a notice.
+    pub fn restore(&mut self, storage: &dyn eframe::Storage) {
+        let restored = load_settings(storage, &self.presets);
+        self.settings.auto_run = restored.view.auto_run;
+        self.presenter.view = restored
+            .view
+            .with_command_line(self.options.present, self.options.light);
+        if self.options.preset.is_none()
+            && let Some(stored) = restored.scenario
+            && let Some(i) = self.presets.iter().position(|p| p.name == stored.preset)
+        {
+            self.preset = i;
+            self.scenario = stored.knobs;
+        }
+        if let Some(notice) = restored.notice {
+            self.presenter.notify(notice);
+        }
+    }
+
+    /// Writes the settings and the scenario on screen into `storage`.
+    pub fn save_to(&self, storage: &mut dyn eframe::Storage) {
+        let view = ViewSettings {
+            auto_run: self.settings.auto_run,
+            ..self.presenter.view.clone()
+        };
+        let preset = self
+            .presets
+            .get(self.preset)
+            .map_or_else(|| self.scenario.name.clone(), |p| p.name.clone());
+        let scenario = StoredScenario {
+            preset,
+            knobs: self.scenario.clone(),
+        };
+        save_settings(storage, &view, &scenario);
+    }
+
+    /// A window showing a run recorded elsewhere (tests, fixed pictures).
+    pub fn with_recorded(mut self, data: RunData) -> Self {
+        self.scenario = data.scenario.clone();
+        self.run = Some(LiveRun::recorded(data));
+        self
+    }
+
+    /// A window showing a comparison recorded elsewhere (tests, fixed
+    /// pictures), with the one before it as a ghost.
+    pub fn with_recorded_compare(
+        mut self,
+        comparison: Comparison,
+        ghost: Option<CompareGhost>,
+    ) -> Self {
+        self.scenario = comparison.base.clone();
+        self.compare.show_recorded(comparison, ghost);
+        self.mode = Mode::Compare;
+        self
+    }
+
+    /// Tells the window it is drawn by the CPU, so it repaints less often
+    /// during a run and leaves the cores to the experiment.
+    pub fn set_software_rendering(&mut self, software: bool) {
+        self.live_frame = if software {
+            LIVE_FRAME_SOFTWARE
+        } else {
+            LIVE_FRAME
+        };
+    }
+
+    /// Measures the time to the first painted frame, then closes the window.
+    pub fn set_first_frame_probe(&mut self, probe: FirstFrameProbe) {
+        self.first_frame = Some(probe);
+    }
+
+    /// Exports the window (PNG), or the last finished run (Chrome trace,
+    /// CSV), at the next frame; the export row then shows the file's path.
+    pub fn request_export(&mut self, kind: ExportKind) {
+        self.exporter.request(kind);
+    }
+
+    /// Exports go to `dir` instead of `$THREADLAB_EXPORT_DIR` or the
+    /// current directory.
+    pub fn set_export_dir(&mut self, dir: PathBuf) {
+        self.exporter.set_dir(dir);
+    }
+
+    /// What the last export did: the path it wrote, or why it could not.
+    pub fn export_notice(&self) -> Option<&Notice> {
+        self.exporter.notice()
+    }
+
+    /// Whether an export is still being written.
+    pub fn is_exporting(&self) -> bool {
+        self.exporter.is_busy()
+    }
+
+    /// Where a smoke-mode failure is reported.
+    pub fn exit_status(&self) -> ExitStatus {
+        self.exit_status.clone()
+    }
+
+    /// What the middle of the window shows.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The presenter's state: view settings, help overlay, notice.
+    pub fn presenter(&self) -> &Presenter {
+        &self.presenter
+    }
+
+    /// The compare mode: whether it is shown, the comparison, its ghost.
+    pub fn compare(&self) -> CompareState<'_> {
+        CompareState {
+            mode: &self.compare,
+            shown: self.mode == Mode::Compare,
+        }
+    }
+
+    /// The knobs as they are set now.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The current or last run.
+    pub fn run_data(&self) -> Option<&RunData> {
+        self.run.as_ref().map(|r| &r.data)
+    }
+
+    /// Speedup of the last run over one thread, once measured.
+    pub fn speedup(&self) -> Option<f64> {
+        self.run_data().and_then(|d| self.baselines.speedup(d))
+    }
+
+    /// The replay of the finished run.
+    pub fn replay(&self) -> &Replay {
+        &self.replay
+    }
+
+    /// The replay of the finished run, to set its cursor from outside (tests,
+    /// fixed pictures).
+    pub fn replay_mut(&mut self) -> &mut Replay {
+        &mut self.replay
+    }
+
+    /// The previous run kept as a ghost, to set it from outside (tests,
+    /// fixed pictures).
+    pub fn ghost_mut(&mut self) -> &mut Ghost {
+        &mut self.ghost
+    }
+
+    /// Whether a run or a serial measurement is still going.
+    pub fn is_busy(&self) -> bool {
+        self.run.as_ref().is_some_and(LiveRun::is_running)
+            || self.baselines.busy()
+            || self.compare.is_running()
+    }
+
+    /// Whether the smoke mode has saved its picture (or given up).
+    pub fn smoke_done(&self) -> bool {
+        self.smoke.as_ref().is_none_or(Smoke::is_done)
+    }
+
+    /// Stops every run and joins every thread the window started.
+    pub fn shutdown(&mut self) {
+        if let Some(run) = self.run.take()
+            && let (Some(handle), _) = run.into_parts()
+        {
+            self.reaper.reap(handle);
+        }
+        if let Some(watcher) = self.baselines.cancel() {
+            self.reaper.adopt(watcher);
+        }
+        self.compare.cancel(&mut self.reaper);
+        self.reaper.join_all();
+        self.exporter.join_all();
+    }
+}
+
+impl eframe::App for ThreadlabApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        ThreadlabApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        ThreadlabApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Smoke runs (scripts, CI) leave the user's saved state alone.
+        if self.smoke.is_none() {
+            self.save_to(storage);
+        }
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        // Ours is all in `save`; egui's (a zoom, open popups) would only
+        // fight with it at the next start.
+        false
+    }
+
+    fn on_exit(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Drop for ThreadlabApp {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

@@ -1,0 +1,157 @@
+//! The numbers a run is about, large: wall time, speedup over one thread
+//! doing the same work, efficiency against the best the machine allows, CPU
+//! time; then the preset's lesson in plain words.
+
+use crate::analysis::{efficiency, ideal_speedup};
+use crate::gui::format::{duration_text, percent_text, speedup_exact_text, whole_speedup_text};
+use crate::gui::present::{ContextExt as _, Palette};
+use crate::gui::run_state::{BUSY_WARNING, Baselines, RunData, work_key};
+use crate::model::{Lab, Scenario};
+use egui::{Color32, Grid, RichText, Ui};
+
+/// The result block.
+pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, cores: usize) {
+    let pal = ui.palette();
+    let Some(data) = data else {
+        ui.label(RichText::new("No run yet. Press Run.").color(pal.weak_text()));
+        return;
+    };
+    if data.error().is_some() {
+        // The banner above the timeline says why, in full.
+        ui.label(RichText::new("No result: the run failed.").color(pal.error()));
+        return;
+    }
+    let Some(summary) = data.summary() else {
+        let elapsed = duration_text(data.timeline.horizon_ns() as f64);
+        // No spinner: it would repaint without pause and take a core from the run.
+        ui.label(format!("running… {elapsed}"));
+        return;
+    };
+    let big = |text: String, color: Color32| RichText::new(text).size(22.0).strong().color(color);
+    let note = |text: String| RichText::new(text).size(11.5).color(pal.weak_text());
+    Grid::new("summary")
+        .num_columns(2)
+        .spacing([12.0, 2.0])
+        .show(ui, |ui| {
+            ui.label("Wall time");
+            ui.label(big(duration_text(summary.wall_ms * 1e6), pal.strong_text()));
+            ui.end_row();
+            ui.label("");
+            ui.label(note(if summary.stopped {
+                "stopped before the end".to_owned()
+            } else {
+                "start to finish".to_owned()
+            }));
+            ui.end_row();
+
+            let ideal = ideal_speedup(&data.scenario, cores);
+            if work_key(&data.scenario).is_some() {
+                ui.label("Speedup");
+                match baselines.speedup(data) {
+                    Some(x) => {
+                        ui.label(big(speedup_exact_text(x), speedup_color(pal, x, ideal)));
+                        ui.end_row();
+                        ui.label("");
+                        let serial = baselines.serial_ms(&data.scenario).unwrap_or(0.0);
+                        ui.label(note(format!(
+                            "over one thread: {}",
+                            duration_text(serial * 1e6)
+                        )));
+                        ui.end_row();
+                        ui.label("Efficiency");
+                        let e = efficiency(x, ideal);
+                        ui.label(big(percent_text(e * 100.0), speedup_color(pal, x, ideal)));
+                        ui.end_row();
+                        ui.label("");
+                        ui.label(note(format!(
+                            "of the best possible here: {}",
+                            whole_speedup_text(ideal)
+                        )));
+                    }
+                    None if baselines.is_measuring(&data.scenario) => {
+                        ui.label("measuring…");
+                        ui.end_row();
+                        ui.label("");
+                        ui.label(note("timing one thread doing the same work".to_owned()));
+                    }
+                    None => {
+                        let why = match &baselines.error {
+                            Some(e) => e.clone(),
+                            None if summary.stopped => {
+                                "not measured: the run was stopped".to_owned()
+                            }
+                            None => "not measured".to_owned(),
+                        };
+                        ui.label(note(why));
+                    }
+                }
+                ui.end_row();
+            }
+            ui.label("CPU time");
+            ui.label(big(duration_text(summary.cpu_ms * 1e6), pal.strong_text()));
+            ui.end_row();
+            ui.label("");
+            let busy = summary.cpu_ms / summary.wall_ms.max(1e-9);
+            ui.label(note(format!(
+                "≈ {busy:.1} of {cores} {} busy on average",
+                if cores == 1 { "core" } else { "cores" }
+            )));
+            ui.end_row();
+            let outcome = match summary.result_ok {
+                Some(true) => ", results correct",
+                Some(false) => ", results WRONG",
+                None => "",
+            };
+            let done = summary.tasks_done;
+            let (name, text) = match data.scenario.lab {
+                Lab::Tasks => (
+                    "Tasks",
+                    format!("{done} of {} done{outcome}", data.scenario.tasks),
+                ),
+                Lab::Race | Lab::SharedMemory => ("Updates", format!("{done} made")),
+                Lab::Queue => ("Items", format!("{done} done{outcome}")),
+                _ => ("Tasks", format!("{done} done{outcome}")),
+            };
+            ui.label(name);
+            ui.label(text);
+            ui.end_row();
+        });
+    if let Some(others) = data.others_cores().filter(|o| *o >= BUSY_WARNING) {
+        ui.label(
+            RichText::new(format!(
+                "Other programs kept about {others:.1} of the {cores} cores busy during this \
+                 run: its times are slower than this machine can do."
+            ))
+            .size(11.5)
+            .color(pal.warning()),
+        );
+    }
+    for n in &summary.notes {
+        ui.label(note(n.clone()));
+    }
+}
+
+/// Red when the workers bring almost nothing, green near the ideal.
+fn speedup_color(pal: Palette, x: f64, ideal: f64) -> Color32 {
+    if x < 1.3 && ideal >= 2.0 {
+        pal.state_color(crate::analysis::timeline::State::GilWait)
+    } else if efficiency(x, ideal) >= 0.7 {
+        pal.state_color(crate::analysis::timeline::State::Running)
+    } else {
+        pal.state_color(crate::analysis::timeline::State::IoWait)
+    }
+}
+
+/// The preset's lesson, with its title.
+pub fn lesson_ui(ui: &mut Ui, scenario: &Scenario) {
+    let pal = ui.palette();
+    if !scenario.title.is_empty() {
+        ui.label(RichText::new(&scenario.title).strong());
+    }
+    let lesson = scenario
+        .lesson
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ui.label(RichText::new(lesson).size(12.5).color(pal.text()));
+}

@@ -1,0 +1,29 @@
+//! The presenter's side of the window and its design system: the colours
+//! (`palette.rs`, read from the window's context), the text sizes
+//! (`style.rs`), the one table of keys (`shortcuts.rs`) and its overlay
+//! (`help.rs`), presentation mode, theme, folded panels and window sizes
+//! (`presenter.rs` holds the state, `presenter_ui.rs` draws its buttons),
+//! what the window remembers (`settings.rs`), and the pictures scripts take
+//! (`screenshot.rs`, `first_frame.rs`).
+
+mod first_frame;
+mod help;
+mod palette;
+mod presenter;
+mod presenter_ui;
+mod screenshot;
+mod settings;
+mod shortcuts;
+mod style;
+
+pub use first_frame::{FIRST_FRAME_ENV, FirstFrameProbe};
+pub use palette::{ContextExt, Fill, HATCH_PX, Palette, Theme, faded, hatch_texture, state_fill};
+pub use presenter::{Presenter, SIZE_720, SIZE_1080, parse_size, set_window_size};
+pub use presenter_ui::{folded_strip_ui, overlays_ui, view_bar_ui};
+pub use screenshot::{ExitStatus, Smoke, save_png, set_status};
+pub use settings::{
+    MemoryStorage, Restored, SCENARIO_KEY, StoredScenario, ViewSettings, load as load_settings,
+    save as save_settings,
+};
+pub use shortcuts::{Group, SHORTCUTS, Shortcut, keys_text};
+pub use style::setup_style;

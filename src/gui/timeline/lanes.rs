@@ -1,0 +1,172 @@
+//! Drawing one lane of the timeline or of the cores view from its
+//! level-of-detail walk: state lanes (one worker's states), and hold lanes
+//! (who held the GIL, the lock, or a core), which overlay every holder.
+
+use super::paint::{LanePainter, may_hold};
+use crate::analysis::timeline::{HoldSpan, Lane, LodItem, PixelWindow, StateSpan, Track};
+use crate::gui::format::worker_short;
+use crate::gui::present::ContextExt as _;
+use egui::{Painter, Rect, Stroke, pos2};
+
+/// Where time maps to x on screen.
+#[derive(Clone, Copy, Debug)]
+pub struct XMap {
+    /// The x of the window's start.
+    pub left: f32,
+    /// The x of the window's end.
+    pub right: f32,
+    /// The time window.
+    pub window: PixelWindow,
+}
+
+impl XMap {
+    /// x of `t_ns`, unclipped.
+    pub fn x(&self, t_ns: u64) -> f32 {
+        self.left + self.window.x_of(t_ns as f64) as f32
+    }
+
+    /// The x range of `start..end`, clipped to the plot and at least a pixel wide.
+    pub fn span_x(&self, start_ns: u64, end_ns: u64) -> Option<(f32, f32)> {
+        let x0 = self.x(start_ns).max(self.left - 1.0);
+        let x1 = self.x(end_ns).min(self.right + 1.0);
+        (x1 >= self.left && x0 <= self.right).then_some((x0, x1.max(x0 + 1.0)))
+    }
+}
+
+/// Paints one worker's states into `row`, with task ids where they fit.
+pub fn state_lane(
+    lp: &mut LanePainter,
+    painter: &Painter,
+    row: Rect,
+    map: XMap,
+    track: &Track,
+    horizon_ns: u64,
+) {
+    let pal = painter.palette();
+    lp.begin_lane();
+    let open = track.open_state(horizon_ns);
+    let draw = |lp: &mut LanePainter, s: &StateSpan| {
+        if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
+            lp.state_bar(row, x0, x1, s.state);
+            let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
+            // "task 7" when it fits, "#7" (two characters, the shortest) when
+            // only that does.
+            if s.state.is_executing()
+                && let Some(task) = s.task()
+                && may_hold(rect, 2)
+                && !lp.label_in(painter, rect, format!("task {task}"), pal.on_bar_text())
+            {
+                lp.label_in(painter, rect, format!("#{task}"), pal.on_bar_text());
+            }
+        }
+    };
+    for item in track.states.lod(map.window) {
+        match item {
+            LodItem::Span(s) => draw(lp, s),
+            LodItem::Merged(m) => lp.merged_states(row, map.left, map.window, &m),
+        }
+    }
+    if let Some(s) = open {
+        draw(lp, &s);
+    }
+    if let Some(t) = track.cut_off_ns {
+        cut_off_mark(lp, row, map.x(t));
+    }
+    lp.end_lane(painter, row, map.left);
+}
+
+/// Paints a previous run's states into `row` as bare bars (no labels, no
+/// marks): the ghost behind a re-run, faded over by the caller.
+pub fn ghost_lane(lp: &mut LanePainter, row: Rect, map: XMap, track: &Track) {
+    lp.begin_lane();
+    for item in track.states.lod(map.window) {
+        match item {
+            LodItem::Span(s) => {
+                if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
+                    lp.state_bar(row, x0, x1, s.state);
+                }
+            }
+            LodItem::Merged(m) => lp.merged_states(row, map.left, map.window, &m),
+        }
+    }
+}
+
+/// One holder's lane and its still open span, as [`hold_lane`] overlays them.
+pub struct Holder<'a> {
+    /// The holds.
+    pub lane: &'a Lane<HoldSpan>,
+    /// The hold still open, if any.
+    pub open: Option<HoldSpan>,
+    /// Identity colour of the holder.
+    pub color: egui::Color32,
+}
+
+/// Paints who held something (the GIL, the lock, a core) into `row`: each
+/// holder's spans in its colour, its name where it fits, and a hand-over
+/// mark where it took over from someone else (when `handovers`).
+pub fn hold_lane<'a>(
+    lp: &mut LanePainter,
+    painter: &Painter,
+    row: Rect,
+    map: XMap,
+    holders: impl Iterator<Item = Holder<'a>>,
+    handovers: bool,
+) {
+    let pal = painter.palette();
+    lp.begin_lane();
+    // Hand-over marks only where the holds are wide enough to tell apart;
+    // on a crowded lane they would be noise.
+    let mut marks: Vec<f32> = Vec::new();
+    let (mut drawn, mut width, mut merged) = (0usize, 0.0f32, false);
+    for holder in holders {
+        let mut draw = |lp: &mut LanePainter, s: &HoldSpan| {
+            if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
+                let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
+                lp.solid(rect, holder.color);
+                // A holder's short name ("t3", "p2·t0") has two characters at least.
+                if may_hold(rect, 2) {
+                    lp.label_in(painter, rect, worker_short(s.worker), pal.on_bar_text());
+                }
+                drawn += 1;
+                width += x1 - x0;
+                if s.handover {
+                    marks.push(x0);
+                }
+            }
+        };
+        for item in holder.lane.lod(map.window) {
+            match item {
+                LodItem::Span(s) => draw(lp, s),
+                LodItem::Merged(m) => {
+                    merged = true;
+                    lp.merged_holds(row, map.left, map.window, &m, holder.color);
+                }
+            }
+        }
+        if let Some(s) = holder.open {
+            draw(lp, &s);
+        }
+    }
+    if handovers && !merged && width >= HANDOVER_MIN_PX * drawn as f32 {
+        marks.into_iter().for_each(|x| lp.handover(row, x));
+    }
+    lp.end_lane(painter, row, map.left);
+}
+
+/// Average width of holds, in pixels, from which hand-overs are marked.
+const HANDOVER_MIN_PX: f32 = 12.0;
+
+/// A red cross where the main program's exit cut a daemon worker off.
+fn cut_off_mark(lp: &mut LanePainter, row: Rect, x: f32) {
+    let s = (row.height() * 0.4).clamp(3.0, 7.0);
+    let c = pos2(x, row.center().y);
+    let stroke = Stroke::new(2.0, lp.palette().error());
+    lp.mark(egui::Shape::line_segment(
+        [c - egui::vec2(s, s), c + egui::vec2(s, s)],
+        stroke,
+    ));
+    lp.mark(egui::Shape::line_segment(
+        [c + egui::vec2(-s, s), c + egui::vec2(s, -s)],
+        stroke,
+    ));
+}

@@ -1,0 +1,29 @@
+//! The timeline and the cores view on one time axis: the view's state
+//! ([`TimeView`], plain data) and what the pointer does to it
+//! (`navigate.rs`); the rows and their lanes (`rows.rs`, `lanes.rs`),
+//! painted in a few meshes (`paint.rs`); the replay cursor and the ghost's
+//! end over them (`cursor.rs`); what is under the pointer, in words
+//! (`tooltip.rs`); and per-core lanes with the load plot (`cores.rs`). The
+//! compare view draws its blocks with the same lane painters.
+
+mod cores;
+mod cursor;
+mod lanes;
+mod navigate;
+mod paint;
+mod rows;
+mod tooltip;
+mod view;
+mod widget;
+
+pub use cores::{core_count, cores_at_ui, cores_min_height, cores_ui};
+pub use cursor::Overlay;
+pub use lanes::{Holder, XMap, hold_lane, state_lane};
+pub use navigate::navigate;
+pub use paint::LanePainter;
+pub use rows::{Row, executing_share};
+pub use tooltip::{label_tooltip, row_tooltip};
+pub use view::TimeView;
+pub use widget::{
+    AXIS_H, DrawStats, LABEL_W, RIGHT_PAD, TimelineOutput, axis, timeline_at_ui, timeline_ui,
+};
