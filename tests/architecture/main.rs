@@ -104,6 +104,35 @@ fn no_source_file_is_over_600_lines() {
     );
 }
 
+/// ARCHITECTURE.md's map names every folder of `src/` (as `src/a/b/`), so
+/// a new folder cannot land without a word on its role.
+#[test]
+fn architecture_md_names_every_folder() {
+    let map = std::fs::read_to_string(src_dir().join("../ARCHITECTURE.md"))
+        .expect("ARCHITECTURE.md beside src/");
+    let mut missing = Vec::new();
+    let mut dirs = vec![src_dir()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                let rel = path.strip_prefix(src_dir()).unwrap_or(&path);
+                let name = format!("src/{}/", rel.to_string_lossy());
+                if !map.contains(&format!("`{name}`")) && !map.contains(&format!("{name} ")) {
+                    missing.push(name);
+                }
+                dirs.push(path);
+            }
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md's map does not name these folders of src/ (add a line with its role): {}",
+        missing.join(", ")
+    );
+}
+
 #[test]
 fn gui_has_at_most_three_files_at_its_top() {
     let Ok(entries) = std::fs::read_dir(src_dir().join("gui")) else {
