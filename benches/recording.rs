@@ -43,14 +43,14 @@ fn cpu_run(record: bool) -> Scenario {
     Scenario {
         threads: 2,
         tasks: 4,
-        task_size: 50_000_000,
+        task_size: 400_000,
         record,
         ..Scenario::default()
     }
 }
 
 fn run_with_and_without_recording(c: &mut Criterion) {
-    let mut g = c.benchmark_group("cpu-bound 2 threads, 200 M integers");
+    let mut g = c.benchmark_group("cpu-bound 2 threads, 1.6 M integers");
     g.sample_size(10).measurement_time(Duration::from_secs(8));
     for record in [true, false] {
         let label = if record {

@@ -79,7 +79,7 @@ fn speedup(c: &mut Criterion) {
             processes,
             threads: 1,
             tasks: 8,
-            task_size: 100_000_000,
+            task_size: 800_000,
             record: false,
             ..cpu_bound()
         };

@@ -18,7 +18,7 @@ fn cpu_work(threads: u32) -> Scenario {
     Scenario {
         threads,
         tasks: 8,
-        task_size: 50_000_000,
+        task_size: 1_000_000,
         ..preset("cpu-bound")
     }
 }
@@ -271,7 +271,7 @@ fn every_worker_starts_and_exits_once() {
     let _g = serial();
     let (s, events) = run(Scenario {
         tasks: 6,
-        task_size: 1_000_000,
+        task_size: 10_000,
         ..cpu_work(3)
     });
     for w in &s.workers {

@@ -173,7 +173,7 @@ fn an_io_thread_waits_behind_a_cpu_thread() {
 
 #[test]
 fn the_ways_around_the_gil_are_compared_side_by_side() {
-    let v = threadlab_json(&["compare", "gil-free", "--task-size", "20000000"]);
+    let v = threadlab_json(&["compare", "gil-free", "--task-size", "200000"]);
     let rows = v["rows"].as_array().expect("rows");
     let labels: Vec<&str> = rows.iter().filter_map(|r| r["label"].as_str()).collect();
     for label in ["serial", "threads", "processes", "gil-off", "native"] {

@@ -103,7 +103,7 @@ fn pick_a_preset_set_sliders_run_and_read_the_speedup() {
 fn cpu_bound_threads_share_one_gil_and_the_counters_say_so() {
     let mut h = window(new_app());
     // Auto-run is on: each knob let go starts a fresh, smaller run.
-    set_slider(&mut h, "Task size", 2_000_000.0);
+    set_slider(&mut h, "Task size", 20_000.0);
     set_slider(&mut h, "Tasks", 4.0);
     set_slider(&mut h, "Threads", 2.0);
     assert!(
@@ -124,7 +124,7 @@ fn cpu_bound_threads_share_one_gil_and_the_counters_say_so() {
 #[test]
 fn turning_the_gil_off_reruns_without_gil_lanes() {
     let mut h = window(new_app());
-    set_slider(&mut h, "Task size", 1_000_000.0);
+    set_slider(&mut h, "Task size", 10_000.0);
     wait_for_the_end(&mut h);
     h.get_by_role_and_label(Role::CheckBox, "GIL").click();
     h.step();
@@ -156,7 +156,7 @@ fn a_failed_run_is_shown_and_the_window_keeps_working() {
     );
     // Still usable: a small run goes through.
     set_slider(&mut h, "Processes", 1.0);
-    set_slider(&mut h, "Task size", 1_000_000.0);
+    set_slider(&mut h, "Task size", 10_000.0);
     h.get_by_role_and_label(Role::Button, "Run").click();
     wait_for_the_end(&mut h);
     assert!(h.state().run_data().and_then(RunData::summary).is_some());

@@ -80,7 +80,7 @@ fn bar_text(h: &Harness<'static, ThreadlabApp>, label: &str) -> String {
 #[test]
 fn compare_shows_a_bar_per_configuration_with_its_measured_speedup() {
     let _guard = children::setup();
-    let mut h = small_cpu_bound(1_000_000.0, 8.0);
+    let mut h = small_cpu_bound(10_000.0, 8.0);
     h.get_by_role_and_label(Role::Button, "Compare").click();
     h.step();
     assert!(h.state().compare().is_shown());
@@ -139,7 +139,7 @@ fn compare_shows_a_bar_per_configuration_with_its_measured_speedup() {
 fn stop_cancels_the_comparison_and_leaves_no_child_behind() {
     let _guard = children::setup();
     // One long task: each run lasts long enough to be caught running.
-    let mut h = small_cpu_bound(1_000_000_000.0, 1.0);
+    let mut h = small_cpu_bound(50_000_000.0, 1.0);
     h.get_by_role_and_label(Role::Button, "Compare").click();
     let me = std::process::id();
     // Stop while the child processes compute.

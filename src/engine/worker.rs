@@ -4,9 +4,10 @@
 //! waits and native code, give it back at the end).
 
 use crate::engine::cancel::CancelToken;
+use crate::engine::eval::SquaresFrame;
 use crate::engine::gil::Gil;
 use crate::engine::platform;
-use crate::engine::workload::{STEP_INTEGERS, sum_squares};
+use crate::engine::workload::STEP_INTEGERS;
 use crate::model::{EventKind, WorkerId, WorkerSummary};
 use crate::recording::Recorder;
 use serde::{Deserialize, Serialize};
@@ -197,17 +198,15 @@ impl Worker {
 
     /// Sums squares over `range` in steps, holding the GIL (Python code).
     pub fn compute(&mut self, range: Range<u64>) -> Outcome<u64> {
-        let mut acc = 0u64;
-        let mut i = range.start;
-        while i < range.end {
+        // One frame for the whole task, paused at a back edge every step.
+        let mut frame = SquaresFrame::new(range);
+        while !frame.finished() {
             if !self.step() {
                 return Outcome::Stopped;
             }
-            let end = (i + STEP_INTEGERS).min(range.end);
-            acc = acc.wrapping_add(sum_squares(i..end));
-            i = end;
+            frame.run(STEP_INTEGERS);
         }
-        Outcome::Done(acc)
+        Outcome::Done(frame.total())
     }
 
     /// Sums squares over `range` as native code: the GIL is released for the
@@ -215,24 +214,21 @@ impl Worker {
     pub fn compute_native(&mut self, range: Range<u64>) -> Outcome<u64> {
         self.rec.record(EventKind::NativeStart, 0);
         self.drop_gil(false);
-        let mut acc = 0u64;
-        let mut i = range.start;
+        let mut frame = SquaresFrame::new(range);
         let mut stopped = false;
-        while i < range.end {
+        while !frame.finished() {
             if self.cancel.is_cancelled() {
                 stopped = true;
                 break;
             }
-            let end = (i + STEP_INTEGERS).min(range.end);
-            acc = acc.wrapping_add(sum_squares(i..end));
-            i = end;
+            frame.run(STEP_INTEGERS);
         }
         self.rec.record(EventKind::NativeEnd, 0);
         self.take_gil();
         if stopped {
             Outcome::Stopped
         } else {
-            Outcome::Done(acc)
+            Outcome::Done(frame.total())
         }
     }
 

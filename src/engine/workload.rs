@@ -1,54 +1,23 @@
 //! The work a task does: a sum of squares over a range of integers (the
-//! tutorial's CPU-bound example), checked against its closed form.
+//! tutorial's CPU-bound example), checked against its closed form. One
+//! integer is one iteration of a Python loop, run by the small interpreter
+//! of [`crate::engine::eval`], so it costs about what it costs in CPython.
 
+use crate::engine::eval::SquaresFrame;
 use std::ops::Range;
 
-/// Integers per step: one step is the model's "bytecode", about a microsecond.
-/// The eval breaker and the stop request are checked between steps.
-pub const STEP_INTEGERS: u64 = 1024;
+/// Integers per step: one step is the model's "bytecode", about a
+/// microsecond (16 iterations of the interpreted loop). The eval breaker and
+/// the stop request are checked between steps.
+pub const STEP_INTEGERS: u64 = 16;
 
-/// Sum of `i * i` over `range`, modulo 2^64.
-///
-/// The loop must burn real CPU, so the optimiser may neither replace it by
-/// its closed form nor vectorise it: the counter passes through [`opaque`]
-/// once per integer. That barrier keeps the counter in a register. The first
-/// version used `std::hint::black_box`, which stores the counter to the stack
-/// and loads it back on every integer; the speed of that store-to-load chain
-/// depends on what else the core is doing (100 M integers took 36 to 250 ms
-/// of CPU time on one thread of a loaded 2-vCPU VM, against 37 to 97 ms for
-/// this version; BENCHMARKS.md, "Engine overhead").
-#[inline]
+/// Sum of `i * i` over `range`, modulo 2^64, computed the way CPython
+/// computes `for i in range(..): total += i * i` (one run of a
+/// [`SquaresFrame`], with no pause).
 pub fn sum_squares(range: Range<u64>) -> u64 {
-    let mut acc = 0u64;
-    let mut i = range.start;
-    while i < range.end {
-        acc = acc.wrapping_add(i.wrapping_mul(i));
-        i = opaque(i) + 1;
-    }
-    acc
-}
-
-/// `x`, through an empty inline-assembly block the optimiser cannot see
-/// into: no memory access, no instruction emitted.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-#[inline(always)]
-fn opaque(mut x: u64) -> u64 {
-    // SAFETY: the template is empty, so nothing runs; `x` stays in its register.
-    unsafe {
-        std::arch::asm!(
-            "/* {0} */",
-            inout(reg) x,
-            options(pure, nomem, nostack, preserves_flags)
-        );
-    }
-    x
-}
-
-/// `x`, hidden from the optimiser (other targets: through the stack).
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-#[inline(always)]
-fn opaque(x: u64) -> u64 {
-    std::hint::black_box(x)
+    let mut frame = SquaresFrame::new(range);
+    frame.run(u64::MAX);
+    frame.total()
 }
 
 /// Closed form of [`sum_squares`]: sum of i² for i < n is n(n-1)(2n-1)/6.

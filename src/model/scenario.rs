@@ -184,7 +184,7 @@ impl Default for Scenario {
             switch_interval_us: 5_000,
             workload: Workload::Cpu,
             tasks: 8,
-            task_size: 20_000_000,
+            task_size: 200_000,
             io_ms: 100,
             queue_size: 0,
             daemon: true,

@@ -41,7 +41,7 @@ fn cpu_work(processes: u32) -> Scenario {
         processes,
         threads: 1,
         tasks: 8,
-        task_size: 80_000_000,
+        task_size: 700_000,
         ..preset("cpu-bound")
     }
 }
@@ -129,7 +129,7 @@ fn each_child_has_its_own_gil_and_the_merged_stream_obeys_it() {
         processes: 2,
         threads: 2,
         tasks: 8,
-        task_size: 5_000_000,
+        task_size: 50_000,
         switch_interval_us: 1000,
         ..preset("cpu-bound")
     };
@@ -332,7 +332,7 @@ fn a_killed_child_fails_the_run_naming_it_and_the_app_goes_on() {
     assert_no_workers_left(me(), LEFTOVER_LIMIT);
     // The engine is still fine: another run works.
     let small = Scenario {
-        task_size: 1_000_000,
+        task_size: 10_000,
         ..cpu_work(2)
     };
     let (summary, _) = run_to_end(small, quiet()).unwrap();
@@ -407,7 +407,7 @@ fn compare_has_a_processes_row() {
     let base = Scenario {
         threads: 2,
         tasks: 4,
-        task_size: 2_000_000,
+        task_size: 20_000,
         ..preset("cpu-bound")
     };
     let rows = run_compare(&base, |_, _| {}).unwrap();

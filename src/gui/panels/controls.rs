@@ -31,7 +31,7 @@ mod range {
     pub const PROCESSES: RangeInclusive<u32> = 1..=16;
     pub const THREADS: RangeInclusive<u32> = 1..=64;
     pub const SWITCH_US: RangeInclusive<u64> = 100..=100_000;
-    pub const TASK_SIZE: RangeInclusive<u64> = 1_000..=1_000_000_000;
+    pub const TASK_SIZE: RangeInclusive<u64> = 100..=50_000_000;
     pub const IO_MS: RangeInclusive<u64> = 0..=2_000;
     pub const TASKS: RangeInclusive<u32> = 1..=1_000;
     pub const QUEUE: RangeInclusive<u32> = 0..=100;
