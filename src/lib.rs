@@ -16,6 +16,7 @@ pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod model;
+pub mod python;
 pub mod recording;
 pub mod sampling;
 pub mod wire;

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Some(Command::List) => cli::list(),
         Some(Command::Run(args)) => cli::run(&args),
         Some(Command::Compare(args)) => cli::compare(&args),
+        Some(Command::Code(args)) => cli::lens::code(&args),
         Some(Command::Worker) => threadlab::engine::child::main().map_err(Into::into),
     };
     match result {

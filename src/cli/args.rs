@@ -27,6 +27,8 @@ pub enum Command {
     /// Run the same work serially, with threads, with processes, GIL off and native.
     #[command(allow_negative_numbers = true)]
     Compare(CompareArgs),
+    /// Print the scenario as a Python program (standard library only).
+    Code(CodeArgs),
     /// Internal: a child process of a run (started by threadlab itself).
     #[command(hide = true)]
     Worker,
@@ -222,6 +224,36 @@ pub struct RunArgs {
     /// Write the summary as CSV: a header and one row.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Run in threadlab's model (the default) or in a real CPython.
+    #[arg(long = "in", value_enum, default_value = "model")]
+    pub engine: Engine,
+    /// The Python interpreter for `--in cpython` (python3 on PATH by default).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+}
+
+/// `--in`: where a run happens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// threadlab's model: real threads and processes under a model of the GIL.
+    #[default]
+    Model,
+    /// A real CPython interpreter running the scenario as a Python program.
+    Cpython,
+}
+
+/// `threadlab code`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CodeArgs {
+    /// Preset or scenario file.
+    #[command(flatten)]
+    pub source: ScenarioSource,
+    /// Knob overrides.
+    #[command(flatten)]
+    pub overrides: Overrides,
+    /// Also print the measuring lines threadlab's lens adds (calls into its probe).
+    #[arg(long)]
+    pub measuring: bool,
 }
 
 /// `threadlab compare`.
@@ -239,6 +271,12 @@ pub struct CompareArgs {
     /// Write the rows as CSV: a header and one row per configuration.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Also run every configuration in a real CPython and add its rows.
+    #[arg(long)]
+    pub with_cpython: bool,
+    /// The Python interpreter for `--with-cpython` (python3 on PATH by default).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
 }
 
 /// The command-line flag that sets a scenario field, for error messages.

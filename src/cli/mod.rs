@@ -2,6 +2,7 @@
 //! line naming the flag or the file and line, and exit code 2.
 
 pub mod args;
+pub mod lens;
 pub mod report;
 
 use crate::engine::compare::run_compare;
@@ -81,6 +82,9 @@ pub fn resolve_scenario(
 
 /// `threadlab run`.
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
+    if args.engine == args::Engine::Cpython {
+        return lens::run(args);
+    }
     let scenario = resolve_scenario(&args.source, &args.overrides)?;
     // Status lines (a run that hangs says why) go to stderr as they come.
     let (summary, events) = start(scenario, RunOptions::default())?
