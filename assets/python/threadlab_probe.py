@@ -359,6 +359,8 @@ if ON:
             getattr(self, "_tl_index", 0), getattr(self, "_tl_requested", None)
         )
         _die_with_parent(getattr(self, "_tl_parent", 0))
+        # Say at once that this process exists: threadlab watches it from now.
+        _mark("p")
         try:
             return _orig_proc_run(self)
         finally:

@@ -102,6 +102,8 @@ pub struct Inference {
     pub probe_dropped: u64,
     /// Children the program killed: (process, when).
     kills: Vec<(u16, i64)>,
+    /// Processes that said their work was over.
+    finished: std::collections::BTreeSet<u16>,
     /// Whether a process reported a GIL.
     pub gil: Option<bool>,
     /// Records read.
@@ -171,6 +173,7 @@ impl Inference {
                     b'S' if process == 0 => self.start_ns = self.start_ns.or(Some(t_ns)),
                     b'F' => {
                         self.probe_dropped += arg;
+                        self.finished.insert(process);
                         if process == 0 {
                             self.finish_ns = Some(t_ns);
                         }
@@ -410,6 +413,16 @@ impl Inference {
     /// Time since program start of `t`, ns (for marks).
     pub fn program_time(&self, t: i64) -> u64 {
         self.shifted(t)
+    }
+
+    /// Whether process `p` said its work was over.
+    pub fn finished(&self, p: u16) -> bool {
+        self.finished.contains(&p)
+    }
+
+    /// Whether the program killed its process `p` itself.
+    pub fn was_killed(&self, p: u16) -> bool {
+        self.kills.iter().any(|(k, _)| *k == p)
     }
 
     /// The kills the program made, by process.

@@ -143,6 +143,11 @@ impl LensRun {
         self.cancel.cancel();
     }
 
+    /// A token whose `cancel` stops this run, for another thread to hold.
+    pub fn stop_token(&self) -> CancelToken {
+        self.cancel.clone()
+    }
+
     /// The next message, if one is waiting.
     pub fn try_recv(&self) -> Option<RunMessage> {
         self.rx.as_ref()?.try_recv().ok()
@@ -296,12 +301,12 @@ fn supervise(
         }
         .to_string()
     })?;
-    let mut watch = Watch::new(records_dir, launched.pid());
+    let mut watch = Watch::new(records_dir);
     let mut rss: BTreeMap<u16, u64> = BTreeMap::new();
     let mut last_rss = Instant::now() - RSS_EVERY;
     let mut said_hang = false;
     let mut finished_at: Option<Instant> = None;
-    let stopped = loop {
+    let end = loop {
         let exited = launched.has_exited();
         watch.look(sink);
         if last_rss.elapsed() >= RSS_EVERY {
@@ -313,7 +318,10 @@ fn supervise(
             }
         }
         if exited {
-            break false;
+            break End::Exited;
+        }
+        if let Some((process, pid)) = watch.lost_child(sink) {
+            break End::ChildLost(process, pid);
         }
         if watch.inference.finish_ns.is_some() && finished_at.is_none() {
             finished_at = Some(Instant::now());
@@ -327,9 +335,10 @@ fn supervise(
             ));
         }
         if cancel.wait_timeout(LOOK_EVERY) {
-            break true;
+            break End::Stopped;
         }
     };
+    let stopped = end == End::Stopped;
     let status = launched.kill_and_reap();
     watch.look(sink);
     let closing = watch.inference.finish();
@@ -339,6 +348,12 @@ fn supervise(
     let exit = status
         .map(status_text)
         .unwrap_or_else(|| "unknown".to_owned());
+    if let End::ChildLost(process, pid) = end {
+        return Err(format!(
+            "process {process} of the program (pid {pid}) ended before it had finished \
+             (killed?); the program could not go on and was stopped"
+        ));
+    }
     let clean = status.is_some_and(|s| s.success());
     if !stopped && !clean {
         let last = errors
@@ -360,10 +375,29 @@ fn supervise(
     Ok(report)
 }
 
+/// How the watch over a program ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    /// The interpreter exited by itself.
+    Exited,
+    /// Stop was pressed (or the handle dropped).
+    Stopped,
+    /// A child process of the program died before it finished: (process, pid).
+    ChildLost(u16, u32),
+}
+
+/// Whether `pid` is a live process (not gone, not a zombie).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X")
+    })
+}
+
 /// The records folder as it grows: a tail per process file, the inference.
 struct Watch {
     dir: PathBuf,
-    main_pid: u32,
     tails: BTreeMap<PathBuf, (Tail, Option<u16>)>,
     pids: BTreeMap<u16, u32>,
     inference: Inference,
@@ -371,10 +405,9 @@ struct Watch {
 }
 
 impl Watch {
-    fn new(dir: PathBuf, main_pid: u32) -> Self {
+    fn new(dir: PathBuf) -> Self {
         Self {
             dir,
-            main_pid,
             tails: BTreeMap::new(),
             pids: BTreeMap::new(),
             inference: Inference::default(),
@@ -383,8 +416,7 @@ impl Watch {
     }
 
     /// Reads what every process appended since the last look and sends the
-    /// events it adds up to. The main process's file is read first: its
-    /// start mark sets program time zero for all.
+    /// events it adds up to.
     fn look(&mut self, sink: &EventSink) {
         if let Ok(entries) = std::fs::read_dir(&self.dir) {
             for e in entries.flatten() {
@@ -395,14 +427,10 @@ impl Watch {
                 }
             }
         }
-        let main = self.dir.join(format!("{}.rec", self.main_pid));
-        let mut order: Vec<PathBuf> = self.tails.keys().cloned().collect();
-        order.sort_by_key(|p| *p != main);
-        let mut events = Vec::new();
-        for path in order {
-            let Some((tail, process)) = self.tails.get_mut(&path) else {
-                continue;
-            };
+        // Every file is read before any is fed: the main process's start
+        // mark sets program time zero for all, so its records go first.
+        let mut read: Vec<(u16, Vec<Record>)> = Vec::new();
+        for (tail, process) in self.tails.values_mut() {
             let Ok(records) = tail.read_new() else {
                 continue;
             };
@@ -416,10 +444,33 @@ impl Watch {
                 }
             }
             if let Some(p) = *process {
-                events.extend(self.inference.feed(p, records));
+                read.push((p, records));
             }
         }
+        read.sort_by_key(|(p, _)| *p);
+        let mut events = Vec::new();
+        for (p, records) in read {
+            events.extend(self.inference.feed(p, records));
+        }
         self.send(sink, events);
+    }
+
+    /// A child process of the program that died before it said it had
+    /// finished, and that the program did not kill itself. A child killed
+    /// from outside leaves its parent waiting for its answer for ever.
+    fn lost_child(&mut self, sink: &EventSink) -> Option<(u16, u32)> {
+        let gone = |w: &Self| {
+            w.pids
+                .iter()
+                .find(|&(&p, &pid)| {
+                    p > 0 && !w.inference.finished(p) && !w.inference.was_killed(p) && !alive(pid)
+                })
+                .map(|(&p, &pid)| (p, pid))
+        };
+        gone(self)?;
+        // It may have written its last records just before it exited.
+        self.look(sink);
+        gone(self)
     }
 
     /// Hands events over per worker, in batches, without ever blocking.
