@@ -80,3 +80,105 @@ pub fn report_text(r: &LensReport) -> String {
     }
     out
 }
+
+/// `compare --with-cpython`: the same configurations, each run by a real
+/// interpreter after the model's, with speedups against CPython's own
+/// serial run. A configuration the interpreter cannot run (no GIL without
+/// a free-threaded build) is left out, and the CLI says why.
+pub struct CompareLens {
+    python: Option<std::path::PathBuf>,
+}
+
+/// The label of a real row: "cpython threads".
+pub const CPYTHON_PREFIX: &str = "cpython ";
+
+impl CompareLens {
+    /// Checks that an interpreter is there before the model's rows run.
+    pub fn new(
+        scenario: &crate::model::Scenario,
+        python: Option<std::path::PathBuf>,
+    ) -> anyhow::Result<Self> {
+        let serial = crate::model::Scenario {
+            gil: true,
+            ..scenario.clone()
+        };
+        let options = LensOptions {
+            python: python.clone(),
+            block: None,
+        };
+        crate::python::choose_interpreter(&serial, &options).map_err(lens_error)?;
+        Ok(Self { python })
+    }
+
+    /// Runs every configuration in the interpreter, one after another,
+    /// printing each row as it comes unless `json`.
+    pub fn run(
+        &self,
+        base: &crate::model::Scenario,
+        json: bool,
+    ) -> anyhow::Result<Vec<crate::engine::compare::CompareRow>> {
+        use crate::engine::compare::{CompareRow, compare_configs};
+        let mut rows = Vec::new();
+        let mut serial_ms = 0.0;
+        for (label, scenario) in compare_configs(base) {
+            let options = LensOptions {
+                python: self.python.clone(),
+                block: None,
+            };
+            let lens = match crate::python::start(scenario.clone(), options) {
+                Ok(lens) => lens,
+                Err(e @ (LensError::NoFreeThreaded | LensError::HasGil { .. })) => {
+                    eprintln!("threadlab: {CPYTHON_PREFIX}{label} left out: {e}");
+                    continue;
+                }
+                Err(e) => return Err(lens_error(e)),
+            };
+            let (report, _) = lens.wait().map_err(anyhow::Error::msg)?;
+            let wall = report.summary.wall_ms;
+            if label == "serial" {
+                serial_ms = wall;
+            }
+            let row = CompareRow::measured(
+                &format!("{CPYTHON_PREFIX}{label}"),
+                &scenario,
+                wall,
+                serial_ms,
+            );
+            if !json {
+                if rows.is_empty() {
+                    println!("in {}:", report.interpreter.label());
+                }
+                let shown = CompareRow {
+                    label: label.clone(),
+                    ..row.clone()
+                };
+                println!("{}", super::report::compare_line(&shown));
+                if label == "native" {
+                    println!(
+                        "           (CPython's native row hashes with hashlib instead: the standard library has no native sum of squares)"
+                    );
+                }
+            }
+            rows.push(row);
+        }
+        Ok(rows)
+    }
+}
+
+/// The rows as JSON, each saying where it ran: `"in": "model"` or `"cpython"`.
+pub fn tag_rows(rows: &[crate::engine::compare::CompareRow]) -> Vec<serde_json::Value> {
+    rows.iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(r).unwrap_or_default();
+            let place = if r.label.starts_with(CPYTHON_PREFIX) {
+                "cpython"
+            } else {
+                "model"
+            };
+            if let Some(map) = v.as_object_mut() {
+                map.insert("in".to_owned(), place.into());
+            }
+            v
+        })
+        .collect()
+}

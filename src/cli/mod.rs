@@ -109,11 +109,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
 pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     let scenario = resolve_scenario(&args.source, &args.overrides)?;
     let json = args.json;
-    let rows = run_compare(&scenario, |row, _| {
+    // A lens that cannot start says so before anything runs.
+    let lens = args
+        .with_cpython
+        .then(|| lens::CompareLens::new(&scenario, args.python.clone()))
+        .transpose()?;
+    let mut rows = run_compare(&scenario, |row, _| {
         if !json {
             println!("{}", report::compare_line(row));
         }
     })?;
+    if let Some(lens) = lens {
+        rows.extend(lens.run(&scenario, json)?);
+    }
     if let Some(path) = &args.csv {
         std::fs::write(path, compare_csv(&rows))
             .with_context(|| format!("writing the CSV to {}", path.display()))?;
@@ -121,7 +129,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "rows": rows }))?
+            serde_json::to_string_pretty(&serde_json::json!({ "rows": lens::tag_rows(&rows) }))?
         );
     }
     Ok(())
