@@ -31,6 +31,8 @@ struct GilState {
     locked: bool,
     last_holder: Option<u16>,
     switch_number: u64,
+    /// Times the starter (see [`Gil::take_for_starter`]) took the GIL.
+    starter_takes: u64,
 }
 
 /// One interpreter's global interpreter lock.
@@ -133,7 +135,8 @@ impl Gil {
         if self.drop_request.load(Ordering::Relaxed) {
             // Forced switching: do not come back before someone else took it.
             self.drop_request.store(false, Ordering::Relaxed);
-            while st.last_holder == Some(me) {
+            let starter_takes = st.starter_takes;
+            while st.last_holder == Some(me) && st.starter_takes == starter_takes {
                 let (guard, res) = self
                     .switch_cond
                     .wait_timeout(st, SWITCH_WAIT_SAFETY)
@@ -144,6 +147,49 @@ impl Gil {
                 }
             }
         }
+    }
+
+    /// Takes the GIL for the thread that starts the workers: CPython's
+    /// `Thread.start()` runs in a thread that holds the GIL (the main
+    /// program), so each new thread is started only once that thread has
+    /// the GIL back from the threads started before it. The starter is not
+    /// a worker and records nothing: it waits, and asks the holder to drop
+    /// the GIL, like any thread, but its holds are neither hand-overs
+    /// between workers nor counted drop requests, so the counters still
+    /// match the recorded events. Gives up (false) when `stop` is set.
+    pub fn take_for_starter(&self, stop: &crate::engine::cancel::CancelToken) -> bool {
+        let mut st = self.lock();
+        while st.locked {
+            if stop.is_cancelled() {
+                return false;
+            }
+            let saved = st.switch_number;
+            let (guard, res) = self
+                .cond
+                .wait_timeout(st, self.interval)
+                .unwrap_or_else(|e| e.into_inner());
+            st = guard;
+            if res.timed_out() && st.locked && st.switch_number == saved {
+                self.drop_request.store(true, Ordering::Relaxed);
+            }
+        }
+        st.locked = true;
+        st.starter_takes += 1;
+        self.drop_request.store(false, Ordering::Relaxed);
+        drop(st);
+        // A worker forced to drop the GIL may go on waiting once the
+        // starter has it: someone else took it.
+        self.switch_cond.notify_all();
+        true
+    }
+
+    /// Gives up the GIL the starter holds.
+    pub fn drop_for_starter(&self) {
+        let mut st = self.lock();
+        st.locked = false;
+        self.drop_request.store(false, Ordering::Relaxed);
+        drop(st);
+        self.cond.notify_one();
     }
 
     /// Hand-overs from one thread to another so far.

@@ -180,7 +180,13 @@ impl Interp {
     {
         let body = &body;
         let entered = &AtomicUsize::new(0);
+        let began = &AtomicUsize::new(0);
         let rss_before = platform::own_rss_bytes();
+        // Under a GIL the threads are started as CPython's main thread
+        // starts them: holding the GIL, one after another, each once the
+        // thread before it runs (see `Gil::take_for_starter`).
+        let starter = self.gil.as_deref().filter(|_| count > 1);
+        let mut starter_holds = starter.is_some_and(|g| g.take_for_starter(&self.cancel));
         std::thread::scope(|scope| {
             let mut handles = Vec::with_capacity(count as usize);
             let mut spawn_error = None;
@@ -197,11 +203,25 @@ impl Interp {
                     .spawn_scoped(scope, move || {
                         entered.fetch_add(1, Ordering::Release);
                         let mut worker = Worker::begin(id, rec, gil, cancel, requested);
+                        began.fetch_add(1, Ordering::Release);
                         body(&mut worker, thread);
                         worker.finish()
                     });
                 match spawned {
-                    Ok(h) => handles.push((id, h)),
+                    Ok(h) => {
+                        handles.push((id, h));
+                        if let Some(gil) = starter.filter(|_| starter_holds) {
+                            // Thread.start() lets the GIL go and returns once
+                            // the new thread runs; the next start needs it back.
+                            gil.drop_for_starter();
+                            let newest = handles.last().map(|(_, h)| h);
+                            wait_until_began(began, handles.len(), &self.cancel, || {
+                                newest.is_none_or(|h| h.is_finished())
+                            });
+                            let more = thread + 1 < first_thread + count;
+                            starter_holds = more && gil.take_for_starter(&self.cancel);
+                        }
+                    }
                     Err(source) => {
                         // Let the threads already started end at their next check.
                         self.cancel.cancel();
@@ -212,6 +232,9 @@ impl Interp {
                         break;
                     }
                 }
+            }
+            if let Some(gil) = starter.filter(|_| starter_holds) {
+                gil.drop_for_starter();
             }
             let rss_per_thread = rss_growth_per_thread(entered, handles.len(), rss_before);
             let mut finished = Vec::with_capacity(handles.len());
@@ -237,6 +260,14 @@ impl Interp {
                 None => Ok(finished),
             }
         })
+    }
+}
+
+/// Waits until `n` threads have begun (taken the GIL), a stop is asked, or
+/// the newest thread is gone (it failed before it began).
+fn wait_until_began(began: &AtomicUsize, n: usize, stop: &CancelToken, gone: impl Fn() -> bool) {
+    while began.load(Ordering::Acquire) < n && !stop.is_cancelled() && !gone() {
+        std::thread::sleep(Duration::from_micros(20));
     }
 }
 
