@@ -61,6 +61,9 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
             present: args.present,
             compare: args.compare,
             light: args.light,
+            cpython: args.cpython,
+            code: args.code,
+            python: args.python,
         },
         size,
     };

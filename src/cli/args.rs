@@ -62,6 +62,15 @@ pub struct GuiArgs {
     /// and native code as soon as the window opens.
     #[arg(long)]
     pub compare: bool,
+    /// Turn the CPython switch on: runs go to the real python3 too.
+    #[arg(long)]
+    pub cpython: bool,
+    /// Open the code panel: the experiment as a Python program.
+    #[arg(long)]
+    pub code: bool,
+    /// The interpreter for the CPython switch (python3 on PATH by default).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
 }
 
 /// `on` or `off`.

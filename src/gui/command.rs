@@ -55,6 +55,10 @@ pub enum Command {
     ExportTrace,
     /// Save the last run's summary as CSV.
     ExportCsv,
+    /// Run in the real CPython too, under the model's run (the CPython switch).
+    CpythonLens,
+    /// Show or hide the scenario as a Python program.
+    Code,
     /// Open or close the list of keys.
     Help,
     /// Close the list of keys (only while it is open).
@@ -77,4 +81,10 @@ pub enum Command {
     ReplaySpeed(usize),
     /// Leave the replay: the whole run is shown again.
     LeaveReplay,
+    /// Show the program's measuring lines (the probe's), dimmed, or hide them.
+    CodeMeasuring,
+    /// Copy the program to the clipboard.
+    CopyCode,
+    /// Save the program as a `.py` file.
+    SaveCode,
 }

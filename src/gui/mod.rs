@@ -15,9 +15,11 @@
 //! its `ui`, and the one dispatcher of commands. ARCHITECTURE.md has the map.
 
 mod app;
+pub mod code;
 mod command;
 pub mod compare;
 pub mod format;
+pub mod lens;
 pub mod panels;
 pub mod playback;
 pub mod present;

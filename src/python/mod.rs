@@ -12,13 +12,18 @@
 //! - [`infer`] turns them into the model's events: who ran, who waited,
 //!   who held the GIL, inferred from CPU checkpoints;
 //! - [`summary`] adds up what the run measured;
-//! - [`run`] is a run: the supervisor thread, the live channel, Stop.
+//! - [`run`] is a run: the supervisor thread, the live channel, Stop;
+//! - [`agree`] sets a real run's numbers beside the model's and marks where
+//!   they differ beyond the run-to-run noise;
+//! - [`highlight`] cuts Python source into coloured pieces for the window.
 //!
 //! Nothing here knows about drawing. It uses the model, the recording
 //! layer's clock and sink, and the engine's stop token; the engine never
 //! uses it.
 
+pub mod agree;
 mod error;
+pub mod highlight;
 pub mod infer;
 pub mod interpreter;
 pub mod launch;

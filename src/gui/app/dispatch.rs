@@ -58,6 +58,7 @@ impl ThreadlabApp {
             Command::Ghost => self.ghost.toggle(),
             // The view.
             Command::Fit => match self.mode {
+                Mode::Single if self.lens.on => self.lens.view.fit(),
                 Mode::Single => self.view.fit(),
                 Mode::Compare => self.compare.view.fit(),
             },
@@ -68,6 +69,14 @@ impl ThreadlabApp {
             Command::FoldBoth => self.presenter.toggle_both(),
             Command::Size720 => set_window_size(ctx, SIZE_720),
             Command::Size1080 => set_window_size(ctx, SIZE_1080),
+            Command::CpythonLens => self.toggle_lens(),
+            Command::Code => self.code.open = !self.code.open,
+            Command::CodeMeasuring => self.code.measuring = !self.code.measuring,
+            Command::CopyCode => {
+                ctx.copy_text(self.code.text(&self.scenario));
+                self.code.copied();
+            }
+            Command::SaveCode => self.code.save(&self.scenario),
             Command::Help => self.presenter.toggle_help(),
             Command::CloseHelp => self.presenter.help_open = false,
         }
@@ -96,8 +105,21 @@ impl ThreadlabApp {
         let last = self.clear();
         self.ghost.after_rerun(last, &self.scenario);
         match crate::gui::run_state::LiveRun::start(self.scenario.clone()) {
-            Ok(run) => self.run = Some(run),
+            Ok(run) => {
+                self.run = Some(run);
+                // The real run follows once the model's is over.
+                self.lens.queue(&self.scenario, &mut self.reaper);
+            }
             Err(e) => self.start_error = Some(e.to_string()),
+        }
+    }
+
+    /// The CPython switch: on, a run goes to a real interpreter too (at
+    /// once, with auto-run); off, a real run under way ends.
+    fn toggle_lens(&mut self) {
+        self.lens.toggle(&mut self.reaper);
+        if self.lens.on && self.settings.auto_run && self.mode == Mode::Single {
+            self.start_run();
         }
     }
 
@@ -107,6 +129,7 @@ impl ThreadlabApp {
             run.stop();
         }
         self.compare.cancel(&mut self.reaper);
+        self.lens.cancel(&mut self.reaper);
     }
 
     /// Loads preset `i` (and runs it, with auto-run on).
@@ -144,6 +167,7 @@ impl ThreadlabApp {
             self.reaper.adopt(watcher);
         }
         self.leave_compare();
+        self.lens.clear(&mut self.reaper);
         self.start_error = None;
         self.view.fit();
         last

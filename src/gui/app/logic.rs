@@ -7,7 +7,7 @@
 use super::{Mode, ThreadlabApp};
 use crate::gui::compare::COMPARE_FRAME_FACTOR;
 use crate::gui::present::{set_status, setup_style};
-use crate::gui::run_state::LiveRun;
+use crate::gui::run_state::{LiveRun, RunData};
 use std::time::Duration;
 
 /// Time each frame may spend taking in events.
@@ -62,6 +62,24 @@ impl ThreadlabApp {
         if let (_, Some(watcher)) = self.baselines.poll() {
             self.reaper.adopt(watcher);
         }
+        self.poll_lens();
+    }
+
+    /// The real runs: the queued one starts once the model's run and the
+    /// serial measurement after it are over (never beside them).
+    fn poll_lens(&mut self) {
+        if self.lens.is_pending() {
+            let model = self.run.as_ref().map(|r| &r.data);
+            if model.is_some_and(|d| d.summary().is_some_and(|s| !s.stopped)) {
+                if !self.baselines.busy() {
+                    self.lens.start_pending();
+                }
+            } else if model.is_none_or(RunData::is_finished) {
+                // The model's run failed or was stopped: nothing to set beside it.
+                self.lens.cancel(&mut self.reaper);
+            }
+        }
+        self.lens.poll(DRAIN_BUDGET);
     }
 
     /// A run ended: keep its time if it was serial, else measure the serial run.
@@ -111,6 +129,9 @@ impl ThreadlabApp {
         }
         if self.compare.is_running() {
             ctx.request_repaint_after(self.live_frame * COMPARE_FRAME_FACTOR);
+        }
+        if self.lens.is_running() {
+            ctx.request_repaint_after(self.live_frame);
         }
         // A serial measurement wakes the window itself when it ends.
     }

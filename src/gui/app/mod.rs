@@ -9,8 +9,10 @@ mod dispatch;
 mod logic;
 mod ui;
 
+use crate::gui::code::CodeView;
 use crate::gui::command::Command;
 use crate::gui::compare::{CompareMode, Comparison, Ghost as CompareGhost, Progress};
+use crate::gui::lens::LensMode;
 use crate::gui::panels::ControlSettings;
 use crate::gui::playback::{Ghost, Replay};
 use crate::gui::present::{
@@ -47,6 +49,12 @@ pub struct AppOptions {
     pub compare: bool,
     /// The light theme; wins over the stored setting.
     pub light: bool,
+    /// The CPython switch on: each run is also run by a real interpreter.
+    pub cpython: bool,
+    /// The code panel open.
+    pub code: bool,
+    /// The interpreter for the CPython switch (python3 on PATH when `None`).
+    pub python: Option<PathBuf>,
 }
 
 /// What the middle of the window shows.
@@ -71,6 +79,7 @@ pub struct ThreadlabApp {
     run: Option<LiveRun>,
     baselines: Baselines,
     compare: CompareMode,
+    lens: LensMode,
     exporter: Exporter,
     reaper: Reaper,
     start_error: Option<String>,
@@ -80,6 +89,7 @@ pub struct ThreadlabApp {
     replay: Replay,
     ghost: Ghost,
     presenter: Presenter,
+    code: CodeView,
     stats: DrawStats,
     /// This frame's commands: keys (from `logic`), then buttons and widgets
     /// (from `ui`), carried out at the end of `ui`.
@@ -160,6 +170,7 @@ impl ThreadlabApp {
             run: None,
             baselines: Baselines::default(),
             compare: CompareMode::default(),
+            lens: LensMode::new(options.cpython, options.python.clone()),
             exporter: Exporter::default(),
             reaper: Reaper::default(),
             start_error: None,
@@ -168,6 +179,7 @@ impl ThreadlabApp {
             replay: Replay::default(),
             ghost: Ghost::default(),
             presenter: Presenter::new(view),
+            code: CodeView::new(options.code),
             stats: DrawStats::default(),
             commands: Vec::new(),
             started: false,
@@ -261,6 +273,7 @@ impl ThreadlabApp {
     /// Exports go to `dir` instead of `$THREADLAB_EXPORT_DIR` or the
     /// current directory.
     pub fn set_export_dir(&mut self, dir: PathBuf) {
+        self.code.set_dir(dir.clone());
         self.exporter.set_dir(dir);
     }
 
@@ -334,6 +347,17 @@ impl ThreadlabApp {
         self.run.as_ref().is_some_and(LiveRun::is_running)
             || self.baselines.busy()
             || self.compare.is_running()
+            || self.lens.is_running()
+    }
+
+    /// The CPython switch and the real runs.
+    pub fn lens(&self) -> &LensMode {
+        &self.lens
+    }
+
+    /// The code panel's state.
+    pub fn code(&self) -> &CodeView {
+        &self.code
     }
 
     /// Whether the smoke mode has saved its picture (or given up).
@@ -352,6 +376,7 @@ impl ThreadlabApp {
             self.reaper.adopt(watcher);
         }
         self.compare.cancel(&mut self.reaper);
+        self.lens.cancel(&mut self.reaper);
         self.reaper.join_all();
         self.exporter.join_all();
     }

@@ -5,7 +5,9 @@
 //! state.
 
 use super::{Mode, ThreadlabApp};
+use crate::gui::code::code_panel_ui;
 use crate::gui::compare;
+use crate::gui::lens::lens_ui;
 use crate::gui::panels::{
     Central, FOLDED_WIDTH, brand_ui, central_ui, controls_ui, export_row_ui, lesson_ui, results_ui,
 };
@@ -17,6 +19,8 @@ use crate::gui::timeline::core_count;
 const CONTROLS_WIDTH: f32 = 276.0;
 /// Width of the results on the right, in points.
 const RESULTS_WIDTH: f32 = 300.0;
+/// Share of the window's width the code panel takes in its place.
+const CODE_SHARE: f32 = 0.4;
 
 impl ThreadlabApp {
     /// Draws the whole window for one frame, then carries out what was asked
@@ -44,8 +48,10 @@ impl ThreadlabApp {
                 brand_ui(ui, &mut self.commands);
                 view_bar_ui(ui, &self.presenter.view, &mut self.commands);
                 ui.add_space(6.0);
-                let running =
-                    self.run.as_ref().is_some_and(LiveRun::is_running) || self.compare.is_running();
+                let running = self.run.as_ref().is_some_and(LiveRun::is_running)
+                    || self.compare.is_running()
+                    || self.lens.is_running();
+                self.settings.cpython = self.lens.on;
                 controls_ui(
                     ui,
                     &mut self.scenario,
@@ -68,12 +74,21 @@ impl ThreadlabApp {
             .run_data()
             .map_or_else(crate::sampling::core_count, core_count);
         let folded = self.presenter.view.results_folded;
-        let width = if folded { FOLDED_WIDTH } else { RESULTS_WIDTH };
+        let width = match (folded, self.code.open) {
+            (true, _) => FOLDED_WIDTH,
+            // A program needs room for its lines.
+            (false, true) => (ui.available_width() * CODE_SHARE).max(RESULTS_WIDTH),
+            (false, false) => RESULTS_WIDTH,
+        };
         egui::Panel::right("results")
             .exact_size(width)
             .show(ui, |ui| {
                 if folded {
                     folded_strip_ui(ui, &self.presenter.view, false, &mut self.commands);
+                    return;
+                }
+                if self.code.open {
+                    code_panel_ui(ui, &self.code, &self.scenario, &mut self.commands);
                     return;
                 }
                 if self.mode == Mode::Compare {
@@ -94,6 +109,18 @@ impl ThreadlabApp {
         egui::CentralPanel::default().show(ui, |ui| match self.mode {
             Mode::Compare => {
                 compare::compare_ui(ui, &mut self.compare, &self.scenario, &mut self.commands);
+            }
+            Mode::Single if self.lens.on => {
+                let model = self.run.as_ref().map(|r| &r.data);
+                let speedup = model.and_then(|d| self.baselines.speedup(d));
+                lens_ui(
+                    ui,
+                    model,
+                    speedup,
+                    &mut self.lens,
+                    &self.scenario,
+                    &mut self.commands,
+                );
             }
             Mode::Single => {
                 let central = Central {

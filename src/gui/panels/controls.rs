@@ -17,11 +17,16 @@ use std::ops::RangeInclusive;
 pub struct ControlSettings {
     /// Run again as soon as a knob is let go.
     pub auto_run: bool,
+    /// Whether the CPython switch is on (shown here, kept by the lens).
+    pub cpython: bool,
 }
 
 impl Default for ControlSettings {
     fn default() -> Self {
-        Self { auto_run: true }
+        Self {
+            auto_run: true,
+            cpython: false,
+        }
     }
 }
 
@@ -50,7 +55,6 @@ pub fn controls_ui(
     running: bool,
     commands: &mut Vec<Command>,
 ) {
-    let pal = ui.palette();
     let mut edited = false;
     ui.spacing_mut().slider_width = 104.0;
     Grid::new("knobs")
@@ -120,7 +124,20 @@ pub fn controls_ui(
         if compare.clicked() {
             commands.push(Command::Compare);
         }
-        ui.label(RichText::new("threads vs processes").color(pal.weak_text()));
+        if ui
+            .add(
+                egui::Button::new("CPython")
+                    .selected(settings.cpython)
+                    .min_size([84.0, 26.0].into()),
+            )
+            .on_hover_text(
+                "Run the same experiment in the real python3 as well, after the model, \
+                 and draw it under the model's run on one time axis.",
+            )
+            .clicked()
+        {
+            commands.push(Command::CpythonLens);
+        }
     });
     ui.checkbox(&mut settings.auto_run, "Run again when a setting changes")
         .on_hover_text(

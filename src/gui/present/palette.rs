@@ -294,6 +294,36 @@ impl Palette {
     pub fn mark(self) -> Color32 {
         self.pick(Color32::WHITE, Color32::BLACK)
     }
+
+    /// Python keywords in the code panel (`def`, `for`, `with`).
+    pub fn code_keyword(self) -> Color32 {
+        self.pick(rgb(0xc792ea), rgb(0x7a3e9d))
+    }
+
+    /// Names the standard library gives (`print`, `range`, `True`).
+    pub fn code_builtin(self) -> Color32 {
+        self.pick(rgb(0x82aaff), rgb(0x1f5fae))
+    }
+
+    /// Strings and the docstring.
+    pub fn code_string(self) -> Color32 {
+        self.pick(rgb(0xc3e88d), rgb(0x3c7a1e))
+    }
+
+    /// Numbers.
+    pub fn code_number(self) -> Color32 {
+        self.pick(rgb(0xf78c6c), rgb(0xa8520e))
+    }
+
+    /// Comments.
+    pub fn code_comment(self) -> Color32 {
+        self.pick(Color32::from_gray(0x8a), Color32::from_gray(0x66))
+    }
+
+    /// A value that disagrees with its counterpart beyond the noise.
+    pub fn disagree(self) -> Color32 {
+        self.pick(rgb(0xff9e64), rgb(0xb34700))
+    }
 }
 
 /// Side of the hatch texture in pixels; the stripes repeat this often.

@@ -95,6 +95,18 @@ pub const SHORTCUTS: &[Shortcut] = &[
         group: Group::Experiment,
     },
     Shortcut {
+        command: Command::CpythonLens,
+        keys: &[key(Key::L)],
+        what: "CPython: run in the real python3 too, under the model",
+        group: Group::Experiment,
+    },
+    Shortcut {
+        command: Command::Code,
+        keys: &[key(Key::K)],
+        what: "Show the experiment as a Python program",
+        group: Group::View,
+    },
+    Shortcut {
         command: Command::ExportTrace,
         keys: &[key(Key::E)],
         what: "Export the last run as a Chrome trace (Perfetto)",
