@@ -2,8 +2,10 @@
 # Installs the system packages threadlab needs on Debian or Ubuntu, beyond Rust:
 # the run-time graphics libraries the window loads (X11, Wayland, Vulkan, GL),
 # Mesa's software renderers (so it runs and its UI tests render with no GPU),
-# and the tools the checks use (Xvfb, imagemagick, xdotool, desktop-file-utils,
-# appstream). Safe to run again. Needs root (or sudo).
+# python3 for the CPython lens and its tests (unless a python3 is already on
+# PATH, from pyenv say), and the tools the checks use (Xvfb, imagemagick,
+# xdotool, desktop-file-utils, appstream). Safe to run again. Needs root (or
+# sudo).
 set -euo pipefail
 
 packages=(
@@ -20,6 +22,11 @@ packages=(
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
+fi
+
+# The CPython lens runs the experiments in the python3 on PATH: any will do.
+if ! command -v python3 >/dev/null 2>&1; then
+  packages+=(python3)
 fi
 
 missing=()

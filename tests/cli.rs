@@ -227,3 +227,20 @@ fn compare_json_has_serial_threads_and_gil_off_rows() {
     }
     assert_eq!(rows[0]["speedup"].as_f64(), Some(1.0));
 }
+
+#[test]
+fn code_prints_the_program_with_its_knobs_and_measuring_adds_the_probe() {
+    let o = threadlab(&["code", "race", "--threads", "3", "--lock", "on"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let slide = stdout(&o);
+    assert!(
+        slide.contains("THREADS = 3") && slide.contains("with lock:"),
+        "{slide}"
+    );
+    assert!(!slide.contains("probe"), "{slide}");
+    let o = threadlab(&["code", "race", "--measuring"]);
+    assert!(stdout(&o).contains("import threadlab_probe as probe"));
+    let o = threadlab(&["code", "nosuch"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown preset 'nosuch'"));
+}

@@ -27,6 +27,15 @@ use std::collections::BTreeMap;
 
 /// Time off the CPU in one stretch from which on it is called a wait.
 pub const GAP_MIN_NS: i64 = 50_000;
+/// Records are turned into events this long after the newest one read, in
+/// time order across the lanes of a process. A thread writes its records
+/// at least every 15 ms while it runs, but one that waits for the GIL holds
+/// its last ones until it runs again: by then the stretches of the threads
+/// that ran meanwhile are known, and a thread off the CPU while no other
+/// ran was put off by the OS, not by the GIL.
+pub const LAG_NS: i64 = 100_000_000;
+/// How long the running stretches of a process are kept for that question.
+const KEEP_RUNNING_NS: i64 = 2_000_000_000;
 /// A lock or queue call that took longer than this blocked.
 pub const BLOCKED_MIN_NS: i64 = 20_000;
 /// A sleep ends this late by itself (the OS's timer slack is 50 µs, and a
@@ -44,8 +53,6 @@ enum Wait {
 
 #[derive(Clone, Debug, Default)]
 struct Lane {
-    /// When its thread started (its `W` record), once seen.
-    start_t: Option<i64>,
     ended: bool,
     started: bool,
     last_t: i64,
@@ -79,6 +86,23 @@ struct Process {
     gil: bool,
     lanes: BTreeMap<u16, Lane>,
     switch: u64,
+    /// Records read and not yet turned into events (see [`LAG_NS`]).
+    pending: Vec<LaneRecord>,
+    /// Recent stretches in which a lane ran Python code: (lane, from, to).
+    running: std::collections::VecDeque<(u16, i64, i64)>,
+}
+
+/// Whether a lane other than `lane` held the GIL for a while during
+/// `from..to`, as far as `running` (its recent stretches) knows.
+fn p_running_other(
+    running: &std::collections::VecDeque<(u16, i64, i64)>,
+    lane: u16,
+    from: i64,
+    to: i64,
+) -> bool {
+    running
+        .iter()
+        .any(|&(l, a, b)| l != lane && a.max(from) + GAP_MIN_NS / 2 < b.min(to))
 }
 
 /// Everything read so far, and what it added up to.
@@ -106,6 +130,8 @@ pub struct Inference {
     finished: std::collections::BTreeSet<u16>,
     /// Whether a process reported a GIL.
     pub gil: Option<bool>,
+    /// The newest record time read, ns.
+    newest_ns: i64,
     /// Records read.
     pub records: u64,
     /// From the end of each sleep to running again, ns (threads with a GIL).
@@ -187,18 +213,32 @@ impl Inference {
                 Record::Lane(l) => lanes.push(l),
             }
         }
-        lanes.sort_by_key(|l| (l.thread, l.t_ns));
-        // Every lane that starts in this batch is known before any record
-        // is read: whether a thread had company decides what its gaps mean.
         let p = self.processes.entry(process).or_default();
-        for l in lanes.iter().filter(|l| l.kind == b'W') {
-            let lane = p.lanes.entry(l.thread).or_default();
-            lane.start_t = lane.start_t.or(Some(l.t_ns));
+        if let Some(newest) = lanes.iter().map(|l| l.t_ns).max() {
+            self.newest_ns = self.newest_ns.max(newest);
         }
-        for l in lanes {
-            self.lane_record(process, l, &mut out);
-        }
+        p.pending.extend(lanes);
+        self.drain(self.newest_ns - LAG_NS, &mut out);
         out
+    }
+
+    /// Turns the pending records older than `before` into events, in time
+    /// order within each process.
+    fn drain(&mut self, before: i64, out: &mut Vec<Event>) {
+        let ready: Vec<(u16, Vec<LaneRecord>)> = self
+            .processes
+            .iter_mut()
+            .map(|(&process, p)| {
+                p.pending.sort_by_key(|l| l.t_ns);
+                let n = p.pending.partition_point(|l| l.t_ns < before);
+                (process, p.pending.drain(..n).collect())
+            })
+            .collect();
+        for (process, records) in ready {
+            for l in records {
+                self.lane_record(process, l, out);
+            }
+        }
     }
 
     fn shifted(&self, t: i64) -> u64 {
@@ -210,14 +250,6 @@ impl Inference {
         let start = self.start_ns.unwrap_or(0);
         let at = |t: i64| (t - start).max(0) as u64;
         let p = self.processes.entry(process).or_default();
-        // Threads of this interpreter alive by now: with company, a thread
-        // off the CPU in Python code was waiting for the GIL.
-        let lanes_here = p
-            .lanes
-            .values()
-            .filter(|l| l.start_t.is_some_and(|s| s <= r.t_ns) && !l.ended)
-            .count()
-            .max(1);
         let gil = p.gil;
         let lane = p.lanes.entry(r.thread).or_default();
         let tally = self.tallies.entry(id).or_default();
@@ -234,16 +266,33 @@ impl Inference {
             let wall = t - lane.last_t;
             let cpu = r.cpu_ns.saturating_sub(lane.last_cpu) as i64;
             let off = wall - cpu;
-            if gil && lanes_here > 1 && off > GAP_MIN_NS {
-                let released = lane.last_t + cpu / 2;
-                let taken = t - cpu / 2;
+            let released = lane.last_t + cpu / 2;
+            let taken = t - cpu / 2;
+            // Off the CPU while another thread held the GIL: waiting for it.
+            let waited =
+                off > GAP_MIN_NS && gil && p_running_other(&p.running, r.thread, released, taken);
+            if waited {
                 ev(out, released, EventKind::GilRelease, 1);
                 ev(out, released, EventKind::GilWait, 0);
                 lane.holds = false;
                 tally.gil_wait_ns += (taken - released) as u64;
                 take(gil, &mut p.switch, lane, tally, out, at(taken), id, true);
-            } else if r.kind == b'C' && lane.last_was_checkpoint && off <= GAP_MIN_NS {
-                self.checkpoint_gaps.push(wall);
+                p.running.push_back((r.thread, lane.last_t, released));
+                p.running.push_back((r.thread, taken, t));
+            } else {
+                // It held the GIL all along (off the CPU, if at all, by the
+                // OS's choice): nobody else could run Python meanwhile.
+                p.running.push_back((r.thread, lane.last_t, t));
+                if r.kind == b'C' && lane.last_was_checkpoint && off <= GAP_MIN_NS {
+                    self.checkpoint_gaps.push(wall);
+                }
+            }
+            while p
+                .running
+                .front()
+                .is_some_and(|&(_, _, end)| end < t - KEEP_RUNNING_NS)
+            {
+                p.running.pop_front();
             }
         }
         lane.last_was_checkpoint = r.kind == b'C';
@@ -297,7 +346,8 @@ impl Inference {
                 if gil {
                     self.wake_delays_ns.push((t - woke) as u64);
                 }
-                if gil && late && lanes_here > 1 {
+                let late = late && p_running_other(&p.running, r.thread, woke, t);
+                if gil && late {
                     ev(out, woke, EventKind::GilWait, 0);
                     tally.gil_wait_ns += (t - woke) as u64;
                 }
@@ -376,6 +426,7 @@ impl Inference {
     /// or by Stop) or a program that died ends its lanes where they were.
     pub fn finish(&mut self) -> Vec<Event> {
         let mut out = Vec::new();
+        self.drain(i64::MAX, &mut out);
         let kills: BTreeMap<u16, i64> = self.kills.iter().copied().collect();
         let start = self.start_ns.unwrap_or(0);
         for (&process, p) in &mut self.processes {
@@ -479,7 +530,8 @@ mod tests {
         }
         records.push(lane(b'X', 1, 10_000, 5_000, 0));
         records.push(lane(b'X', 0, 15_000, 10_000, 0));
-        let events = inf.feed(0, records);
+        let mut events = inf.feed(0, records);
+        events.extend(inf.finish());
         let t0 = &inf.tallies[&WorkerId::new(0, 0)];
         // Thread 0 waited about 5 ms for its second turn, give or take half
         // a checkpoint interval at each end.
@@ -501,21 +553,26 @@ mod tests {
     #[test]
     fn a_sleep_lets_the_gil_go_and_a_late_wake_waits_for_it() {
         let mut inf = Inference::default();
-        let events = inf.feed(
+        let mut events = inf.feed(
             0,
             vec![
                 header(),
                 lane(b'W', 0, 0, 0, 0),
                 lane(b'W', 1, 0, 0, 0),
                 lane(b'I', 0, 100, 95, 1_000),
-                // The sleep ended at 1100 µs; the thread ran again at 4000.
+                // The sleep ended at 1100 µs; the thread ran again at 4000,
+                // thread 1 computing meanwhile.
+                lane(b'C', 1, 2_000, 1_900, 0),
+                lane(b'C', 1, 3_900, 3_800, 0),
                 lane(b'J', 0, 4_000, 97, 0),
             ],
         );
+        events.extend(inf.finish());
         let kinds: Vec<EventKind> = events
             .iter()
-            .filter(|e| e.worker.thread == 0)
+            .filter(|e| e.worker.thread == 0 && e.kind != WorkerExit)
             .map(|e| e.kind)
+            .take(7)
             .collect();
         use EventKind::*;
         assert_eq!(
@@ -533,6 +590,23 @@ mod tests {
         let end = events.iter().find(|e| e.kind == IoWaitEnd).unwrap();
         assert_eq!(end.t_ns, 1_100_000);
         assert_eq!(inf.tallies[&WorkerId::new(0, 0)].gil_wait_ns, 2_900_000);
+    }
+
+    #[test]
+    fn a_thread_the_os_put_off_while_no_other_ran_did_not_wait_for_the_gil() {
+        let mut inf = Inference::default();
+        let mut records = vec![header(), lane(b'W', 0, 0, 0, 0), lane(b'W', 1, 0, 0, 0)];
+        // Thread 1 waits in a sleep; thread 0 computes, and loses the CPU
+        // for 2 ms between 1000 and 3000 µs, with nobody else running.
+        records.push(lane(b'I', 1, 5, 5, 10_000));
+        for k in 1..=4 {
+            records.push(lane(b'C', 0, k * 250, k as u64 * 250, 0));
+        }
+        records.push(lane(b'C', 0, 3_250, 1_250, 0));
+        let mut events = inf.feed(0, records);
+        events.extend(inf.finish());
+        assert_eq!(inf.tallies[&WorkerId::new(0, 0)].gil_wait_ns, 0);
+        assert!(!events.iter().any(|e| e.kind == EventKind::GilWait));
     }
 
     #[test]
