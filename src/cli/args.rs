@@ -122,6 +122,10 @@ pub struct Overrides {
     /// Record events (on by default; summaries are measured either way).
     #[arg(long, value_enum)]
     pub record: Option<OnOff>,
+    /// Run the workers on N logical cores of this machine (CPU affinity);
+    /// 0 = every core.
+    #[arg(long, value_name = "N")]
+    pub cores: Option<u32>,
 }
 
 /// `--workload`.
@@ -162,7 +166,8 @@ impl Overrides {
             task_size,
             io_ms,
             queue_size,
-            increments
+            increments,
+            cores
         );
         if let Some(v) = self.gil {
             s.gil = v.is_on();
@@ -236,6 +241,10 @@ pub struct CompareArgs {
     /// Print the rows as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Run each configuration N times, interleaved (one run is not a
+    /// measurement on a shared machine); rows give the median, min and max.
+    #[arg(long, value_name = "N", default_value_t = crate::engine::compare::DEFAULT_REPEATS)]
+    pub repeat: u32,
     /// Write the rows as CSV: a header and one row per configuration.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,

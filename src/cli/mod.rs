@@ -4,7 +4,7 @@
 pub mod args;
 pub mod report;
 
-use crate::engine::compare::run_compare;
+use crate::engine::compare::run_compare_repeated;
 use crate::engine::{RunOptions, start};
 use crate::export::{compare_csv, summary_csv, write_chrome_trace};
 use crate::model::{LoadError, PRESETS, Scenario, load_preset, load_scenario_file};
@@ -75,6 +75,7 @@ pub fn resolve_scenario(
     overrides.apply(&mut scenario);
     scenario
         .validate()
+        .and_then(|()| scenario.validate_cores(crate::sampling::Topology::cached().logical()))
         .map_err(|e| BadInput(format!("{}: {e}", flag_for_field(e.field))))?;
     Ok(scenario)
 }
@@ -104,17 +105,31 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
 /// `threadlab compare`.
 pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     let scenario = resolve_scenario(&args.source, &args.overrides)?;
-    let json = args.json;
-    let rows = run_compare(&scenario, |row, _| {
-        if !json {
-            println!("{}", report::compare_line(row));
+    let most = crate::engine::compare::MAX_REPEATS;
+    if !(1..=most).contains(&args.repeat) {
+        return Err(BadInput(format!(
+            "--repeat: {} is out of range 1..={most}",
+            args.repeat
+        ))
+        .into());
+    }
+    // Each run as it ends, for a person watching; the table comes at the end.
+    let watching = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let rows = run_compare_repeated(&scenario, args.repeat, |row, _| {
+        if watching {
+            eprintln!("  ran {:10} {:9.1} ms", row.label, row.wall_ms);
         }
     })?;
+    if !args.json {
+        for row in &rows {
+            println!("{}", report::compare_line(row));
+        }
+    }
     if let Some(path) = &args.csv {
         std::fs::write(path, compare_csv(&rows))
             .with_context(|| format!("writing the CSV to {}", path.display()))?;
     }
-    if json {
+    if args.json {
         println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({ "rows": rows }))?

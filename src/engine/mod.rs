@@ -11,7 +11,8 @@
 //! - [`processes`], the parent's plumbing for child processes, which knows
 //!   nothing of the labs;
 //! - at the bottom the interpreter and what it is made of: [`interp`],
-//!   [`worker`], [`gil`], [`cancel`], [`platform`], [`workload`], and
+//!   [`worker`] with its [`core_watch`], [`gil`], [`cancel`], [`platform`],
+//!   [`workload`], and
 //!   [`summarize`] over their results.
 //!
 //! `tests/architecture.rs` fails when an import goes against these layers
@@ -21,6 +22,7 @@ pub mod cancel;
 pub mod child;
 pub mod compare;
 pub mod context;
+pub mod core_watch;
 pub mod gil;
 pub mod interp;
 pub mod labs;

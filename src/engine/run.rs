@@ -9,9 +9,11 @@ use crate::engine::interp::panic_message;
 use crate::engine::labs::{run_lab, sides};
 use crate::engine::processes::GroupSpec;
 use crate::engine::summarize::{RunOutcome, SummaryExtras, summarize};
+use crate::model::LoadSummary;
 use crate::model::{Event, RunMessage, RunSummary, Scenario};
 use crate::recording::{Clock, EventSink};
-use crate::sampling::spawn_core_sampler;
+use crate::sampling::Topology;
+use crate::sampling::cores::{ChildPids, LoadTotals, spawn_core_sampler};
 use crossbeam_channel::{Receiver, bounded};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -47,6 +49,7 @@ pub struct RunHandle {
 /// Starts `scenario` on a coordinator thread and returns at once.
 pub fn start(scenario: Scenario, options: RunOptions) -> Result<RunHandle, EngineError> {
     scenario.validate()?;
+    scenario.validate_cores(Topology::cached().logical())?;
     let (tx, rx) = bounded(CHANNEL_BATCHES);
     let sink = EventSink::new(tx);
     let cancel = CancelToken::new();
@@ -76,11 +79,13 @@ fn coordinate(
     cancel: CancelToken,
 ) {
     let sampler_stop = CancelToken::new();
+    let children = ChildPids::default();
     let sampler = options
         .sample_cores
         .then(|| {
             let stop = sampler_stop.signal().clone();
-            spawn_core_sampler(clock.clone(), sink.sender().clone(), stop).ok()
+            let tx = sink.sender().clone();
+            spawn_core_sampler(clock.clone(), tx, stop, children.clone()).ok()
         })
         .flatten();
     let started = clock.now_ns();
@@ -89,19 +94,20 @@ fn coordinate(
         clock: clock.clone(),
         sink: sink.clone(),
         cancel: cancel.clone(),
+        children,
     };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_interpreters(&ctx)));
     drop(ctx);
     let wall_ns = clock.now_ns().saturating_sub(started);
     sampler_stop.cancel();
-    if let Some(h) = sampler {
-        let _ = h.join();
-    }
+    let totals = sampler.and_then(|h| h.join().ok());
     let finished = match outcome {
         Ok(Ok(outcome)) => {
             let mut summary =
                 summarize(&scenario, &outcome.results, wall_ns, cancel.is_cancelled());
             outcome.extras.apply(&mut summary);
+            describe_cores(&mut summary, &scenario);
+            summary.load = totals.map(|t| load_summary(&t, &summary));
             Ok(summary)
         }
         Ok(Err(e)) => Err(e.to_string()),
@@ -154,6 +160,42 @@ fn run_processes(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
             ..SummaryExtras::default()
         },
     })
+}
+
+/// The cores the run could use, as the summary names them.
+fn describe_cores(summary: &mut RunSummary, scenario: &Scenario) {
+    let topology = Topology::cached();
+    let used = scenario.cores_used(topology.logical());
+    let cores = match scenario.cores {
+        0 => topology.allowed().to_vec(),
+        _ => topology.pick(used),
+    };
+    summary.cores = used as u32;
+    summary.cores_physical = topology.physical_among(&cores) as u32;
+}
+
+/// Where the cores went, in cores kept busy on average: the sampler's
+/// totals over the time it covered, the workers' CPU time over the run's.
+fn load_summary(t: &LoadTotals, summary: &RunSummary) -> LoadSummary {
+    let span = t.span_ns.max(1) as f64;
+    let per = |ns: u64| ns as f64 / span;
+    let workers_cores = if summary.wall_ms > 0.0 {
+        summary.cpu_ms / summary.wall_ms
+    } else {
+        0.0
+    };
+    let (machine, front, helpers) = (
+        per(t.machine_busy_ns),
+        per(t.front_end_ns),
+        per(t.helpers_ns),
+    );
+    LoadSummary {
+        machine_cores: machine,
+        workers_cores,
+        front_end_cores: front,
+        helpers_cores: helpers,
+        others_cores: (machine - workers_cores - front - helpers).max(0.0),
+    }
 }
 
 impl RunHandle {

@@ -15,6 +15,6 @@ pub use message::{CoreSample, RunMessage};
 pub use preset::{DEFAULT_PRESET, PRESETS, all_presets, load_preset, preset_names};
 pub use scenario::{Lab, Scenario, Update, Workload, limits};
 pub use summary::{
-    CounterSummary, CutOffSummary, KillSummary, Percentiles, QueueSummary, RunSummary,
-    SharedMemorySummary, StartupGroup, StartupSummary, WorkerSummary,
+    CoreBusy, CounterSummary, CutOffSummary, KillSummary, LoadSummary, Percentiles, QueueSummary,
+    RunSummary, SharedMemorySummary, StartupGroup, StartupSummary, WorkerSummary,
 };

@@ -70,6 +70,7 @@ pub struct Recorder {
     enabled: bool,
     buf: Vec<Event>,
     last_flush_ns: u64,
+    last_event_ns: u64,
     sink: EventSink,
     recorded: u64,
     dropped: u64,
@@ -84,6 +85,7 @@ impl Recorder {
             enabled,
             buf: Vec::with_capacity(if enabled { BATCH_EVENTS } else { 0 }),
             last_flush_ns: 0,
+            last_event_ns: 0,
             sink,
             recorded: 0,
             dropped: 0,
@@ -121,6 +123,7 @@ impl Recorder {
 
     #[inline]
     fn push(&mut self, event: Event) {
+        self.last_event_ns = event.t_ns;
         self.buf.push(event);
         self.recorded += 1;
         if self.buf.len() >= BATCH_EVENTS
@@ -157,11 +160,28 @@ impl Recorder {
         if self.buf.is_empty() {
             return;
         }
-        let now = self.clock.now_ns();
-        if now.saturating_sub(self.last_flush_ns) >= FLUSH_AFTER_NS {
+        self.flush_if_due_at(self.clock.now_ns());
+    }
+
+    /// [`Recorder::flush_if_due`] with the time already read from the
+    /// run's clock (a worker's step reads it once for several purposes).
+    #[inline]
+    pub fn flush_if_due_at(&mut self, now: u64) {
+        if !self.buf.is_empty() && now.saturating_sub(self.last_flush_ns) >= FLUSH_AFTER_NS {
             self.last_flush_ns = now;
             self.flush();
         }
+    }
+
+    /// The time of the latest event recorded (0 before the first): an event
+    /// stamped later in the past must not go before it.
+    pub fn last_event_ns(&self) -> u64 {
+        self.last_event_ns
+    }
+
+    /// Whether events are recorded at all.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
     }
 
     /// Events recorded so far (including dropped ones).

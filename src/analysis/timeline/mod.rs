@@ -7,10 +7,12 @@
 //! screen, not the number of events. Nothing here knows about drawing.
 
 pub mod as_of;
+pub mod cores;
 pub mod lanes;
 pub mod track;
 
 pub use as_of::{AsOf, CounterAt};
+pub use cores::{CoreShare, split_sample};
 pub use lanes::{CATEGORIES, Lane, LodItem, Merged, PixelWindow, Span, Totals};
 pub use track::{HoldSpan, NO_TASK, State, StateSpan, Track};
 

@@ -70,8 +70,8 @@ impl ThreadlabApp {
         let Some(summary) = data.summary().filter(|s| !s.stopped) else {
             return;
         };
-        let (scenario, wall_ms) = (data.scenario.clone(), summary.wall_ms);
-        self.baselines.remember(&scenario, wall_ms);
+        let (scenario, summary) = (data.scenario.clone(), summary.clone());
+        self.baselines.remember_run(&scenario, &summary);
         if let Err(e) = self.baselines.measure(&scenario, ctx) {
             self.baselines.error = Some(format!("could not time one thread: {e}"));
         }

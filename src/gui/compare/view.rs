@@ -165,9 +165,14 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
     let (text, color) = match c.progress() {
         Progress::Running(i) => {
             let elapsed = c.data(i).map_or(0, RunData::horizon_ns);
+            let round = if c.repeats > 1 {
+                format!("round {} of {}, ", c.round(), c.repeats)
+            } else {
+                String::new()
+            };
             (
                 format!(
-                    "running {} of {n}: {}, {} so far · one after another, so they never share the cores",
+                    "{round}running {} of {n}: {}, {} so far · one after another, so they never share the cores",
                     i + 1,
                     title(&c.configs[i].scenario),
                     duration_text(elapsed as f64)
@@ -175,6 +180,14 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
                 pal.state_color(State::Running),
             )
         }
+        Progress::Done if c.repeats > 1 => (
+            format!(
+                "done: {n} shapes of the same work, each run {} times in turn · medians, \
+                 with the range over the runs · {} cores here",
+                c.repeats, c.cores
+            ),
+            pal.strong_text(),
+        ),
         Progress::Done => (
             format!(
                 "done: {n} runs of the same work, one after another · {} cores here",
@@ -190,10 +203,11 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
     };
     ui.horizontal(|ui| {
         if let Progress::Running(i) = c.progress() {
+            let (done, all) = ((c.round() as usize - 1) * n + i, n * c.repeats as usize);
             ui.add(
-                egui::ProgressBar::new(i as f32 / n as f32)
+                egui::ProgressBar::new(done as f32 / all as f32)
                     .desired_width(90.0)
-                    .text(format!("{} / {n}", i + 1)),
+                    .text(format!("{} / {all}", done + 1)),
             );
         }
         ui.label(RichText::new(text).size(13.5).color(color));
@@ -201,11 +215,21 @@ fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
     if let Some(others) = c.others_cores_max().filter(|o| *o >= BUSY_WARNING) {
         ui.label(
             RichText::new(format!(
-                "Other programs kept about {others:.1} of the {} cores busy meanwhile: \
-                 the times are skewed. Close them and compare again.",
-                c.cores
+                "Other programs kept about {} busy meanwhile: the times are skewed. \
+                 Close them and compare again.",
+                crate::gui::format::cores_text(others)
             ))
             .color(pal.warning()),
+        );
+    }
+    if let Some(window) = c.window_cores_max().filter(|w| *w >= 0.05) {
+        ui.label(
+            RichText::new(format!(
+                "Drawing this window took up to {} during a run, not counted as other programs.",
+                crate::gui::format::cores_text(window)
+            ))
+            .size(12.0)
+            .color(pal.weak_text()),
         );
     }
     if !c.is_running() && compare_configs(scenario) != compare_configs(&c.base) {
@@ -503,8 +527,18 @@ fn bar_of(c: &Comparison, ghost: Option<&Ghost>, i: usize) -> Bar {
         (_, None) => "waiting",
         _ => "no result",
     };
+    let row = c.row(i);
     Bar {
-        speedup: c.row(i).map(|r| r.speedup),
+        speedup: row.as_ref().map(|r| r.speedup),
+        range: row
+            .as_ref()
+            .filter(|r| r.repeats > 1)
+            .map(|r| (r.speedup_min, r.speedup_max)),
+        spread: row
+            .as_ref()
+            .filter(|r| r.spread_wide)
+            .and_then(|r| r.spread_cause)
+            .map(|cause| cause.words()),
         ideal: c.ideal(i),
         // The serial run is 1× by definition: no ghost to compare with.
         ghost: ghost.and_then(|g| g.speedup(label)).filter(|_| i > 0),
@@ -529,12 +563,24 @@ fn bar_hover_ui(ui: &mut Ui, c: &Comparison, i: usize, area: Rect, bar: &Bar) {
             "{what}: {}, the time every other bar is measured against.",
             duration_text(ms * 1e6)
         ),
-        (Some(s), Some(ms)) => format!(
-            "{what}: {}, {} as fast as one thread. The best possible here is {} (the tick).",
-            duration_text(ms * 1e6),
-            speedup_text(s),
-            speedup_text(bar.ideal),
-        ),
+        (Some(s), Some(ms)) => {
+            let range = bar.range.map_or_else(String::new, |(lo, hi)| {
+                format!(
+                    " Over its runs: {} to {} (the whisker).",
+                    speedup_text(lo),
+                    speedup_text(hi)
+                )
+            });
+            let spread = bar.spread.map_or_else(String::new, |why| {
+                format!(" Too spread to conclude from: {why}.")
+            });
+            format!(
+                "{what}: {}, {} as fast as one thread. The best possible here is {} (the tick).{range}{spread}",
+                duration_text(ms * 1e6),
+                speedup_text(s),
+                speedup_text(bar.ideal),
+            )
+        }
         _ => format!("{what}: no result yet."),
     };
     response.on_hover_text(text);

@@ -61,6 +61,9 @@ pub fn is_serial(s: &Scenario) -> bool {
 #[derive(Debug, Default)]
 pub struct Baselines {
     known: HashMap<WorkKey, f64>,
+    /// The serial runs' CPU time, ms, where measured: with the wall time it
+    /// splits a speedup into its parallel and its per-item part.
+    known_cpu: HashMap<WorkKey, f64>,
     pending: Option<Measurement>,
     /// Why the last measurement failed, if it did.
     pub error: Option<String>,
@@ -84,6 +87,11 @@ impl Baselines {
     /// The serial wall time of `s`'s work, ms, once known.
     pub fn serial_ms(&self, s: &Scenario) -> Option<f64> {
         work_key(s).and_then(|k| self.known.get(&k).copied())
+    }
+
+    /// The serial CPU time of `s`'s work, ms, once known.
+    pub fn serial_cpu_ms(&self, s: &Scenario) -> Option<f64> {
+        work_key(s).and_then(|k| self.known_cpu.get(&k).copied())
     }
 
     /// Speedup of the finished run in `data` over its serial run, once known.
@@ -110,6 +118,14 @@ impl Baselines {
     pub fn remember(&mut self, s: &Scenario, wall_ms: f64) {
         if let Some(key) = work_key(s).filter(|_| is_serial(s) && wall_ms > 0.0) {
             self.known.entry(key).or_insert(wall_ms);
+        }
+    }
+
+    /// [`Baselines::remember`] with the run's CPU time as well.
+    pub fn remember_run(&mut self, s: &Scenario, summary: &RunSummary) {
+        self.remember(s, summary.wall_ms);
+        if let Some(key) = work_key(s).filter(|_| is_serial(s) && summary.cpu_ms > 0.0) {
+            self.known_cpu.entry(key).or_insert(summary.cpu_ms);
         }
     }
 
@@ -164,6 +180,7 @@ impl Baselines {
         };
         match outcome {
             Ok(summary) if !summary.stopped => {
+                self.known_cpu.insert(m.key.clone(), summary.cpu_ms);
                 self.known.insert(m.key, summary.wall_ms);
             }
             Ok(_) => {}
