@@ -257,26 +257,53 @@ mod tests {
 
     #[test]
     fn a_busy_front_end_thread_is_counted_as_the_front_end() {
-        let (tx, rx) = bounded(64);
+        let (tx, rx) = bounded(256);
         let (stop, stopped) = bounded::<()>(0);
         let h = spawn_core_sampler(Clock::start_now(), tx, stopped, ChildPids::default()).unwrap();
-        // Spin on an unnamed-by-us thread name ("front end"), 200 ms.
+        // A thread named as no threadlab thread is (so: the "front end")
+        // spins until it has used 200 ms of CPU, then stays alive until the
+        // sampler has taken its last look.
+        let (done, release) = bounded::<()>(0);
         let spin = std::thread::Builder::new()
-            .name("tl-test-front".replace("tl-", "ui-"))
-            .spawn(|| {
-                let until = std::time::Instant::now() + Duration::from_millis(200);
-                while std::time::Instant::now() < until {
+            .name("ui-test-front".into())
+            .spawn(move || {
+                let cpu = || {
+                    let mut ts = libc::timespec {
+                        tv_sec: 0,
+                        tv_nsec: 0,
+                    };
+                    // SAFETY: `ts` is valid and writable.
+                    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+                    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+                };
+                let deadline = std::time::Instant::now() + Duration::from_secs(20);
+                while cpu() < 200_000_000 && std::time::Instant::now() < deadline {
                     std::hint::spin_loop();
                 }
+                let used = cpu();
+                let _ = release.recv();
+                used
             })
             .unwrap();
-        spin.join().unwrap();
+        while !spin.is_finished() && rx.len() < 250 {
+            std::thread::sleep(Duration::from_millis(20));
+            // Wait until the spinner has done its work (it then blocks).
+            if procfs::threads_of(None)
+                .iter()
+                .any(|t| t.name == "ui-test-front" && t.cpu_ns >= 200_000_000)
+            {
+                break;
+            }
+        }
         drop(stop);
         let totals = h.join().unwrap();
+        drop(done);
+        let used = spin.join().unwrap();
         drop(rx);
         assert!(
-            totals.front_end_ns >= 100_000_000,
-            "the spinner used ~200 ms, counted {} ms",
+            totals.front_end_ns + 10_000_000 >= used,
+            "the spinner used {} ms, counted {} ms",
+            used / 1_000_000,
             totals.front_end_ns / 1_000_000
         );
     }

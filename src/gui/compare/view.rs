@@ -9,11 +9,10 @@ use super::bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis};
 use super::mode::CompareMode;
 use super::run::{Comparison, Ghost, Progress};
 use crate::analysis::timeline::{State, Timeline, Track};
-use crate::engine::compare::compare_configs;
 use crate::gui::command::Command;
 use crate::gui::format::{compare_work_text, duration_text, percent_text, speedup_text};
 use crate::gui::present::{ContextExt as _, Palette, faded};
-use crate::gui::run_state::{BUSY_WARNING, RunData};
+use crate::gui::run_state::RunData;
 use crate::gui::timeline::{
     AXIS_H, Holder, LABEL_W, LanePainter, RIGHT_PAD, Row, XMap, axis, executing_share, hold_lane,
     label_tooltip, navigate, row_tooltip, state_lane,
@@ -92,7 +91,7 @@ pub fn compare_ui(
         ui.label(RichText::new("Press Compare to run the comparison.").color(pal.weak_text()));
         return;
     };
-    status_ui(ui, c, scenario);
+    super::status::status_ui(ui, c, scenario);
     legend_ui(ui, c);
     let avail = ui.available_size();
     let (rect, response) = ui.allocate_exact_size(avail, Sense::click_and_drag());
@@ -155,88 +154,6 @@ pub fn compare_ui(
         if let Some(text) = text {
             response.on_hover_text_at_pointer(text);
         }
-    }
-}
-
-/// Which run goes on, and whether the knobs changed since the comparison.
-fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
-    let pal = ui.palette();
-    let n = c.configs.len();
-    let (text, color) = match c.progress() {
-        Progress::Running(i) => {
-            let elapsed = c.data(i).map_or(0, RunData::horizon_ns);
-            let round = if c.repeats > 1 {
-                format!("round {} of {}, ", c.round(), c.repeats)
-            } else {
-                String::new()
-            };
-            (
-                format!(
-                    "{round}running {} of {n}: {}, {} so far · one after another, so they never share the cores",
-                    i + 1,
-                    title(&c.configs[i].scenario),
-                    duration_text(elapsed as f64)
-                ),
-                pal.state_color(State::Running),
-            )
-        }
-        Progress::Done if c.repeats > 1 => (
-            format!(
-                "done: {n} shapes of the same work, each run {} times in turn · medians, \
-                 with the range over the runs · {} cores here",
-                c.repeats, c.cores
-            ),
-            pal.strong_text(),
-        ),
-        Progress::Done => (
-            format!(
-                "done: {n} runs of the same work, one after another · {} cores here",
-                c.cores
-            ),
-            pal.strong_text(),
-        ),
-        Progress::Stopped => (
-            "stopped: the runs not done are left out".to_owned(),
-            pal.warning(),
-        ),
-        Progress::Failed(e) => (format!("the comparison failed: {e}"), pal.error()),
-    };
-    ui.horizontal(|ui| {
-        if let Progress::Running(i) = c.progress() {
-            let (done, all) = ((c.round() as usize - 1) * n + i, n * c.repeats as usize);
-            ui.add(
-                egui::ProgressBar::new(done as f32 / all as f32)
-                    .desired_width(90.0)
-                    .text(format!("{} / {all}", done + 1)),
-            );
-        }
-        ui.label(RichText::new(text).size(13.5).color(color));
-    });
-    if let Some(others) = c.others_cores_max().filter(|o| *o >= BUSY_WARNING) {
-        ui.label(
-            RichText::new(format!(
-                "Other programs kept about {} busy meanwhile: the times are skewed. \
-                 Close them and compare again.",
-                crate::gui::format::cores_text(others)
-            ))
-            .color(pal.warning()),
-        );
-    }
-    if let Some(window) = c.window_cores_max().filter(|w| *w >= 0.05) {
-        ui.label(
-            RichText::new(format!(
-                "Drawing this window took up to {} during a run, not counted as other programs.",
-                crate::gui::format::cores_text(window)
-            ))
-            .size(12.0)
-            .color(pal.weak_text()),
-        );
-    }
-    if !c.is_running() && compare_configs(scenario) != compare_configs(&c.base) {
-        ui.label(
-            RichText::new("The settings changed since: press Compare to compare them.")
-                .color(pal.warning()),
-        );
     }
 }
 
@@ -589,6 +506,7 @@ fn bar_hover_ui(ui: &mut Ui, c: &Comparison, i: usize, area: Rect, bar: &Bar) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::compare::compare_configs;
 
     #[test]
     fn titles_name_the_shape() {

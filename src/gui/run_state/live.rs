@@ -65,7 +65,15 @@ impl RunData {
                 self.timeline.ingest(&batch);
                 self.keep(batch);
             }
-            RunMessage::Cores(sample) => self.cores.push(sample),
+            RunMessage::Cores(mut sample) => {
+                // Samples recorded without their interval cover the time
+                // since the one before.
+                if sample.interval_ns == 0 {
+                    let before = self.cores.last().map_or(sample.t_ns, |s| s.t_ns);
+                    sample.interval_ns = sample.t_ns.saturating_sub(before);
+                }
+                self.cores.push(sample);
+            }
             RunMessage::Status(text) => self.status = Some(text),
             RunMessage::Finished(outcome) => {
                 let outcome = *outcome;
