@@ -6,7 +6,7 @@
 //! may use. It answers, at a glance, "why is it not 4× faster?": the
 //! workers' band never rises above the cores they had.
 
-use super::cursor::{Overlay, cursor_line};
+use super::cursor::{Overlay, cursor_line, fade_after};
 use super::lanes::XMap;
 use super::paint::LanePainter;
 use crate::analysis::timeline::split_sample;
@@ -19,7 +19,7 @@ use egui::{Align2, FontId, Rect, Stroke, Ui, pos2};
 /// The least height of the chart.
 pub const LOAD_MIN_H: f32 = 64.0;
 /// The most height of the chart: the room above goes to the lanes.
-const LOAD_MAX_H: f32 = 150.0;
+const LOAD_MAX_H: f32 = 220.0;
 /// Width of one column of the chart, px.
 const COLUMN_PX: f32 = 2.0;
 /// The workers' band is averaged over at least this long, ns.
@@ -57,12 +57,17 @@ fn sample_at(samples: &[CoreSample], t_ns: u64) -> Option<&CoreSample> {
 }
 
 /// Cores busy from `from_ns` to `to_ns`: the workers measured, the rest
-/// from the load sample that covers the middle of the stretch.
-pub fn busy_between(data: &RunData, from_ns: u64, to_ns: u64) -> Busy {
+/// from the load sample that covers the middle of the stretch (its split
+/// taken from `split`, one per sample, when the caller has them).
+pub fn busy_between(data: &RunData, from_ns: u64, to_ns: u64, split: Option<&[Busy]>) -> Busy {
     let len = to_ns.saturating_sub(from_ns).max(1) as f64;
     let workers = data.timeline.on_core_ns(None, from_ns, to_ns) as f64 / len;
     let mid = from_ns + (to_ns - from_ns) / 2;
-    let rest = sample_at(&data.cores, mid).map(|s| sample_busy(data, s));
+    let i = data.cores.partition_point(|s| s.t_ns < mid);
+    let rest = sample_at(&data.cores, mid).map(|s| match split.and_then(|b| b.get(i)) {
+        Some(b) => *b,
+        None => sample_busy(data, s),
+    });
     Busy {
         workers,
         threadlab: rest.map_or(0.0, |b| b.threadlab),
@@ -118,6 +123,8 @@ pub fn load_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, overlay: &Ove
         FontId::proportional(10.5),
         pal.weak_text(),
     );
+    // Each sample's split once per frame: many columns share a sample.
+    let split: Vec<Busy> = data.cores.iter().map(|s| sample_busy(data, s)).collect();
     let mut lp = LanePainter::new(ui.ctx(), plot.width());
     let mut x = plot.left();
     while x < plot.right() {
@@ -131,7 +138,7 @@ pub fn load_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, overlay: &Ove
             let mid = t0 + (t1 - t0) / 2;
             let half = ((t1 - t0) / 2).max(SMOOTH_NS / 2);
             let to = (mid + half).min(overlay.horizon_ns);
-            let b = busy_between(data, mid.saturating_sub(half), to);
+            let b = busy_between(data, mid.saturating_sub(half), to, Some(&split));
             let mut level = 0.0;
             let mut band = |cores: f64, fill: Fill, color| {
                 if cores <= 0.0 {
@@ -164,9 +171,10 @@ pub fn load_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, overlay: &Ove
         );
     }
     if let Some(t) = overlay.cursor_ns {
+        fade_after(&painter, plot, map, t, ui.visuals().panel_fill);
         cursor_line(&painter, plot, map, t);
         let ms = 5_000_000;
-        let b = busy_between(data, t.saturating_sub(ms), t + ms);
+        let b = busy_between(data, t.saturating_sub(ms), t + ms, Some(&split));
         painter.text(
             pos2(map.x(t) + 6.0, plot.top() + 2.0),
             Align2::LEFT_TOP,
