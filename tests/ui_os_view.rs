@@ -20,13 +20,15 @@ fn window() -> Harness<'static, ThreadlabApp> {
     let app = ThreadlabApp::new(AppOptions::default())
         .expect("the default preset opens")
         .with_recorded(oversubscribed_run());
-    let mut h = Harness::builder().with_size([1280.0, 720.0]).build_ui_state(
-        |ui, app: &mut ThreadlabApp| {
-            app.logic(ui.ctx());
-            app.ui(ui);
-        },
-        app,
-    );
+    let mut h = Harness::builder()
+        .with_size([1280.0, 720.0])
+        .build_ui_state(
+            |ui, app: &mut ThreadlabApp| {
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            app,
+        );
     h.run();
     h
 }
@@ -62,7 +64,10 @@ fn a_worker_waiting_for_a_core_says_so_under_the_pointer() {
     // Process 1 runs 0–4 ms, then waits for a core 4–8 ms.
     let waiting = row_tooltip(&data.timeline, Row::Worker(track, 0), 6e6, window).unwrap();
     assert!(waiting.contains("ready, waiting for a core"), "{waiting}");
-    assert!(waiting.contains("gave its core to another thread"), "{waiting}");
+    assert!(
+        waiting.contains("gave its core to another thread"),
+        "{waiting}"
+    );
     let running = row_tooltip(&data.timeline, Row::Worker(track, 0), 2e6, window).unwrap();
     assert!(!running.contains("waiting for a core"), "{running}");
     // Its GIL lane: it holds the GIL, but does not run.

@@ -20,8 +20,14 @@ use crate::engine::platform;
 
 /// A gap between two checks longer than this is looked into. Checks come
 /// every 16 steps, a few microseconds apart, so a longer gap means the
-/// thread stopped running for a while.
+/// thread stopped running for a while. Where steps are slower (an emulator,
+/// a profiler, a loaded hardware thread) the bar rises with them: a gap is
+/// suspect only when it is also [`SUSPECT_TIMES`] the typical gap, so a
+/// slow machine does not ask the kernel at every check.
 pub const SUSPECT_GAP_NS: u64 = 50_000;
+
+/// How many typical gaps a suspect gap is long, at least.
+pub const SUSPECT_TIMES: u64 = 4;
 
 /// Waits shorter than this are not drawn (they are below what the picture
 /// can show and what the check interval can place); together with
@@ -89,6 +95,10 @@ pub struct CoreWatch {
     source: Source,
     /// The last check, ns on the run's clock.
     last_check_ns: u64,
+    /// The gap between two checks when nothing happens, ns: a running
+    /// average of the time the steps between two checks took (0 until the
+    /// first check).
+    typical_ns: u64,
     /// The time and the waited count at the last look at the kernel.
     anchor_ns: u64,
     anchor_waited_ns: u64,
@@ -107,6 +117,7 @@ impl CoreWatch {
         Self {
             source,
             last_check_ns: now_ns,
+            typical_ns: 0,
             anchor_ns: now_ns,
             anchor_waited_ns,
             core: platform::current_core(),
@@ -128,12 +139,19 @@ impl CoreWatch {
     #[inline]
     pub fn check(&mut self, now_ns: u64, not_before_ns: u64) -> Option<CoreWait> {
         let gap = now_ns.saturating_sub(self.last_check_ns);
-        let wait = if gap > SUSPECT_GAP_NS {
+        let wait = if gap > SUSPECT_GAP_NS.max(SUSPECT_TIMES * self.typical_ns) {
             self.look_at_gap(now_ns, not_before_ns)
         } else {
             None
         };
         let waited = wait.map_or(0, |w| w.end_ns - w.start_ns);
+        // The time the steps took, averaged over the last eight checks or
+        // so (shifts and adds only): what a gap is measured against.
+        let computed = gap - waited;
+        self.typical_ns = match self.typical_ns {
+            0 => computed,
+            t => t - t / 8 + computed / 8,
+        };
         self.count_on_core(gap.saturating_sub(waited));
         self.last_check_ns = now_ns;
         if let Some(w) = wait {
@@ -234,6 +252,24 @@ mod tests {
             assert_eq!(total, 500_000);
         }
         assert_eq!(w.waited_ns(), 0);
+    }
+
+    #[test]
+    fn slow_steps_raise_the_bar_for_a_suspect_gap() {
+        // Checks 200 µs apart (steps under a profiler): a gap of 300 µs is
+        // ordinary then, and the kernel is not asked at every check.
+        let mut w = CoreWatch::new(0);
+        for i in 1..=50u64 {
+            w.check(i * 200_000, 0);
+        }
+        assert!(
+            (150_000..=250_000).contains(&w.typical_ns),
+            "{}",
+            w.typical_ns
+        );
+        let anchor = w.anchor_ns;
+        assert_eq!(w.check(50 * 200_000 + 300_000, 0), None);
+        assert_eq!(w.anchor_ns, anchor, "not looked into");
     }
 
     #[test]
