@@ -51,8 +51,22 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
         .map(parse_size)
         .transpose()
         .map_err(cli::BadInput)?;
+    // Knobs from the command line: checked here, like `run`'s, so a bad
+    // one is one line and exit code 2 before any window opens.
+    let knobs = if args.overrides == cli::args::Overrides::default() {
+        None
+    } else {
+        let source = cli::args::ScenarioSource {
+            preset: Some(args.preset.clone().unwrap_or_else(|| {
+                threadlab::model::DEFAULT_PRESET.to_owned()
+            })),
+            scenario: None,
+        };
+        Some(cli::resolve_scenario(&source, &args.overrides)?)
+    };
     let options = WindowOptions {
         app: AppOptions {
+            knobs,
             preset: args.preset,
             run: args.run,
             screenshot: args.screenshot,

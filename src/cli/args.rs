@@ -34,6 +34,7 @@ pub enum Command {
 
 /// `threadlab gui`.
 #[derive(Debug, Args, Default, Clone)]
+#[command(allow_negative_numbers = true)]
 pub struct GuiArgs {
     /// The preset to open.
     #[arg(long)]
@@ -60,6 +61,9 @@ pub struct GuiArgs {
     /// and native code as soon as the window opens.
     #[arg(long)]
     pub compare: bool,
+    /// Knob overrides, as `run` takes them.
+    #[command(flatten)]
+    pub overrides: Overrides,
 }
 
 /// `on` or `off`.
@@ -77,8 +81,9 @@ impl OnOff {
     }
 }
 
-/// Knob overrides shared by `run` and `compare`; each names a scenario field.
-#[derive(Debug, Args, Default, Clone)]
+/// Knob overrides shared by `run`, `compare` and `gui`; each names a
+/// scenario field.
+#[derive(Debug, Args, Default, Clone, PartialEq)]
 pub struct Overrides {
     /// 1 = threads of threadlab's own process; P >= 2 = P child processes.
     #[arg(long, value_name = "P")]

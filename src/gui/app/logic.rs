@@ -132,6 +132,11 @@ impl ThreadlabApp {
         if let Some(e) = self.run.as_ref().and_then(|r| r.data.error()) {
             set_status(&self.exit_status, format!("the run failed: {e}"));
         }
+        if let Some(summary) = self.run.as_ref().and_then(|r| r.data.summary())
+            && let Ok(mut report) = self.report.lock()
+        {
+            *report = Some(summary.clone());
+        }
         let failed = self
             .compare
             .failure()

@@ -14,7 +14,8 @@ use crate::gui::compare::{CompareMode, Comparison, Ghost as CompareGhost, Progre
 use crate::gui::panels::ControlSettings;
 use crate::gui::playback::{Ghost, Replay};
 use crate::gui::present::{
-    ExitStatus, FirstFrameProbe, Presenter, Smoke, StoredScenario, ViewSettings, load_settings,
+    ExitStatus, FirstFrameProbe, Presenter, Smoke, SmokeReport, StoredScenario, ViewSettings,
+    load_settings,
     save_settings,
 };
 use crate::gui::run_state::{Baselines, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData};
@@ -47,6 +48,9 @@ pub struct AppOptions {
     pub compare: bool,
     /// The light theme; wins over the stored setting.
     pub light: bool,
+    /// The preset's knobs as the command line changed them (`gui --preset
+    /// cpu-bound --threads 8`); they win over the remembered scenario.
+    pub knobs: Option<Scenario>,
 }
 
 /// What the middle of the window shows.
@@ -89,6 +93,7 @@ pub struct ThreadlabApp {
     live_frame: Duration,
     smoke: Option<Smoke>,
     exit_status: ExitStatus,
+    report: SmokeReport,
     first_frame: Option<FirstFrameProbe>,
 }
 
@@ -151,6 +156,7 @@ impl ThreadlabApp {
             }
         };
         let preset = presets.iter().position(|p| p.name == name).unwrap_or(0);
+        let scenario = options.knobs.clone().unwrap_or(scenario);
         let view = ViewSettings::default().with_command_line(options.present, options.light);
         Ok(Self {
             presets,
@@ -174,6 +180,7 @@ impl ThreadlabApp {
             live_frame: LIVE_FRAME,
             smoke: Smoke::new(options.screenshot.clone(), options.exit),
             exit_status: ExitStatus::default(),
+            report: SmokeReport::default(),
             first_frame: None,
             options,
         })
@@ -189,6 +196,7 @@ impl ThreadlabApp {
             .view
             .with_command_line(self.options.present, self.options.light);
         if self.options.preset.is_none()
+            && self.options.knobs.is_none()
             && let Some(stored) = restored.scenario
             && let Some(i) = self.presets.iter().position(|p| p.name == stored.preset)
         {
@@ -277,6 +285,11 @@ impl ThreadlabApp {
     /// Where a smoke-mode failure is reported.
     pub fn exit_status(&self) -> ExitStatus {
         self.exit_status.clone()
+    }
+
+    /// Where the smoke mode leaves the summary of the run it was asked for.
+    pub fn smoke_report(&self) -> SmokeReport {
+        self.report.clone()
     }
 
     /// What the middle of the window shows.
