@@ -57,9 +57,11 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
         None
     } else {
         let source = cli::args::ScenarioSource {
-            preset: Some(args.preset.clone().unwrap_or_else(|| {
-                threadlab::model::DEFAULT_PRESET.to_owned()
-            })),
+            preset: Some(
+                args.preset
+                    .clone()
+                    .unwrap_or_else(|| threadlab::model::DEFAULT_PRESET.to_owned()),
+            ),
             scenario: None,
         };
         Some(cli::resolve_scenario(&source, &args.overrides)?)

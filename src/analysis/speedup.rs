@@ -52,7 +52,7 @@ pub fn split_speedup(
 ) -> Option<SpeedupParts> {
     if [serial_wall_ms, serial_cpu_ms, wall_ms, cpu_ms]
         .iter()
-        .any(|v| !(*v > 0.0))
+        .any(|v| v.is_nan() || *v <= 0.0)
     {
         return None;
     }

@@ -15,8 +15,7 @@ use crate::gui::panels::ControlSettings;
 use crate::gui::playback::{Ghost, Replay};
 use crate::gui::present::{
     ExitStatus, FirstFrameProbe, Presenter, Smoke, SmokeReport, StoredScenario, ViewSettings,
-    load_settings,
-    save_settings,
+    load_settings, save_settings,
 };
 use crate::gui::run_state::{Baselines, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData};
 use crate::gui::timeline::{DrawStats, TimeView};
