@@ -52,6 +52,22 @@ fn lifetimes(events: &[Event]) -> BTreeMap<WorkerId, (u64, u64)> {
     out
 }
 
+/// Every worker of `sum` waited for a core at least `share` of the time
+/// from its first to its last event.
+fn assert_each_waits(sum: &RunSummary, events: &[Event], share: f64) {
+    let life = lifetimes(events);
+    for w in &sum.workers {
+        let (first, last) = life[&w.id];
+        let lived_ms = (last - first) as f64 / 1e6;
+        assert!(
+            w.core_wait_ms >= share * lived_ms,
+            "{} waited {:.0} ms for a core in {lived_ms:.0} ms",
+            w.id,
+            w.core_wait_ms
+        );
+    }
+}
+
 fn needs_two_cores() -> bool {
     if cores() < 2 {
         eprintln!("skipped: needs 2 cores, this machine has {}", cores());
@@ -66,18 +82,8 @@ fn assert_workers_take_turns(s: Scenario) {
     let (sum, events) = run_sampled(s);
     assert_eq!(sum.result_ok, Some(true));
     assert_eq!(sum.cores, 2);
-    let life = lifetimes(&events);
     assert_eq!(sum.workers.len(), 4);
-    for w in &sum.workers {
-        let (first, last) = life[&w.id];
-        let lived_ms = (last - first) as f64 / 1e6;
-        assert!(
-            w.core_wait_ms >= 0.25 * lived_ms,
-            "{} waited {:.0} ms for a core in {lived_ms:.0} ms",
-            w.id,
-            w.core_wait_ms
-        );
-    }
+    assert_each_waits(&sum, &events, 0.25);
     let on_core: f64 = sum.per_core.iter().map(|c| c.busy_ms).sum();
     assert!(
         on_core <= 2.0 * sum.wall_ms * 1.05,
@@ -127,17 +133,7 @@ fn on_one_core_two_threads_without_a_gil_take_turns() {
     };
     // Two threads wait for their one core half the time, whatever else runs.
     let (two, events) = run_sampled(on_one(2));
-    let life = lifetimes(&events);
-    for w in &two.workers {
-        let (first, last) = life[&w.id];
-        let lived_ms = (last - first) as f64 / 1e6;
-        assert!(
-            w.core_wait_ms >= 0.3 * lived_ms,
-            "{} waited {:.0} ms in {lived_ms:.0} ms",
-            w.id,
-            w.core_wait_ms
-        );
-    }
+    assert_each_waits(&two, &events, 0.3);
     assert_eq!(two.cores, 1);
     assert!(two.per_core.len() <= 1, "one core only: {:?}", two.per_core);
     // No speedup: judged only while no other program shares the core, for

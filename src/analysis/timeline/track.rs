@@ -161,7 +161,6 @@ pub struct Track {
     open_lock: Option<HoldSpan>,
     open_core: Option<(u32, HoldSpan)>,
     gil_wait_closed_ns: u64,
-    core_wait_closed_ns: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -200,7 +199,6 @@ impl Track {
             open_lock: None,
             open_core: None,
             gil_wait_closed_ns: 0,
-            core_wait_closed_ns: 0,
         }
     }
 
@@ -330,10 +328,8 @@ impl Track {
         let open = self.open_state.map(|s| (s.state, s.task));
         if now != open {
             if let Some(span) = self.open_state.take() {
-                match span.state {
-                    State::GilWait => self.gil_wait_closed_ns += t.saturating_sub(span.start_ns),
-                    State::CoreWait => self.core_wait_closed_ns += t.saturating_sub(span.start_ns),
-                    _ => {}
+                if span.state == State::GilWait {
+                    self.gil_wait_closed_ns += t.saturating_sub(span.start_ns);
                 }
                 close(&mut self.states, Some(span), t);
             }
@@ -389,14 +385,6 @@ impl Track {
         self.gil_wait_closed_ns + open
     }
 
-    /// Time spent ready but on no core up to `horizon_ns`, ns.
-    pub fn core_wait_ns(&self, horizon_ns: u64) -> u64 {
-        let open = self
-            .open_state(horizon_ns)
-            .filter(|s| s.state == State::CoreWait)
-            .map_or(0, |s| s.duration_ns());
-        self.core_wait_closed_ns + open
-    }
 
     /// Whether this worker ever took the lab's lock.
     pub fn used_lock(&self) -> bool {
