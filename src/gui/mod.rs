@@ -109,8 +109,9 @@ pub fn run(options: WindowOptions) -> Result<(), WindowError> {
         .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))?;
     // Nothing is written there in smoke mode; remove it should that change.
     let _ = std::fs::remove_file(&scratch);
-    if print_summary && let Some(summary) = report.lock().ok().and_then(|mut r| r.take()) {
-        print_summary_json(&summary)?;
+    if print_summary && let Some((summary, frames)) = report.lock().ok().and_then(|mut r| r.take())
+    {
+        print_summary_json(&summary, frames)?;
     }
     let failure = status.lock().ok().and_then(|mut s| s.take());
     match failure {
@@ -119,14 +120,15 @@ pub fn run(options: WindowOptions) -> Result<(), WindowError> {
     }
 }
 
-/// Prints `summary` as `run --json` does, with `window_cores`: the share
-/// of a core this window's own threads (the UI thread, the renderer) took
-/// while the run went on.
-fn print_summary_json(summary: &crate::model::RunSummary) -> anyhow::Result<()> {
+/// Prints `summary` as `run --json` does, with `window_cores` (the share of
+/// a core this window's own threads, the UI thread and the renderer, took
+/// while the run went on) and `window_frames` (the frames drawn meanwhile).
+fn print_summary_json(summary: &crate::model::RunSummary, frames: u64) -> anyhow::Result<()> {
     let mut doc = serde_json::to_value(summary)?;
     if let Some(map) = doc.as_object_mut() {
         let window = summary.load.map(|l| l.front_end_cores);
         map.insert("window_cores".to_owned(), serde_json::json!(window));
+        map.insert("window_frames".to_owned(), serde_json::json!(frames));
     }
     println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())

@@ -385,7 +385,6 @@ impl Track {
         self.gil_wait_closed_ns + open
     }
 
-
     /// Whether this worker ever took the lab's lock.
     pub fn used_lock(&self) -> bool {
         !self.lock.is_empty() || self.open_lock.is_some() || self.flags.lock_waited

@@ -24,6 +24,9 @@ impl ThreadlabApp {
         self.presenter.begin_frame(ctx);
         let keys = self.presenter.keys(ctx);
         self.commands.extend(keys);
+        if self.run.as_ref().is_some_and(LiveRun::is_running) {
+            self.live_frames += 1;
+        }
         self.poll(ctx);
         self.compare.poll(&mut self.reaper);
         self.exporter.poll(ctx, self.run.as_ref().map(|r| &r.data));
@@ -135,7 +138,7 @@ impl ThreadlabApp {
         if let Some(summary) = self.run.as_ref().and_then(|r| r.data.summary())
             && let Ok(mut report) = self.report.lock()
         {
-            *report = Some(summary.clone());
+            *report = Some((summary.clone(), self.live_frames));
         }
         let failed = self
             .compare

@@ -93,6 +93,8 @@ pub struct ThreadlabApp {
     smoke: Option<Smoke>,
     exit_status: ExitStatus,
     report: SmokeReport,
+    /// Frames drawn while the current run went on.
+    live_frames: u64,
     first_frame: Option<FirstFrameProbe>,
 }
 
@@ -180,6 +182,7 @@ impl ThreadlabApp {
             smoke: Smoke::new(options.screenshot.clone(), options.exit),
             exit_status: ExitStatus::default(),
             report: SmokeReport::default(),
+            live_frames: 0,
             first_frame: None,
             options,
         })

@@ -66,9 +66,13 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                         ui.label("");
                         let serial = baselines.serial_ms(&data.scenario).unwrap_or(0.0);
                         ui.label(note(format!(
-                            "over one thread: {}",
+                            "over one thread: {} · one run each",
                             duration_text(serial * 1e6)
-                        )));
+                        )))
+                        .on_hover_text(
+                            "One run of each: on a shared machine the next may differ. \
+                             Compare runs every shape several times and shows the range.",
+                        );
                         ui.end_row();
                         ui.label("Efficiency");
                         let e = efficiency(x, ideal);
