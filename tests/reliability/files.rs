@@ -1,0 +1,82 @@
+//! Files: what `--trace` and `--csv` write to, and what `--scenario` reads.
+
+use super::threadlab;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn is_symlink(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Issue 17, defect 1: a failed `--trace` write removed whatever was at the
+/// target path: a symbolic link, a device node, the user's own file. The
+/// issue's own reproduction: `ln -s /proc/self/fd/1 s; threadlab run
+/// race-plain --trace s | head -c100`, and `s` must survive.
+#[test]
+fn a_failed_trace_write_deletes_the_target_now_it_survives() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = dir.path().join("s");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &s).expect("symlink");
+    let mut child = Command::new(super::bin())
+        .args(["run", "race-plain", "--increments", "200000", "--trace"])
+        .arg(&s)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("threadlab starts");
+    // `head -c100`: read 100 bytes, then close the pipe.
+    let mut first = [0u8; 100];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("100 bytes of trace");
+    let out = child.wait_with_output().expect("threadlab ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(first.starts_with(b"{\"displayTimeUnit\""), "a trace went out");
+    assert!(is_symlink(&s), "the link survives: {err}");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("writing the trace to"), "{err}");
+
+    // A device that fails every write (a full disk), behind a link.
+    let full = dir.path().join("full");
+    std::os::unix::fs::symlink("/dev/full", &full).expect("symlink");
+    let ran = threadlab(&["run", "race", "--trace", full.to_str().expect("utf-8")]);
+    assert_eq!(ran.code(), Some(1), "{}", ran.stderr);
+    assert!(is_symlink(&full), "{}", ran.stderr);
+    assert_eq!(names_in(dir.path()), ["full", "s"], "no temporary file left");
+}
+
+/// Issue 17, defect 1: a trace replaces the user's file only once it is
+/// complete, and keeps the file's link and permissions.
+#[test]
+fn a_trace_over_an_existing_file_replaces_it_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let real = dir.path().join("mine.json");
+    fs::write(&real, "old").expect("write");
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).expect("chmod");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let ran = threadlab(&["run", "race", "--trace", link.to_str().expect("utf-8")]);
+    assert_eq!(ran.code(), Some(0), "{}", ran.stderr);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&fs::read(&real).expect("read")).expect("the trace is JSON");
+    assert!(doc["traceEvents"].is_array());
+    assert!(is_symlink(&link));
+    let mode = fs::metadata(&real).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(names_in(dir.path()), ["link.json", "mine.json"]);
+}
