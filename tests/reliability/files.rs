@@ -1,10 +1,11 @@
 //! Files: what `--trace` and `--csv` write to, and what `--scenario` reads.
 
-use super::threadlab;
+use super::{threadlab, threadlab_in};
 use std::fs;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 fn names_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
@@ -79,4 +80,41 @@ fn a_trace_over_an_existing_file_replaces_it_whole() {
     let mode = fs::metadata(&real).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     assert_eq!(names_in(dir.path()), ["link.json", "mine.json"]);
+}
+
+/// Issue 17, defect 6: `--scenario` read without limit: `/dev/zero` grew to
+/// 1.8 GB in 3 s, `/dev/urandom` read on without a word, a FIFO with no
+/// writer blocked forever. Anything but a regular file of at most 1 MB is
+/// refused at once, naming the file.
+#[test]
+fn scenario_reads_without_limit_now_only_small_regular_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("no-writer.toml");
+    let c = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("path");
+    // SAFETY: `c` is a valid path; mkfifo only creates a node.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let huge = dir.path().join("huge.toml");
+    fs::write(&huge, "# a comment\n".repeat(100_000)).expect("write");
+    let cases = [
+        ("/dev/zero".to_owned(), "not a regular file"),
+        ("/dev/urandom".to_owned(), "not a regular file"),
+        (fifo.display().to_string(), "not a regular file"),
+        (dir.path().display().to_string(), "is a folder"),
+        (huge.display().to_string(), "larger than 1 MB"),
+    ];
+    for (path, why) in cases {
+        let ran = threadlab_in(
+            &["run", "--scenario", &path],
+            None,
+            Duration::from_secs(5),
+        );
+        assert_eq!(ran.code(), Some(2), "{path}: {ran:?}");
+        assert!(ran.took < Duration::from_secs(2), "{path}: {:?}", ran.took);
+        assert!(
+            ran.stderr.contains(&path) && ran.stderr.contains(why),
+            "{path}: {}",
+            ran.stderr
+        );
+        assert_eq!(ran.stderr.trim().lines().count(), 1, "{}", ran.stderr);
+    }
 }

@@ -9,6 +9,7 @@
 #[path = "../util/children.rs"]
 mod children;
 mod files;
+mod output;
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};
