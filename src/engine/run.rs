@@ -140,7 +140,7 @@ fn run_processes(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
     let spec = GroupSpec {
         scenario: s.clone(),
         processes: s.processes as u16,
-        threads_per_process: s.threads as u16,
+        threads_per_process: s.threads_per_interpreter() as u16,
     };
     let mut group = ctx.start_processes(&spec)?;
     group.supervise(&ctx.cancel)?;

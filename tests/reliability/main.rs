@@ -10,6 +10,7 @@
 mod children;
 mod files;
 mod output;
+mod processes;
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};
