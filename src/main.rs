@@ -32,7 +32,9 @@ fn main() -> ExitCode {
         Some(Command::List) => cli::list(),
         Some(Command::Run(args)) => cli::run(&args),
         Some(Command::Compare(args)) => cli::compare(&args),
-        Some(Command::Worker) => threadlab::engine::child::main().map_err(Into::into),
+        Some(Command::Worker) => {
+            return ExitCode::from(threadlab::engine::child::run_as_program() as u8);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

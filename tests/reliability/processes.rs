@@ -2,7 +2,10 @@
 //! the run silently, one cause said once, and a hand-shake that was trusted.
 
 use super::{QUICK, threadlab};
-use threadlab::model::preset_names;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use threadlab::engine::processes::protocol::{FromChild, Handshake, ToChild};
+use threadlab::model::{Lab, Scenario, preset_names};
 
 /// Issue 17, defect 3: `queue` and `daemon` failed with two processes or
 /// more ("sent an event of worker p1.t10, which is not its own"): their main
@@ -23,4 +26,94 @@ fn queue_and_daemon_fail_with_processes_every_preset_runs_with_two() {
             _ => {}
         }
     }
+}
+
+/// Issue 17, defect 3: with 64 processes the same cause filled stderr with
+/// ten lines, one per child whose pipe broke. Every child fails here; the
+/// run says why once.
+#[test]
+fn sixty_four_failing_children_repeat_one_cause_said_once() {
+    let o = Command::new(super::bin())
+        .args(["run", "cpu-bound", "--processes", "64", "--threads", "1"])
+        .args(["--tasks", "64", "--task-size", "1000"])
+        .env(threadlab::engine::child::FAULT_ENV, "panic")
+        .output()
+        .expect("threadlab runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line, got:\n{err}");
+    assert!(err.contains("process") && err.contains("fault injected"), "{err}");
+}
+
+/// Issue 17, defect 10: `threadlab worker` trusted its hand-shake; one with
+/// 3,000 threads started 1,503 of them. Now it checks the settings with the
+/// CLI's limits and answers with an error naming the knob, before it runs
+/// anything.
+#[test]
+fn the_worker_trusts_its_hand_shake_now_it_checks_the_limits() {
+    let mut child = Command::new(super::bin())
+        .arg("worker")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("worker starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let hello = Handshake {
+        build: Handshake::this_build(),
+        scenario: Scenario {
+            lab: Lab::Tasks,
+            threads: 3000,
+            ..Scenario::default()
+        },
+        process: 1,
+        processes: 1,
+        epoch_ns: 0,
+        spawn_requested_ns: 0,
+    };
+    ToChild::Hello(Box::new(hello)).send(&mut stdin).expect("hello");
+    // A trusting worker answers the ping and would start on Start.
+    let _ = ToChild::Ping(0).send(&mut stdin);
+    let _ = ToChild::Start.send(&mut stdin);
+    let reply = FromChild::receive(&mut stdout).expect("a frame");
+    match reply {
+        Some(FromChild::Error(message)) => {
+            assert!(message.contains("threads = 3000"), "{message}");
+        }
+        other => panic!("expected an error naming the threads, got {other:?}"),
+    }
+    drop(stdin);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(started.elapsed() < Duration::from_secs(2), "the worker ends");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert!(!status.success());
+}
+
+/// Issue 17, defect 8: a worker's errors repeated their cause ("not a
+/// threadlab frame (…): not a threadlab frame (…)").
+#[test]
+fn worker_errors_repeat_their_cause_now_said_once() {
+    let ran = {
+        let mut child = Command::new(super::bin())
+            .arg("worker")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("worker starts");
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        let _ = stdin.write_all(b"hello, this is not a frame");
+        drop(stdin);
+        child.wait_with_output().expect("output")
+    };
+    let err = String::from_utf8_lossy(&ran.stderr);
+    assert_eq!(err.matches("not a threadlab frame").count(), 1, "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
