@@ -314,7 +314,11 @@ fn watch_stdin(mut input: io::Stdin, cancel: CancelToken) -> Result<(), ChildErr
                 match ToChild::receive(&mut input) {
                     Ok(Some(ToChild::Stop)) => cancel.cancel(),
                     Ok(Some(_)) => {}
-                    Ok(None) | Err(_) => std::process::exit(EXIT_PARENT_GONE),
+                    Ok(None) | Err(_) => {
+                        // Exiting runs no lab's clean-up: remove its files now.
+                        crate::engine::scratch::remove_own();
+                        std::process::exit(EXIT_PARENT_GONE)
+                    }
                 }
             }
         })

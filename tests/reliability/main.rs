@@ -11,6 +11,7 @@ mod children;
 mod files;
 mod output;
 mod processes;
+mod scratch;
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};

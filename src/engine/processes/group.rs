@@ -23,6 +23,7 @@ use crate::engine::processes::merge::{from_tally, with_parent_view};
 use crate::engine::processes::protocol::Handshake;
 use crate::engine::processes::rss::RssProbe;
 use crate::engine::processes::{PARENT_PID_ENV, ProcessError, worker_program};
+use crate::engine::scratch;
 use crate::model::{RunMessage, Scenario};
 use crate::recording::{Clock, EventSink};
 use crossbeam_channel::{Receiver, Sender, never, select, unbounded};
@@ -421,6 +422,9 @@ impl Slot {
             };
             self.reaped_at_ns = Some(clock.now_ns());
             self.status = status;
+            // A killed child ran no clean-up: its lab's scratch folders are
+            // the parent's to remove now that it is gone.
+            scratch::remove_of(self.pid);
         }
         self.status_text()
     }
