@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             // One line, naming the flag: clap's first line says it all.
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("bad arguments");
-            eprintln!("threadlab: {}", first.trim_start_matches("error: "));
+            cli::out::warn(first.trim_start_matches("error: "));
             return ExitCode::from(cli::EXIT_BAD_INPUT);
         }
     };
@@ -44,6 +44,10 @@ fn main() -> ExitCode {
 
 #[cfg(feature = "gui")]
 fn open_window(args: GuiArgs) -> anyhow::Result<()> {
+    // Refused before the window opens, not when the picture is due.
+    if let Some(path) = &args.screenshot {
+        cli::check_output("--screenshot", path)?;
+    }
     threadlab::gui::run(args)
 }
 

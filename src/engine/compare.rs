@@ -7,6 +7,7 @@ use crate::engine::context::EngineError;
 use crate::engine::run::{RunOptions, run_to_end};
 use crate::model::{Lab, RunSummary, Scenario, Workload};
 use serde::{Deserialize, Serialize};
+use std::ops::ControlFlow;
 
 /// One configuration of a comparison, and what it measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,6 +111,18 @@ pub fn run_compare(
     base: &Scenario,
     mut progress: impl FnMut(&CompareRow, &RunSummary),
 ) -> Result<Vec<CompareRow>, EngineError> {
+    run_compare_until(base, |row, summary| {
+        progress(row, summary);
+        ControlFlow::Continue(())
+    })
+}
+
+/// Like [`run_compare`], but `progress` may end the comparison early (its
+/// reader has gone, say): the rows measured until then are returned.
+pub fn run_compare_until(
+    base: &Scenario,
+    mut progress: impl FnMut(&CompareRow, &RunSummary) -> ControlFlow<()>,
+) -> Result<Vec<CompareRow>, EngineError> {
     let options = RunOptions {
         sample_cores: false,
     };
@@ -125,8 +138,11 @@ pub fn run_compare(
             serial_ms = summary.wall_ms;
         }
         let row = CompareRow::measured(&label, &scenario, summary.wall_ms, serial_ms);
-        progress(&row, &summary);
+        let next = progress(&row, &summary);
         rows.push(row);
+        if next.is_break() {
+            break;
+        }
     }
     Ok(rows)
 }

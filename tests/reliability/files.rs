@@ -118,3 +118,54 @@ fn scenario_reads_without_limit_now_only_small_regular_files() {
         assert_eq!(ran.stderr.trim().lines().count(), 1, "{}", ran.stderr);
     }
 }
+
+/// Issue 17, defect 7: an output file that could not be written failed the
+/// run only at its end (exit 1, the summary lost). The targets are checked
+/// before anything runs: exit 2, the flag named.
+#[test]
+fn output_errors_come_after_the_run_now_before_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().display().to_string();
+    // A run of about a minute, if it started.
+    let long = ["run", "io-bound", "--tasks", "600", "--threads", "1"];
+    let cases: &[(&str, &str)] = &[
+        ("--trace", "/nonexistent/folder/trace.json"),
+        ("--trace", &folder),
+        ("--csv", "/nonexistent/run.csv"),
+        ("--csv", &folder),
+    ];
+    for (flag, path) in cases {
+        let mut args = long.to_vec();
+        args.extend([*flag, *path]);
+        let ran = threadlab_in(&args, None, Duration::from_secs(10));
+        assert_eq!(ran.code(), Some(2), "{flag} {path}: {ran:?}");
+        assert!(ran.took < Duration::from_secs(2), "{flag} {path}: {:?}", ran.took);
+        assert!(
+            ran.stderr.contains(flag) && ran.stderr.contains(path),
+            "{}",
+            ran.stderr
+        );
+    }
+    if cfg!(feature = "gui") {
+        let ran = threadlab(&["gui", "--screenshot", "/nonexistent/shot.png", "--exit"]);
+        assert_eq!(ran.code(), Some(2), "{ran:?}");
+        assert!(ran.stderr.contains("--screenshot"), "{}", ran.stderr);
+    }
+    assert!(names_in(dir.path()).is_empty());
+}
+
+/// Issue 17, defect 7: when a file still fails at the end (the check cannot
+/// foresee a full disk), the summary is printed anyway and the file named.
+#[test]
+fn a_failed_write_loses_the_summary_now_it_is_printed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let full = dir.path().join("trace.json");
+    std::os::unix::fs::symlink("/dev/full", &full).expect("symlink");
+    let path = full.to_str().expect("utf-8");
+    let ran = threadlab(&["run", "race", "--json", "--trace", path]);
+    assert_eq!(ran.code(), Some(1), "{ran:?}");
+    let v: serde_json::Value = serde_json::from_str(&ran.stdout).expect("the summary");
+    assert_eq!(v["preset"], "race");
+    assert!(ran.stderr.contains(path), "{}", ran.stderr);
+    assert_eq!(ran.stderr.trim().lines().count(), 1, "{}", ran.stderr);
+}

@@ -39,6 +39,26 @@ fn signal(child: &Child, signal: i32) {
     unsafe { libc::kill(child.id() as i32, signal) };
 }
 
+/// Issue 17, defect 4: the daemon lab left its scratch folders (with
+/// `task-N.part` and `.journal` files) whenever a run did not end normally:
+/// on Ctrl-C, on Stop, with processes. Ctrl-C now stops the run cleanly,
+/// with threads and with processes (whose children Stop kills), and nothing
+/// is left.
+#[test]
+fn daemon_scratch_folders_are_left_on_ctrl_c_and_stop_now_none_are() {
+    let _serial = super::children::setup();
+    for (extra, folders) in [(&[][..], 1), (&["--processes", "2"][..], 2)] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut cli = daemon_run(tmp.path(), extra);
+        wait_for_folders(tmp.path(), folders);
+        signal(&cli, libc::SIGINT);
+        let status = cli.wait().expect("threadlab ends");
+        assert_eq!(status.code(), Some(130), "{extra:?}");
+        super::children::assert_no_workers_left(cli.id(), Duration::from_secs(2));
+        assert_eq!(left_in(tmp.path()), Vec::<String>::new(), "{extra:?}");
+    }
+}
+
 /// Issue 17, defect 4: with processes, a run that ends normally leaves
 /// nothing either.
 #[test]
