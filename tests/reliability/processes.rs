@@ -2,6 +2,7 @@
 //! the run silently, one cause said once, and a hand-shake that was trusted.
 
 use super::{QUICK, threadlab};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use threadlab::engine::processes::protocol::{FromChild, Handshake, ToChild};
@@ -43,6 +44,62 @@ fn sixty_four_failing_children_repeat_one_cause_said_once() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one line, got:\n{err}");
     assert!(err.contains("process") && err.contains("fault injected"), "{err}");
+}
+
+/// Issue 17, defect 9: a child stopped with SIGSTOP hung the run without a
+/// word. After a second of silence the run names the process that has gone
+/// quiet, and Ctrl-C still ends everything at once.
+#[test]
+fn a_stopped_child_hangs_the_run_silently_now_it_is_named() {
+    let _serial = super::children::setup();
+    let mut cli = Command::new(super::bin())
+        .args(["run", "cpu-bound", "--processes", "2", "--threads", "1"])
+        .args(["--tasks", "4", "--task-size", "4000000000"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("threadlab starts");
+    let pid = cli.id();
+    let workers = super::children::wait_for_workers(pid, 2, Duration::from_secs(10));
+    assert_eq!(workers.len(), 2, "two children of {pid}");
+    // Let both finish their hand-shakes and start computing.
+    std::thread::sleep(Duration::from_millis(500));
+    let stopped = workers[0];
+    // SAFETY: kill takes a pid and a signal number.
+    unsafe { libc::kill(stopped as i32, libc::SIGSTOP) };
+    let stderr = cli.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::Builder::new()
+        .name("test-stderr".into())
+        .spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        })
+        .expect("reader");
+    let said = rx
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the run says something within 5 s");
+    assert!(
+        said.contains(&format!("pid {stopped}")) && said.contains("stopped"),
+        "{said}"
+    );
+    let interrupted = Instant::now();
+    // SAFETY: as above.
+    unsafe { libc::kill(pid as i32, libc::SIGINT) };
+    let status = loop {
+        if let Some(s) = cli.try_wait().expect("wait") {
+            break s;
+        }
+        if interrupted.elapsed() > Duration::from_secs(3) {
+            let _ = cli.kill();
+            panic!("Ctrl-C did not end the run within 3 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.code(), Some(130), "interrupted");
+    let _ = reader.join();
+    super::children::assert_no_workers_left(pid, Duration::from_secs(2));
 }
 
 /// Issue 17, defect 10: `threadlab worker` trusted its hand-shake; one with
