@@ -9,7 +9,9 @@ pub mod report;
 use crate::engine::compare::run_compare_until;
 use crate::engine::{RunOptions, start};
 use crate::export::{check_target, compare_csv, summary_csv, write_bytes, write_chrome_trace};
-use crate::model::{EVENTS_KEPT_MAX, LoadError, PRESETS, Scenario, load_preset, load_scenario_file};
+use crate::model::{
+    EVENTS_KEPT_MAX, LoadError, PRESETS, Scenario, load_preset, load_scenario_file,
+};
 use args::{CompareArgs, Overrides, RunArgs, ScenarioSource, flag_for_field};
 use out::Reader;
 use std::ops::ControlFlow;
@@ -92,8 +94,7 @@ pub fn resolve_scenario(
 /// Refuses, before anything runs, an output path that cannot be written:
 /// a long run must not end in "cannot write".
 pub fn check_output(flag: &str, path: &Path) -> anyhow::Result<()> {
-    check_target(path)
-        .map_err(|e| BadInput(format!("{flag} {}: {e}", path.display())).into())
+    check_target(path).map_err(|e| BadInput(format!("{flag} {}: {e}", path.display())).into())
 }
 
 /// `threadlab run`.
@@ -109,7 +110,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     interrupt::install();
     let mut watch = interrupt::Watch::default();
     // Events are kept only for the trace; the summary counts every one.
-    let keep = if args.trace.is_some() { EVENTS_KEPT_MAX } else { 0 };
+    let keep = if args.trace.is_some() {
+        EVENTS_KEPT_MAX
+    } else {
+        0
+    };
     let (summary, events) = start(scenario, RunOptions::default())?.wait_for(
         keep,
         // Status lines (a run that hangs says why) go to stderr as they come.

@@ -79,7 +79,9 @@ fn owner_pid(name: &str) -> Option<u32> {
     let rest = name.strip_prefix("threadlab-")?;
     let (pid, rest) = rest.split_once("-daemon-p")?;
     let (k, n) = rest.split_once('-')?;
-    (is_number(k) && is_number(n)).then(|| pid.parse().ok()).flatten()
+    (is_number(k) && is_number(n))
+        .then(|| pid.parse().ok())
+        .flatten()
 }
 
 fn is_number(s: &str) -> bool {

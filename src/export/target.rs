@@ -68,10 +68,7 @@ pub fn write_file(
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     match fs::metadata(path) {
-        Ok(m) if m.is_dir() => Err(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "is a folder",
-        )),
+        Ok(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "is a folder")),
         Ok(m) if m.is_file() => replace(&fs::canonicalize(path)?, Some(m.permissions()), write),
         Ok(_) => {
             let mut out = BufWriter::new(OpenOptions::new().write(true).open(path)?);
@@ -154,7 +151,9 @@ fn writable(path: &Path) -> Result<(), TargetError> {
     if access(path, libc::W_OK) {
         Ok(())
     } else {
-        Err(TargetError("cannot be written (permission denied)".to_owned()))
+        Err(TargetError(
+            "cannot be written (permission denied)".to_owned(),
+        ))
     }
 }
 
@@ -221,7 +220,12 @@ mod tests {
         let link = dir.path().join("link.csv");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_bytes(&link, b"new").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
         let mode = fs::metadata(&real).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
@@ -234,7 +238,12 @@ mod tests {
         let link = dir.path().join("full");
         std::os::unix::fs::symlink("/dev/full", &link).unwrap();
         assert!(write_bytes(&link, &[0; 100_000]).is_err());
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert!(write_bytes(Path::new("/dev/null"), b"x").is_ok());
     }
 

@@ -46,7 +46,10 @@ fn a_failed_trace_write_deletes_the_target_now_it_survives() {
         .expect("100 bytes of trace");
     let out = child.wait_with_output().expect("threadlab ends");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(first.starts_with(b"{\"displayTimeUnit\""), "a trace went out");
+    assert!(
+        first.starts_with(b"{\"displayTimeUnit\""),
+        "a trace went out"
+    );
     assert!(is_symlink(&s), "the link survives: {err}");
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("writing the trace to"), "{err}");
@@ -57,7 +60,11 @@ fn a_failed_trace_write_deletes_the_target_now_it_survives() {
     let ran = threadlab(&["run", "race", "--trace", full.to_str().expect("utf-8")]);
     assert_eq!(ran.code(), Some(1), "{}", ran.stderr);
     assert!(is_symlink(&full), "{}", ran.stderr);
-    assert_eq!(names_in(dir.path()), ["full", "s"], "no temporary file left");
+    assert_eq!(
+        names_in(dir.path()),
+        ["full", "s"],
+        "no temporary file left"
+    );
 }
 
 /// Issue 17, defect 1: a trace replaces the user's file only once it is
@@ -103,11 +110,7 @@ fn scenario_reads_without_limit_now_only_small_regular_files() {
         (huge.display().to_string(), "larger than 1 MB"),
     ];
     for (path, why) in cases {
-        let ran = threadlab_in(
-            &["run", "--scenario", &path],
-            None,
-            Duration::from_secs(5),
-        );
+        let ran = threadlab_in(&["run", "--scenario", &path], None, Duration::from_secs(5));
         assert_eq!(ran.code(), Some(2), "{path}: {ran:?}");
         assert!(ran.took < Duration::from_secs(2), "{path}: {:?}", ran.took);
         assert!(
@@ -139,7 +142,11 @@ fn output_errors_come_after_the_run_now_before_it() {
         args.extend([*flag, *path]);
         let ran = threadlab_in(&args, None, Duration::from_secs(10));
         assert_eq!(ran.code(), Some(2), "{flag} {path}: {ran:?}");
-        assert!(ran.took < Duration::from_secs(2), "{flag} {path}: {:?}", ran.took);
+        assert!(
+            ran.took < Duration::from_secs(2),
+            "{flag} {path}: {:?}",
+            ran.took
+        );
         assert!(
             ran.stderr.contains(flag) && ran.stderr.contains(path),
             "{}",

@@ -55,7 +55,14 @@ fn a_closed_stdout_panics_now_it_ends_quietly() {
 fn a_full_stdout_panics_now_one_line_naming_stdout() {
     for args in [
         &["run", "race-plain", "--increments", "1000"][..],
-        &["compare", "cpu-bound", "--tasks", "2", "--task-size", "1000"],
+        &[
+            "compare",
+            "cpu-bound",
+            "--tasks",
+            "2",
+            "--task-size",
+            "1000",
+        ],
         &["list"],
     ] {
         let o = with_stdout_to_dev_full(args);

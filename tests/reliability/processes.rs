@@ -43,7 +43,10 @@ fn sixty_four_failing_children_repeat_one_cause_said_once() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one line, got:\n{err}");
-    assert!(err.contains("process") && err.contains("fault injected"), "{err}");
+    assert!(
+        err.contains("process") && err.contains("fault injected"),
+        "{err}"
+    );
 }
 
 /// Issue 17, defect 9: a child stopped with SIGSTOP hung the run without a
@@ -129,7 +132,9 @@ fn the_worker_trusts_its_hand_shake_now_it_checks_the_limits() {
         epoch_ns: 0,
         spawn_requested_ns: 0,
     };
-    ToChild::Hello(Box::new(hello)).send(&mut stdin).expect("hello");
+    ToChild::Hello(Box::new(hello))
+        .send(&mut stdin)
+        .expect("hello");
     // A trusting worker answers the ping and would start on Start.
     let _ = ToChild::Ping(0).send(&mut stdin);
     let _ = ToChild::Start.send(&mut stdin);
@@ -146,7 +151,10 @@ fn the_worker_trusts_its_hand_shake_now_it_checks_the_limits() {
         if let Some(s) = child.try_wait().expect("wait") {
             break s;
         }
-        assert!(started.elapsed() < Duration::from_secs(2), "the worker ends");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the worker ends"
+        );
         std::thread::sleep(Duration::from_millis(5));
     };
     assert!(!status.success());

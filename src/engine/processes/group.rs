@@ -303,10 +303,9 @@ impl ProcessGroup {
                     slot.pid,
                     quiet_ns as f64 / 1e9
                 ),
-                (false, true) if !is_stopped(slot.pid) => format!(
-                    "process {} (pid {}) runs again",
-                    slot.process, slot.pid
-                ),
+                (false, true) if !is_stopped(slot.pid) => {
+                    format!("process {} (pid {}) runs again", slot.process, slot.pid)
+                }
                 _ => continue,
             };
             slot.said_quiet = stopped;

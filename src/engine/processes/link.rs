@@ -189,8 +189,7 @@ fn stream(
             pid: spec.pid,
             source,
         })?;
-        spec.heard_ns
-            .store(spec.clock.now_ns(), Ordering::Relaxed);
+        spec.heard_ns.store(spec.clock.now_ns(), Ordering::Relaxed);
         match message {
             None => return Ok(result),
             Some(FromChild::Events(batch)) => forward(spec, batch, tally)?,
