@@ -82,7 +82,7 @@ pub fn parse_scenario(text: &str, origin: &str) -> Result<Scenario, LoadError> {
 }
 
 /// Reads, parses and validates a scenario file. Only a regular file of at
-/// most [`MAX_SCENARIO_BYTES`] of text is read; a folder, a device
+/// most [`MAX_SCENARIO_BYTES`] of text, not empty, is read; a folder, a device
 /// (`/dev/zero`, `/dev/urandom`), a pipe or a socket is refused before a
 /// byte is read, and opening never waits for a pipe's writer.
 pub fn load_scenario_file(path: &Path) -> Result<Scenario, LoadError> {
@@ -105,9 +105,8 @@ pub fn load_scenario_file(path: &Path) -> Result<Scenario, LoadError> {
             "is not a regular file (a device, a pipe or a socket); give a .toml file".to_owned(),
         ));
     }
-    let too_large = || {
-        refuse("is larger than 1 MB; a scenario file is a few hundred bytes".to_owned())
-    };
+    let too_large =
+        || refuse("is larger than 1 MB; a scenario file is a few hundred bytes".to_owned());
     if meta.len() > MAX_SCENARIO_BYTES {
         return Err(too_large());
     }
@@ -124,6 +123,13 @@ pub fn load_scenario_file(path: &Path) -> Result<Scenario, LoadError> {
             e.utf8_error().valid_up_to()
         ))
     })?;
+    if text.trim().is_empty() {
+        // An empty file would run the defaults without a word: far more
+        // often a file that was cut short or never written than a choice.
+        return Err(refuse(
+            "is empty; a scenario file sets at least one knob (the others default)".to_owned(),
+        ));
+    }
     parse_scenario(&text, &name)
 }
 

@@ -9,6 +9,7 @@
 #[path = "../util/children.rs"]
 mod children;
 mod files;
+mod hostile;
 mod memory;
 mod output;
 mod processes;
