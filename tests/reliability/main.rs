@@ -14,6 +14,7 @@ mod memory;
 mod output;
 mod processes;
 mod scratch;
+mod soak;
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};
