@@ -10,8 +10,9 @@
 use super::event::Event;
 
 /// Events kept one by one: 4 million, 96 MB as they arrive. Building a
-/// trace of them takes about as much again for its slices; a timeline of
-/// them about 2.5 times as much. Both stay well inside the 1 GB a run may use.
+/// trace of them takes about 2.5 times as much again (its slices), and the
+/// window's timeline of them a little more than as much (BENCHMARKS.md):
+/// both well inside the 1 GB a run may use.
 pub const EVENTS_KEPT_MAX: usize = 4_000_000;
 
 /// The first events of a run, up to a cap, and a count of the rest.
