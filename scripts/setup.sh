@@ -3,7 +3,7 @@
 # the run-time graphics libraries the window loads (X11, Wayland, Vulkan, GL),
 # Mesa's software renderers (so it runs and its UI tests render with no GPU),
 # and the tools the checks use (Xvfb, imagemagick, xdotool, desktop-file-utils,
-# appstream). Safe to run again. Needs root (or sudo).
+# appstream, GNU time). Safe to run again. Needs root (or sudo).
 set -euo pipefail
 
 packages=(
@@ -15,6 +15,8 @@ packages=(
   xvfb x11-apps xauth imagemagick xdotool
   # packaging checks
   desktop-file-utils appstream
+  # peak memory of a run (/usr/bin/time -v), for BENCHMARKS.md
+  time
 )
 
 sudo=""

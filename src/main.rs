@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             // One line, naming the flag: clap's first line says it all.
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("bad arguments");
-            eprintln!("threadlab: {}", first.trim_start_matches("error: "));
+            cli::out::warn(first.trim_start_matches("error: "));
             return ExitCode::from(cli::EXIT_BAD_INPUT);
         }
     };
@@ -32,7 +32,9 @@ fn main() -> ExitCode {
         Some(Command::List) => cli::list(),
         Some(Command::Run(args)) => cli::run(&args),
         Some(Command::Compare(args)) => cli::compare(&args),
-        Some(Command::Worker) => threadlab::engine::child::main().map_err(Into::into),
+        Some(Command::Worker) => {
+            return ExitCode::from(threadlab::engine::child::run_as_program() as u8);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -45,6 +47,10 @@ fn main() -> ExitCode {
 #[cfg(feature = "gui")]
 fn open_window(args: GuiArgs) -> anyhow::Result<()> {
     use threadlab::gui::{AppOptions, WindowError, WindowOptions, parse_size};
+    // Refused before the window opens, not when the picture is due.
+    if let Some(path) = &args.screenshot {
+        cli::check_output("--screenshot", path)?;
+    }
     let size = args
         .size
         .as_deref()

@@ -86,6 +86,13 @@ pub fn summary_text(s: &RunSummary) -> String {
         "  {} events recorded, {} dropped",
         s.events, s.events_dropped
     );
+    if s.events_kept > 0 && s.events_summarised > 0 {
+        let _ = writeln!(
+            out,
+            "  the trace holds the first {} events; {} more are only counted",
+            s.events_kept, s.events_summarised
+        );
+    }
     for note in &s.notes {
         let _ = writeln!(out, "  note: {note}");
     }

@@ -12,8 +12,9 @@
 //!   nothing of the labs;
 //! - at the bottom the interpreter and what it is made of: [`interp`],
 //!   [`worker`] with its [`core_watch`], [`gil`], [`cancel`], [`platform`],
-//!   [`workload`], and
-//!   [`summarize`] over their results.
+//!   [`workload`], and [`summarize`] over their results; [`scratch`] names
+//!   the labs' scratch folders so that whoever outlives a killed process
+//!   can remove them.
 //!
 //! `tests/architecture.rs` fails when an import goes against these layers
 //! across a folder.
@@ -29,6 +30,7 @@ pub mod labs;
 pub mod platform;
 pub mod processes;
 pub mod run;
+pub mod scratch;
 pub mod summarize;
 pub mod worker;
 pub mod workload;

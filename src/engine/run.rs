@@ -9,12 +9,13 @@ use crate::engine::interp::panic_message;
 use crate::engine::labs::{run_lab, sides};
 use crate::engine::processes::GroupSpec;
 use crate::engine::summarize::{RunOutcome, SummaryExtras, summarize};
-use crate::model::LoadSummary;
-use crate::model::{Event, RunMessage, RunSummary, Scenario};
+use crate::model::{
+    EVENTS_KEPT_MAX, Event, KeptEvents, LoadSummary, RunMessage, RunSummary, Scenario,
+};
 use crate::recording::{Clock, EventSink};
 use crate::sampling::Topology;
 use crate::sampling::cores::{ChildPids, LoadTotals, spawn_core_sampler};
-use crossbeam_channel::{Receiver, bounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, bounded};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -22,6 +23,9 @@ use std::time::Duration;
 /// Batches (and other messages) that may wait for the consumer before
 /// recorders start dropping: 4096 × 512 events ≈ 2 M events, 48 MiB.
 pub const CHANNEL_BATCHES: usize = 4096;
+
+/// How often [`RunHandle::wait_for`] asks whether to stop, at least.
+pub const STOP_POLL: Duration = Duration::from_millis(25);
 
 /// How to run, beyond the scenario.
 #[derive(Clone, Debug)]
@@ -146,7 +150,7 @@ fn run_processes(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
     let spec = GroupSpec {
         scenario: s.clone(),
         processes: s.processes as u16,
-        threads_per_process: s.threads as u16,
+        threads_per_process: s.threads_per_interpreter() as u16,
     };
     let mut group = ctx.start_processes(&spec)?;
     group.supervise(&ctx.cancel)?;
@@ -230,41 +234,66 @@ impl RunHandle {
     }
 
     /// Drains every message until the run finishes; returns the summary and
-    /// all events in arrival order (per worker, in time order).
+    /// the first [`EVENTS_KEPT_MAX`] events in arrival order (per worker, in
+    /// time order); the summary says how many more were only counted.
     pub fn wait(self) -> Result<(RunSummary, Vec<Event>), EngineError> {
-        self.wait_with_status(|_| {})
+        self.wait_for(EVENTS_KEPT_MAX, |_| {}, || false)
     }
 
     /// Like [`RunHandle::wait`], and hands every status line the run sends
     /// (such as "waiting on 4 non-daemon workers") to `on_status` as it comes.
     pub fn wait_with_status(
-        mut self,
-        mut on_status: impl FnMut(&str),
+        self,
+        on_status: impl FnMut(&str),
     ) -> Result<(RunSummary, Vec<Event>), EngineError> {
-        let mut events = Vec::new();
+        self.wait_for(EVENTS_KEPT_MAX, on_status, || false)
+    }
+
+    /// Drains every message until the run finishes, keeping the first
+    /// `keep_events` events (the rest are only counted, in the summary's
+    /// `events_summarised`), handing status lines to `on_status`, and asking
+    /// `stop_requested` at least every [`STOP_POLL`]: once it says yes, the
+    /// run is stopped and drained to its end.
+    pub fn wait_for(
+        mut self,
+        keep_events: usize,
+        mut on_status: impl FnMut(&str),
+        mut stop_requested: impl FnMut() -> bool,
+    ) -> Result<(RunSummary, Vec<Event>), EngineError> {
+        let mut kept = KeptEvents::with_cap(keep_events);
         let rx = self
             .rx
             .take()
             .ok_or_else(|| EngineError::Other("run already drained".into()))?;
         let result = loop {
-            match rx.recv() {
-                Ok(RunMessage::Events(batch)) => events.extend(batch),
+            // Asked even once stopping: it may decide to give up waiting.
+            if stop_requested() {
+                self.cancel.cancel();
+            }
+            match rx.recv_timeout(STOP_POLL) {
+                Ok(RunMessage::Events(batch)) => kept.take(&batch),
                 Ok(RunMessage::Finished(r)) => break *r,
                 Ok(RunMessage::Status(text)) => on_status(&text),
-                Ok(_) => {}
-                Err(_) => break Err("the run ended without a summary".to_owned()),
+                Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    break Err("the run ended without a summary".to_owned());
+                }
             }
         };
-        // Late batches (a recorder flushed after the summary was sent) are kept too.
-        events.extend(rx.try_iter().flat_map(|m| match m {
-            RunMessage::Events(b) => b,
-            _ => Vec::new(),
-        }));
+        // Late batches (a recorder flushed after the summary was sent) count too.
+        for message in rx.try_iter() {
+            if let RunMessage::Events(batch) = message {
+                kept.take(&batch);
+            }
+        }
         drop(rx);
         if let Some(h) = self.coordinator.take() {
             let _ = h.join();
         }
-        result.map(|s| (s, events)).map_err(EngineError::Other)
+        let mut summary = result.map_err(EngineError::Other)?;
+        summary.events_kept = kept.events.len() as u64;
+        summary.events_summarised = kept.summarised;
+        Ok((summary, kept.events))
     }
 }
 
@@ -280,7 +309,7 @@ impl Drop for RunHandle {
 }
 
 /// Runs `scenario` to the end on the calling thread's behalf and returns the
-/// summary with every event.
+/// summary with the first [`EVENTS_KEPT_MAX`] events.
 pub fn run_to_end(
     scenario: Scenario,
     options: RunOptions,

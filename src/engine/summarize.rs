@@ -83,6 +83,9 @@ pub fn summarize(
         stopped,
         events: workers.iter().map(|w| w.summary.events).sum(),
         events_dropped: workers.iter().map(|w| w.summary.events_dropped).sum(),
+        // What the front end keeps is its own business: it fills these in.
+        events_kept: 0,
+        events_summarised: 0,
         gil_switches: results.iter().map(|r| r.gil_switches).sum(),
         gil_drop_requests: results.iter().map(|r| r.gil_drop_requests).sum(),
         gil_wait_ms: workers.iter().map(|w| w.summary.gil_wait_ms).sum(),

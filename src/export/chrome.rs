@@ -90,8 +90,12 @@ pub fn write_chrome_trace_to(
         write_entry(&mut out, e)?;
     }
     out.write_all(b"\n],\"metadata\":")?;
+    // A run past the cap of kept events is traced up to where they end:
+    // say so where a reader of the trace looks, not only in the summary.
     let meta = serde_json::json!({
         "threadlab": summary,
+        "events_kept": events.len(),
+        "events_summarised": summary.events_summarised,
         "unfinished_slices": trace.unfinished,
         "clipped_slices": trace.clipped,
     });

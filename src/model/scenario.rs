@@ -303,6 +303,14 @@ impl Scenario {
         self.processes * self.threads
     }
 
+    /// Threads each interpreter runs: the workers, plus thread 0 for the
+    /// labs whose main program is a thread of its own (queue, daemon), so
+    /// their workers are threads 1..=`threads`. Whoever checks a worker id
+    /// (the parent reading a child) must count that thread too.
+    pub fn threads_per_interpreter(&self) -> u32 {
+        self.threads + u32::from(matches!(self.lab, Lab::Queue | Lab::Daemon))
+    }
+
     /// Whether the workers are child processes rather than threads of this process.
     pub fn uses_processes(&self) -> bool {
         self.processes >= 2

@@ -210,6 +210,16 @@ pub struct RunSummary {
     pub events: u64,
     /// Events lost because a buffer was full.
     pub events_dropped: u64,
+    /// Events the front end kept one by one, the first to arrive (up to
+    /// [`EVENTS_KEPT_MAX`](super::EVENTS_KEPT_MAX)): the window's timeline
+    /// and export, the CLI's `--trace` (0 without it). Filled in by the
+    /// front end; every other number here counts every event either way.
+    #[serde(default)]
+    pub events_kept: u64,
+    /// Events that arrived beyond those: taken into the summary (and the
+    /// timeline's per-block summaries), but not kept one by one.
+    #[serde(default)]
+    pub events_summarised: u64,
     /// GIL hand-overs from one worker to another, all interpreters.
     pub gil_switches: u64,
     /// Drop requests (a waiter timed out), all interpreters.

@@ -161,6 +161,8 @@ pub struct Track {
     open_lock: Option<HoldSpan>,
     open_core: Option<(u32, HoldSpan)>,
     gil_wait_closed_ns: u64,
+    /// The timeline's detail is full: lanes only summarise what closes.
+    summarising: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -199,7 +201,19 @@ impl Track {
             open_lock: None,
             open_core: None,
             gil_wait_closed_ns: 0,
+            summarising: false,
         }
+    }
+
+    /// From now on, every lane of this worker keeps only per-block summaries
+    /// of what closes (the timeline's detail is full); its counters go on
+    /// counting every event.
+    pub fn summarise_from_now(&mut self) {
+        self.summarising = true;
+        self.states.summarise_from_now();
+        self.gil.summarise_from_now();
+        self.lock.summarise_from_now();
+        self.cores.values_mut().for_each(Lane::summarise_from_now);
     }
 
     /// Applies one of this worker's events (in the worker's time order).
@@ -346,7 +360,12 @@ impl Track {
             .and(self.core);
         if core != self.open_core.map(|(c, _)| c) {
             if let Some((c, span)) = self.open_core.take() {
-                close(self.cores.entry(c).or_default(), Some(span), t);
+                let summarising = self.summarising;
+                let lane = self
+                    .cores
+                    .entry(c)
+                    .or_insert_with(|| Lane::summarising_if(summarising));
+                close(lane, Some(span), t);
             }
             self.open_core = core.map(|c| (c, self.hold(t, false)));
         }

@@ -10,6 +10,7 @@ pub use rows::{CompareRow, SPREAD_WIDE, SpreadCause, median};
 use crate::engine::context::EngineError;
 use crate::engine::run::{RunOptions, run_to_end};
 use crate::model::{Lab, RunSummary, Scenario, Workload};
+use std::ops::ControlFlow;
 use std::time::Instant;
 
 /// How many times `compare` runs each configuration by default.
@@ -82,19 +83,24 @@ pub fn compare_configs(base: &Scenario) -> Vec<(String, Scenario)> {
 /// calling `progress` after each, and returns the rows.
 pub fn run_compare(
     base: &Scenario,
-    progress: impl FnMut(&CompareRow, &RunSummary),
+    mut progress: impl FnMut(&CompareRow, &RunSummary),
 ) -> Result<Vec<CompareRow>, EngineError> {
-    run_compare_repeated(base, 1, progress)
+    run_compare_until(base, 1, |row, summary| {
+        progress(row, summary);
+        ControlFlow::Continue(())
+    })
 }
 
 /// Runs every configuration of [`compare_configs`] `repeats` times,
 /// interleaved (round after round, each round every configuration once, so
 /// a slow spell of the machine hits every configuration alike), calling
-/// `progress` after each run with that run's own row; returns the rows.
-pub fn run_compare_repeated(
+/// `progress` after each run with that run's own row; `progress` may end
+/// the comparison early (its reader has gone, say). Returns the rows of
+/// what ran.
+pub fn run_compare_until(
     base: &Scenario,
     repeats: u32,
-    mut progress: impl FnMut(&CompareRow, &RunSummary),
+    mut progress: impl FnMut(&CompareRow, &RunSummary) -> ControlFlow<()>,
 ) -> Result<Vec<CompareRow>, EngineError> {
     // The sampler runs too: what other programs and the window took is how
     // a wide spread is explained.
@@ -106,23 +112,33 @@ pub fn run_compare_repeated(
     let began = Instant::now();
     let mut runs: Vec<Vec<RunSummary>> = vec![Vec::new(); configs.len()];
     let mut started: Vec<Vec<f64>> = vec![Vec::new(); configs.len()];
-    for _ in 0..repeats.max(1) {
+    'rounds: for _ in 0..repeats.max(1) {
         for (i, (label, scenario)) in configs.iter().enumerate() {
             started[i].push(began.elapsed().as_secs_f64() * 1e3);
             let (summary, _) = run_to_end(scenario.clone(), options.clone())?;
             let serial_ms = runs[0].last().map_or(summary.wall_ms, |s| s.wall_ms);
-            progress(
+            let next = progress(
                 &CompareRow::measured(label, scenario, summary.wall_ms, serial_ms),
                 &summary,
             );
             runs[i].push(summary);
+            if next.is_break() {
+                break 'rounds;
+            }
         }
     }
     Ok(configs
         .iter()
         .enumerate()
+        .filter(|(i, _)| !runs[*i].is_empty())
         .map(|(i, (label, scenario))| {
-            CompareRow::from_runs(label, scenario, &runs[i], &runs[0], &started[i])
+            CompareRow::from_runs(
+                label,
+                scenario,
+                &runs[i],
+                &runs[0],
+                &started[i][..runs[i].len()],
+            )
         })
         .collect())
 }

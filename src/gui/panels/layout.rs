@@ -219,6 +219,20 @@ fn banner_ui(ui: &mut Ui, b: &Central<'_>) {
             ),
         },
     };
+    // A run past the timeline's cap says what it kept, since the picture
+    // beyond that point is drawn from per-block summaries.
+    let kept = b
+        .data
+        .map(|d| &d.timeline)
+        .filter(|t| t.events_summarised() > 0);
+    let status = match kept {
+        Some(t) => format!(
+            "{status} · the first {} events kept in full, {} summarised",
+            group_thousands(t.events_kept()),
+            group_thousands(t.events_summarised())
+        ),
+        None => status,
+    };
     ui.horizontal(|ui| {
         ui.label(
             RichText::new(&s.name)

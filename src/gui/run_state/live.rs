@@ -8,9 +8,11 @@ use crate::model::{CoreSample, Event, RunMessage, RunSummary, Scenario};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Events kept for the trace export: 10 million (240 MB). A longer run is
-/// still drawn whole; its export holds the first ten million and says so.
-pub const KEPT_EVENTS_MAX: usize = 10_000_000;
+/// Events kept for the trace export: the same first events the timeline
+/// keeps in full detail ([`crate::model::EVENTS_KEPT_MAX`]). A longer run is
+/// still drawn whole, from per-block summaries beyond them; its export
+/// holds the kept events and says so.
+pub const KEPT_EVENTS_MAX: usize = crate::model::EVENTS_KEPT_MAX;
 
 /// Everything one run told the window, whether it is still going or not.
 #[derive(Clone, Debug)]
@@ -76,9 +78,12 @@ impl RunData {
             }
             RunMessage::Status(text) => self.status = Some(text),
             RunMessage::Finished(outcome) => {
-                let outcome = *outcome;
-                if let Ok(summary) = &outcome {
+                let mut outcome = *outcome;
+                if let Ok(summary) = &mut outcome {
                     self.events_dropped = self.events_dropped.max(summary.events_dropped);
+                    // What this window kept, for its exports.
+                    summary.events_kept = self.events.len() as u64;
+                    summary.events_summarised = self.events_not_kept;
                 }
                 self.outcome = Some(outcome);
             }
