@@ -13,8 +13,10 @@
 //! `/proc/thread-self/schedstat`, kept by the scheduler in nanoseconds), or,
 //! where that file is missing, compares the gap with its own CPU clock. A
 //! gap the kernel did not count as waiting (a slow step, a page fault) is
-//! not drawn as waiting. The wait is placed at the end of the gap, where the
-//! thread resumed, so its start is known to within one check interval.
+//! not drawn as waiting. The wait is placed in the longest stretch since the
+//! last look in which the worker recorded nothing (a thread that is not
+//! running records nothing), at its end, where the thread resumed: its
+//! start and end are then known to within a step.
 
 use crate::engine::platform;
 
@@ -134,13 +136,13 @@ impl CoreWatch {
     /// A check between steps at `now_ns` (at most a few steps after the
     /// last one): counts the time since then on the current core, and
     /// returns the wait for a core that the gap hid, if there was one.
-    /// `not_before_ns` is the worker's latest event, which a wait must not
-    /// start before.
+    /// `quiet` is the longest stretch since the last check in which the
+    /// worker recorded nothing: a wait can only lie there.
     #[inline]
-    pub fn check(&mut self, now_ns: u64, not_before_ns: u64) -> Option<CoreWait> {
+    pub fn check(&mut self, now_ns: u64, quiet: (u64, u64)) -> Option<CoreWait> {
         let gap = now_ns.saturating_sub(self.last_check_ns);
         let wait = if gap > SUSPECT_GAP_NS.max(SUSPECT_TIMES * self.typical_ns) {
-            self.look_at_gap(now_ns, not_before_ns)
+            self.look_at_gap(now_ns, quiet)
         } else {
             None
         };
@@ -161,23 +163,26 @@ impl CoreWatch {
     }
 
     /// Asks the kernel how long the thread waited since the last look, and
-    /// places that much at the end of the gap.
+    /// places that much at the end of the quiet stretch `quiet`.
     #[cold]
     #[inline(never)]
-    fn look_at_gap(&mut self, now_ns: u64, not_before_ns: u64) -> Option<CoreWait> {
+    fn look_at_gap(&mut self, now_ns: u64, quiet: (u64, u64)) -> Option<CoreWait> {
         let waited_now = self.source.waited_ns(now_ns);
         let waited = waited_now.saturating_sub(self.anchor_waited_ns);
         self.anchor_ns = now_ns;
         self.anchor_waited_ns = waited_now;
-        let floor = self.last_check_ns.max(not_before_ns);
-        let start = now_ns.saturating_sub(waited).max(floor);
-        if now_ns.saturating_sub(start) < MIN_WAIT_NS {
+        let end = quiet.1.min(now_ns);
+        let start = end
+            .saturating_sub(waited)
+            .max(quiet.0)
+            .max(self.last_check_ns);
+        if end.saturating_sub(start) < MIN_WAIT_NS {
             return None;
         }
-        self.waited_ns += now_ns - start;
+        self.waited_ns += end - start;
         Some(CoreWait {
             start_ns: start,
-            end_ns: now_ns,
+            end_ns: end,
             core: platform::current_core(),
         })
     }
@@ -245,7 +250,8 @@ mod tests {
     fn short_gaps_are_on_core_and_never_looked_into() {
         let mut w = CoreWatch::new(1_000);
         for i in 1..=100u64 {
-            assert_eq!(w.check(1_000 + i * 5_000, 0), None);
+            let now = 1_000 + i * 5_000;
+            assert_eq!(w.check(now, (now - 5_000, now)), None);
         }
         let total: u64 = w.on_core_ns().iter().sum();
         if w.core().is_some() {
@@ -260,7 +266,7 @@ mod tests {
         // ordinary then, and the kernel is not asked at every check.
         let mut w = CoreWatch::new(0);
         for i in 1..=50u64 {
-            w.check(i * 200_000, 0);
+            w.check(i * 200_000, (i * 200_000 - 200_000, i * 200_000));
         }
         assert!(
             (150_000..=250_000).contains(&w.typical_ns),
@@ -268,7 +274,8 @@ mod tests {
             w.typical_ns
         );
         let anchor = w.anchor_ns;
-        assert_eq!(w.check(50 * 200_000 + 300_000, 0), None);
+        let now = 50 * 200_000 + 300_000;
+        assert_eq!(w.check(now, (now - 300_000, now)), None);
         assert_eq!(w.anchor_ns, anchor, "not looked into");
     }
 
@@ -279,7 +286,7 @@ mod tests {
         let mut w = CoreWatch::new(0);
         let t0 = crate::recording::monotonic_ns();
         w.resync(t0);
-        let wait = w.check(t0 + 10_000_000, 0);
+        let wait = w.check(t0 + 10_000_000, (t0, t0 + 10_000_000));
         if w.measured_by_kernel() {
             assert_eq!(wait, None);
         }
@@ -315,6 +322,7 @@ mod tests {
         let now = crate::recording::monotonic_ns;
         let mut w = CoreWatch::new(now());
         let start = now();
+        let mut last = start;
         let mut waits = Vec::new();
         while now() - start < 300_000_000 {
             let mut x = 0u64;
@@ -322,9 +330,11 @@ mod tests {
                 x = std::hint::black_box(x.wrapping_add(i));
             }
             std::hint::black_box(x);
-            if let Some(wait) = w.check(now(), 0) {
+            let t = now();
+            if let Some(wait) = w.check(t, (last, t)) {
                 waits.push(wait);
             }
+            last = t;
         }
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         spinner.join().unwrap();

@@ -99,6 +99,7 @@ impl Worker {
             cpu_start_ns: platform::thread_cpu_ns(),
             stats: WorkerStats::default(),
         };
+        w.rec.mark(now);
         w.stats.spawn_ns = now.saturating_sub(requested_ns);
         w.rec
             .record_at(now, EventKind::WorkerStart, w.stats.spawn_ns);
@@ -204,18 +205,22 @@ impl Worker {
     /// else a change of core.
     fn look_at_core(&mut self, now: u64) {
         let before = self.watch.core();
-        if let Some(wait) = self.watch.check(now, self.rec.last_event_ns()) {
+        let quiet = self.rec.quietest_since_mark(now);
+        if let Some(wait) = self.watch.check(now, quiet) {
+            // The wait lies between events already recorded: it goes into
+            // its place among them.
             self.rec
-                .record_at(wait.start_ns, EventKind::CoreWaitStart, 0);
+                .record_in_order(wait.start_ns, EventKind::CoreWaitStart, 0);
             let core = wait.core.map_or(u64::MAX, u64::from);
             self.rec
-                .record_at(wait.end_ns, EventKind::CoreWaitEnd, core);
+                .record_in_order(wait.end_ns, EventKind::CoreWaitEnd, core);
             self.count_core_change(before, wait.core);
         } else if let Some(core) = self.watch.note_core() {
             self.count_core_change(before, Some(core));
             self.rec
                 .record_at(now, EventKind::CoreChange, u64::from(core));
         }
+        self.rec.mark(now);
     }
 
     /// After a wait in which the worker did not compute: starts the core
@@ -224,6 +229,7 @@ impl Worker {
         let now = self.rec.clock().now_ns();
         let before = self.watch.core();
         self.watch.resync(now);
+        self.rec.mark(now);
         let after = self.watch.core();
         if after != before
             && let Some(core) = after

@@ -138,6 +138,26 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             ui.end_row();
         });
     explanation_ui(ui, data, baselines, summary, cores);
+    // A speedup is a ratio of two runs: when other programs took a
+    // different share of the cores during each, it says so.
+    if baselines.speedup(data).is_some()
+        && let (Some(then), Some(now)) = (
+            baselines.serial_others_cores(&data.scenario),
+            data.others_cores(),
+        )
+        && (then - now).abs() >= BUSY_WARNING
+    {
+        ui.label(
+            RichText::new(format!(
+                "The one-thread run was timed while other programs took {}, this run while \
+                 they took {}: the speedup is skewed. Run both again on a quiet machine.",
+                cores_text(then),
+                cores_text(now)
+            ))
+            .size(11.5)
+            .color(pal.warning()),
+        );
+    }
     if let Some(others) = data.others_cores().filter(|o| *o >= BUSY_WARNING) {
         ui.label(
             RichText::new(format!(

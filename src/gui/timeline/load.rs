@@ -10,7 +10,6 @@ use super::cursor::{Overlay, cursor_line, fade_after};
 use super::lanes::XMap;
 use super::paint::LanePainter;
 use crate::analysis::timeline::split_sample;
-use crate::gui::format::cores_text;
 use crate::gui::present::{ContextExt as _, Fill, faded};
 use crate::gui::run_state::RunData;
 use crate::model::CoreSample;
@@ -175,17 +174,24 @@ pub fn load_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, overlay: &Ove
         cursor_line(&painter, plot, map, t);
         let ms = 5_000_000;
         let b = busy_between(data, t.saturating_sub(ms), t + ms, Some(&split));
-        painter.text(
-            pos2(map.x(t) + 6.0, plot.top() + 2.0),
-            Align2::LEFT_TOP,
-            format!(
-                "workers {} · threadlab {} · others {}",
-                cores_text(b.workers),
-                cores_text(b.threadlab),
-                cores_text(b.others)
-            ),
-            FontId::proportional(11.0),
-            pal.text(),
+        // Beside the cursor, on the side with room for it.
+        let text = format!(
+            "cores busy: workers {:.1} · threadlab {:.1} · others {:.1}",
+            b.workers, b.threadlab, b.others
         );
+        let galley = painter.layout_no_wrap(text, FontId::proportional(11.0), pal.text());
+        let x = map.x(t);
+        let left = if x + 6.0 + galley.size().x <= plot.right() {
+            x + 6.0
+        } else {
+            (x - 6.0 - galley.size().x).max(plot.left())
+        };
+        let at = pos2(left, plot.top() + 2.0);
+        painter.rect_filled(
+            Rect::from_min_size(at, galley.size()).expand(2.0),
+            2.0,
+            faded(pal.lane_bg(), 0.9),
+        );
+        painter.galley(at, galley, pal.text());
     }
 }
