@@ -98,6 +98,7 @@ fn synthetic(events: usize) -> RunData {
         data.apply(RunMessage::Cores(CoreSample {
             t_ns: i * 250_000_000,
             usage: (0..CORES).map(|c| 20.0 + (c as f32) * 15.0).collect(),
+            ..Default::default()
         }));
     }
     assert!(count >= events, "{count} < {events}");

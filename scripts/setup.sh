@@ -4,8 +4,8 @@
 # Mesa's software renderers (so it runs and its UI tests render with no GPU),
 # python3 for the CPython lens and its tests (unless a python3 is already on
 # PATH, from pyenv say), and the tools the checks use (Xvfb, imagemagick,
-# xdotool, desktop-file-utils, appstream). Safe to run again. Needs root (or
-# sudo).
+# xdotool, desktop-file-utils, appstream, GNU time). Safe to run again. Needs
+# root (or sudo).
 set -euo pipefail
 
 packages=(
@@ -17,6 +17,8 @@ packages=(
   xvfb x11-apps xauth imagemagick xdotool
   # packaging checks
   desktop-file-utils appstream
+  # peak memory of a run (/usr/bin/time -v), for BENCHMARKS.md
+  time
 )
 
 sudo=""

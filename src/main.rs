@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             // One line, naming the flag: clap's first line says it all.
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("bad arguments");
-            eprintln!("threadlab: {}", first.trim_start_matches("error: "));
+            cli::out::warn(first.trim_start_matches("error: "));
             return ExitCode::from(cli::EXIT_BAD_INPUT);
         }
     };
@@ -33,7 +33,9 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => cli::run(&args),
         Some(Command::Compare(args)) => cli::compare(&args),
         Some(Command::Code(args)) => cli::lens::code(&args),
-        Some(Command::Worker) => threadlab::engine::child::main().map_err(Into::into),
+        Some(Command::Worker) => {
+            return ExitCode::from(threadlab::engine::child::run_as_program() as u8);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,14 +48,34 @@ fn main() -> ExitCode {
 #[cfg(feature = "gui")]
 fn open_window(args: GuiArgs) -> anyhow::Result<()> {
     use threadlab::gui::{AppOptions, WindowError, WindowOptions, parse_size};
+    // Refused before the window opens, not when the picture is due.
+    if let Some(path) = &args.screenshot {
+        cli::check_output("--screenshot", path)?;
+    }
     let size = args
         .size
         .as_deref()
         .map(parse_size)
         .transpose()
         .map_err(cli::BadInput)?;
+    // Knobs from the command line: checked here, like `run`'s, so a bad
+    // one is one line and exit code 2 before any window opens.
+    let knobs = if args.overrides == cli::args::Overrides::default() {
+        None
+    } else {
+        let source = cli::args::ScenarioSource {
+            preset: Some(
+                args.preset
+                    .clone()
+                    .unwrap_or_else(|| threadlab::model::DEFAULT_PRESET.to_owned()),
+            ),
+            scenario: None,
+        };
+        Some(cli::resolve_scenario(&source, &args.overrides)?)
+    };
     let options = WindowOptions {
         app: AppOptions {
+            knobs,
             preset: args.preset,
             run: args.run,
             screenshot: args.screenshot,

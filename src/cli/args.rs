@@ -1,9 +1,12 @@
 //! The command line, as DESIGN.md §6 fixes it. Outside scripts rely on these
 //! names: add, never rename.
 
-use crate::model::{Scenario, Update, Workload};
+use crate::model::{Scenario, Update, Workload, limits};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::fmt::Display;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 /// threadlab: threading vs multiprocessing, live.
 #[derive(Debug, Parser)]
@@ -36,6 +39,7 @@ pub enum Command {
 
 /// `threadlab gui`.
 #[derive(Debug, Args, Default, Clone)]
+#[command(allow_negative_numbers = true)]
 pub struct GuiArgs {
     /// The preset to open.
     #[arg(long)]
@@ -47,7 +51,8 @@ pub struct GuiArgs {
     #[arg(long)]
     pub light: bool,
     /// Open the window this size in pixels, e.g. 1920x1080.
-    #[arg(long, value_name = "WxH")]
+    // A value such as `-1x-1` is still the size, so the error names --size.
+    #[arg(long, value_name = "WxH", allow_hyphen_values = true)]
     pub size: Option<String>,
     /// Run the preset as soon as the window opens.
     #[arg(long)]
@@ -71,6 +76,9 @@ pub struct GuiArgs {
     /// The interpreter for the CPython switch (python3 on PATH by default).
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
+    /// Knob overrides, as `run` takes them.
+    #[command(flatten)]
+    pub overrides: Overrides,
 }
 
 /// `on` or `off`.
@@ -88,35 +96,36 @@ impl OnOff {
     }
 }
 
-/// Knob overrides shared by `run` and `compare`; each names a scenario field.
-#[derive(Debug, Args, Default, Clone)]
+/// Knob overrides shared by `run`, `compare` and `gui`; each names a
+/// scenario field.
+#[derive(Debug, Args, Default, Clone, PartialEq)]
 pub struct Overrides {
     /// 1 = threads of threadlab's own process; P >= 2 = P child processes.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = in_range(limits::PROCESSES))]
     pub processes: Option<u32>,
     /// Threads per process.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = in_range(limits::THREADS))]
     pub threads: Option<u32>,
     /// A GIL per interpreter, or none (free-threaded).
     #[arg(long, value_enum)]
     pub gil: Option<OnOff>,
     /// The GIL's switch interval in microseconds.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = in_range(limits::SWITCH_INTERVAL_US))]
     pub switch_interval_us: Option<u64>,
     /// What each task does.
     #[arg(long, value_enum)]
     pub workload: Option<WorkloadArg>,
     /// Number of tasks (or queue items).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = in_range(limits::TASKS))]
     pub tasks: Option<u32>,
     /// Integers summed per CPU task.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = in_range(limits::TASK_SIZE))]
     pub task_size: Option<u64>,
     /// Milliseconds of each blocking wait.
-    #[arg(long, value_name = "MS")]
+    #[arg(long, value_name = "MS", value_parser = in_range(limits::IO_MS))]
     pub io_ms: Option<u64>,
     /// Queue capacity; 0 = unbounded.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = in_range(limits::QUEUE_SIZE))]
     pub queue_size: Option<u32>,
     /// Workers are daemons (cut off when the main program exits).
     #[arg(long, value_enum)]
@@ -125,7 +134,7 @@ pub struct Overrides {
     #[arg(long, value_enum)]
     pub lock: Option<OnOff>,
     /// Read-modify-writes per worker.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = in_range(limits::INCREMENTS))]
     pub increments: Option<u32>,
     /// How each read-modify-write is written.
     #[arg(long, value_enum)]
@@ -133,6 +142,35 @@ pub struct Overrides {
     /// Record events (on by default; summaries are measured either way).
     #[arg(long, value_enum)]
     pub record: Option<OnOff>,
+    /// Run the workers on N logical cores of this machine (CPU affinity);
+    /// 0 = every core.
+    #[arg(long, value_name = "N")]
+    pub cores: Option<u32>,
+}
+
+/// A parser for a whole number in `range`, whose errors say the range the
+/// knob accepts (clap's own would say "-1 is not in 0..=4294967295", the
+/// range of the type). The limits are the scenario's, so a flag and a file
+/// give the same range.
+fn in_range<T>(range: RangeInclusive<T>) -> impl Fn(&str) -> Result<T, String> + Clone
+where
+    T: FromStr + PartialOrd + Display + Copy + Send + Sync + 'static,
+{
+    move |text: &str| {
+        let text = text.trim();
+        let accepted = format!("{}..={}", range.start(), range.end());
+        match text.parse::<T>() {
+            Ok(v) if range.contains(&v) => Ok(v),
+            _ if is_integer(text) => Err(format!("{text} is out of range {accepted}")),
+            _ => Err(format!("'{text}' is not a whole number in {accepted}")),
+        }
+    }
+}
+
+/// Digits with an optional sign: a number, however large.
+fn is_integer(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `--workload`.
@@ -173,7 +211,8 @@ impl Overrides {
             task_size,
             io_ms,
             queue_size,
-            increments
+            increments,
+            cores
         );
         if let Some(v) = self.gil {
             s.gil = v.is_on();
@@ -277,6 +316,10 @@ pub struct CompareArgs {
     /// Print the rows as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Run each configuration N times, interleaved (one run is not a
+    /// measurement on a shared machine); rows give the median, min and max.
+    #[arg(long, value_name = "N", default_value_t = crate::engine::compare::DEFAULT_REPEATS)]
+    pub repeat: u32,
     /// Write the rows as CSV: a header and one row per configuration.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -293,5 +336,26 @@ pub fn flag_for_field(field: &str) -> String {
     match field {
         "processes x threads" => "--processes/--threads".to_owned(),
         f => format!("--{}", f.replace('_', "-")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_the_knobs_not_the_types() {
+        let threads = in_range(limits::THREADS);
+        assert_eq!(threads("8"), Ok(8));
+        assert_eq!(threads("-1").unwrap_err(), "-1 is out of range 1..=256");
+        assert_eq!(
+            threads("18446744073709551616").unwrap_err(),
+            "18446744073709551616 is out of range 1..=256"
+        );
+        assert_eq!(
+            threads("many").unwrap_err(),
+            "'many' is not a whole number in 1..=256"
+        );
+        assert!(threads("").is_err());
     }
 }

@@ -2,15 +2,20 @@
 //! line naming the flag or the file and line, and exit code 2.
 
 pub mod args;
+pub mod interrupt;
 pub mod lens;
+pub mod out;
 pub mod report;
 
-use crate::engine::compare::run_compare;
+use crate::engine::compare::run_compare_until;
 use crate::engine::{RunOptions, start};
-use crate::export::{compare_csv, summary_csv, write_chrome_trace};
-use crate::model::{LoadError, PRESETS, Scenario, load_preset, load_scenario_file};
-use anyhow::Context;
+use crate::export::{check_target, compare_csv, summary_csv, write_bytes, write_chrome_trace};
+use crate::model::{
+    EVENTS_KEPT_MAX, LoadError, PRESETS, Scenario, load_preset, load_scenario_file,
+};
 use args::{CompareArgs, Overrides, RunArgs, ScenarioSource, flag_for_field};
+use std::ops::ControlFlow;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Exit code for bad input (a wrong flag, a broken file).
@@ -21,33 +26,39 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 #[error("{0}")]
 pub struct BadInput(pub String);
 
+/// The command has already said what went wrong (or had nothing to say, as
+/// after Ctrl-C): exit with this code and print nothing more.
+#[derive(Debug, thiserror::Error)]
+#[error("exit code {0}")]
+pub struct Exit(pub u8);
+
 /// Prints the error the way the CLI contract says and returns the exit code.
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
-    if let Some(bad) = err.downcast_ref::<BadInput>() {
-        eprintln!("threadlab: {bad}");
+    if let Some(Exit(code)) = err.downcast_ref::<Exit>() {
+        ExitCode::from(*code)
+    } else if let Some(bad) = err.downcast_ref::<BadInput>() {
+        out::warn(&bad.to_string());
         ExitCode::from(EXIT_BAD_INPUT)
     } else {
-        eprintln!("threadlab: {err:#}");
+        out::warn(&out::one_line(err));
         ExitCode::FAILURE
     }
 }
 
 /// `threadlab list`.
 pub fn list() -> anyhow::Result<()> {
-    use std::io::Write;
+    use std::fmt::Write;
     let width = PRESETS.iter().map(|p| p.name.len()).max().unwrap_or(0);
-    let mut out = std::io::stdout().lock();
+    let mut text = String::new();
     for p in PRESETS {
         let title = load_preset(p.name)
             .and_then(Result::ok)
             .map(|s| s.title)
             .unwrap_or_default();
-        // A reader that closed the pipe (`| head -1`) has all it wanted.
-        match writeln!(out, "{:width$}  {title}", p.name) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
-            other => other?,
-        }
+        let _ = writeln!(text, "{:width$}  {title}", p.name);
     }
+    // A reader that closed the pipe (`| head -1`) has all it wanted.
+    out::stdout(&text)?;
     Ok(())
 }
 
@@ -76,8 +87,15 @@ pub fn resolve_scenario(
     overrides.apply(&mut scenario);
     scenario
         .validate()
+        .and_then(|()| scenario.validate_cores(crate::sampling::Topology::cached().logical()))
         .map_err(|e| BadInput(format!("{}: {e}", flag_for_field(e.field))))?;
     Ok(scenario)
+}
+
+/// Refuses, before anything runs, an output path that cannot be written:
+/// a long run must not end in "cannot write".
+pub fn check_output(flag: &str, path: &Path) -> anyhow::Result<()> {
+    check_target(path).map_err(|e| BadInput(format!("{flag} {}: {e}", path.display())).into())
 }
 
 /// `threadlab run`.
@@ -86,51 +104,109 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         return lens::run(args);
     }
     let scenario = resolve_scenario(&args.source, &args.overrides)?;
-    // Status lines (a run that hangs says why) go to stderr as they come.
-    let (summary, events) = start(scenario, RunOptions::default())?
-        .wait_with_status(|text| eprintln!("threadlab: {text}"))?;
     if let Some(path) = &args.trace {
-        write_chrome_trace(path, &summary, &events)
-            .with_context(|| format!("writing the trace to {}", path.display()))?;
+        check_output("--trace", path)?;
     }
     if let Some(path) = &args.csv {
-        std::fs::write(path, summary_csv(std::slice::from_ref(&summary)))
-            .with_context(|| format!("writing the CSV to {}", path.display()))?;
+        check_output("--csv", path)?;
     }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+    // Ctrl-C now stops the run cleanly instead of ending the process.
+    interrupt::install();
+    let mut watch = interrupt::Watch::default();
+    // Events are kept only for the trace; the summary counts every one.
+    let keep = if args.trace.is_some() {
+        EVENTS_KEPT_MAX
     } else {
-        print!("{}", report::summary_text(&summary));
+        0
+    };
+    let (summary, events) = start(scenario, RunOptions::default())?.wait_for(
+        keep,
+        // Status lines (a run that hangs says why) go to stderr as they come.
+        out::warn,
+        || watch.stop_requested(),
+    )?;
+    // A file that cannot be written loses nothing else: the summary is still
+    // printed, and every failure named after it.
+    let mut failures = Vec::new();
+    if let Some(path) = &args.trace
+        && let Err(e) = write_chrome_trace(path, &summary, &events)
+    {
+        failures.push(format!("writing the trace to {}: {e}", path.display()));
     }
-    Ok(())
+    drop(events);
+    if let Some(path) = &args.csv {
+        let csv = summary_csv(std::slice::from_ref(&summary));
+        if let Err(e) = write_bytes(path, csv.as_bytes()) {
+            failures.push(format!("writing the CSV to {}: {e}", path.display()));
+        }
+    }
+    let text = if args.json {
+        serde_json::to_string_pretty(&summary)? + "\n"
+    } else {
+        report::summary_text(&summary)
+    };
+    out::stdout(&text)?;
+    for failure in &failures {
+        out::warn(failure);
+    }
+    if !failures.is_empty() {
+        return Err(Exit(1).into());
+    }
+    match interrupt::exit_code() {
+        Some(code) => Err(Exit(code).into()),
+        None => Ok(()),
+    }
 }
 
 /// `threadlab compare`.
 pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     let scenario = resolve_scenario(&args.source, &args.overrides)?;
-    let json = args.json;
+    let most = crate::engine::compare::MAX_REPEATS;
+    if !(1..=most).contains(&args.repeat) {
+        return Err(BadInput(format!(
+            "--repeat: {} is out of range 1..={most}",
+            args.repeat
+        ))
+        .into());
+    }
+    if let Some(path) = &args.csv {
+        check_output("--csv", path)?;
+    }
     // A lens that cannot start says so before anything runs.
     let lens = args
         .with_cpython
         .then(|| lens::CompareLens::new(&scenario, args.python.clone()))
         .transpose()?;
-    let mut rows = run_compare(&scenario, |row, _| {
-        if !json {
-            println!("{}", report::compare_line(row));
+    // Each run as it ends, for a person watching; the table comes at the
+    // end, so a reader that has gone meanwhile (`| head`) stops the runs.
+    let watching = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut rows = run_compare_until(&scenario, args.repeat, |row, _| {
+        if watching {
+            out::warn(&format!("ran {:10} {:9.1} ms", row.label, row.wall_ms));
+        }
+        if out::reader_gone() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
     })?;
+    if !args.json {
+        let table: String = rows
+            .iter()
+            .map(|row| report::compare_line(row) + "\n")
+            .collect();
+        out::stdout(&table)?;
+    }
     if let Some(lens) = lens {
-        rows.extend(lens.run(&scenario, json)?);
+        rows.extend(lens.run(&scenario, args.json)?);
     }
     if let Some(path) = &args.csv {
-        std::fs::write(path, compare_csv(&rows))
-            .with_context(|| format!("writing the CSV to {}", path.display()))?;
+        write_bytes(path, compare_csv(&rows).as_bytes())
+            .map_err(|e| anyhow::anyhow!("writing the CSV to {}: {e}", path.display()))?;
     }
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "rows": lens::tag_rows(&rows) }))?
-        );
+    if args.json {
+        let doc = serde_json::json!({ "rows": lens::tag_rows(&rows) });
+        out::stdout(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
     }
     Ok(())
 }

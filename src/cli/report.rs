@@ -32,6 +32,24 @@ pub fn summary_text(s: &RunSummary) -> String {
             s.gil_switches, s.gil_drop_requests, s.gil_wait_ms
         );
     }
+    if s.cores > 0 {
+        let _ = writeln!(
+            out,
+            "  cores: {} ({}); the workers waited {:.1} ms for a core in all",
+            s.cores,
+            crate::sampling::topology::describe_counts(s.cores as usize, s.cores_physical as usize),
+            s.core_wait_ms
+        );
+    }
+    if let Some(l) = s.load {
+        let _ = writeln!(
+            out,
+            "  cores busy on average: workers {:.2}, threadlab's other threads {:.2}, other programs {:.2}",
+            l.workers_cores,
+            l.front_end_cores + l.helpers_cores,
+            l.others_cores
+        );
+    }
     if let Some(ok) = s.result_ok {
         let _ = writeln!(out, "  results {}", if ok { "correct" } else { "WRONG" });
     }
@@ -68,15 +86,23 @@ pub fn summary_text(s: &RunSummary) -> String {
         "  {} events recorded, {} dropped",
         s.events, s.events_dropped
     );
+    if s.events_kept > 0 && s.events_summarised > 0 {
+        let _ = writeln!(
+            out,
+            "  the trace holds the first {} events; {} more are only counted",
+            s.events_kept, s.events_summarised
+        );
+    }
     for note in &s.notes {
         let _ = writeln!(out, "  note: {note}");
     }
     out
 }
 
-/// One line of `compare` output.
+/// One line of `compare` output: the median, and with repeats the range
+/// and a warning when it is too wide to conclude from.
 pub fn compare_line(r: &CompareRow) -> String {
-    format!(
+    let mut line = format!(
         "{:10} {:>2} proc × {:>3} threads  GIL {:3}  {:7}  {:9.1} ms  speedup {:5.2}x",
         r.label,
         r.processes,
@@ -85,5 +111,16 @@ pub fn compare_line(r: &CompareRow) -> String {
         r.workload.name(),
         r.wall_ms,
         r.speedup
-    )
+    );
+    if r.repeats > 1 {
+        let _ = write!(
+            line,
+            " ({:.2}–{:.2}x over {} runs)",
+            r.speedup_min, r.speedup_max, r.repeats
+        );
+    }
+    if let Some(cause) = r.spread_cause.filter(|_| r.spread_wide) {
+        let _ = write!(line, "  ! too spread to conclude: {}", cause.words());
+    }
+    line
 }

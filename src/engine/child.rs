@@ -33,6 +33,11 @@ pub const EXIT_PARENT_GONE: i32 = 3;
 /// without `@K` for every process. Children inherit it from the parent.
 pub const FAULT_ENV: &str = "THREADLAB_WORKER_FAULT";
 
+/// Environment variable that lets a child print its panics (with their
+/// place and backtrace) on stderr, as a program normally does; by default
+/// only the parent reports them, once for the run.
+pub const SHOW_PANICS_ENV: &str = "THREADLAB_CHILD_PANICS";
+
 /// A failure injected through [`FAULT_ENV`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
@@ -74,6 +79,10 @@ pub enum ChildError {
     /// The parent sent something out of order.
     #[error("worker process: {0}")]
     Protocol(String),
+    /// The hand-shake asks for what this child will not do (another build,
+    /// settings out of range); the child said so in its last frame.
+    #[error("worker process: {0}")]
+    Refused(String),
     /// A helper thread could not start.
     #[error("worker process: could not start thread {name}: {source}")]
     Thread {
@@ -84,25 +93,55 @@ pub enum ChildError {
     },
 }
 
+/// `threadlab worker` as a program: runs [`main`] and returns its exit code.
+///
+/// The parent tells the user why a child failed, once for the whole run, so
+/// a child keeps quiet about what the parent already knows or does not need:
+/// a failure it sent in its last frame (a panic, a refused hand-shake) and a
+/// broken pipe (the parent is gone, or gave up on it after another child
+/// failed). Anything else, such as a stream that is not threadlab's, is said
+/// on stderr in one line.
+pub fn run_as_program() -> i32 {
+    if std::env::var_os(SHOW_PANICS_ENV).is_none() {
+        // A panic is caught and its message sent to the parent; the default
+        // hook would print it here as well, once per child.
+        std::panic::set_hook(Box::new(|_| {}));
+    }
+    match main() {
+        Ok(()) => 0,
+        Err(e) if e.is_broken_pipe() => EXIT_PARENT_GONE,
+        Err(ChildError::Refused(_)) => 1,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "threadlab: {e}");
+            1
+        }
+    }
+}
+
+impl ChildError {
+    /// Whether the pipe to the parent broke: the parent is gone, or stopped
+    /// reading because the run failed or was stopped.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, ChildError::Wire(WireError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
 /// The `threadlab worker` entry point. Returns once the result is sent; an
 /// error is also reported to the parent when the pipe still works.
 pub fn main() -> Result<(), ChildError> {
     die_with_parent();
     let mut out = BufWriter::new(protocol_stdout()?);
     let mut input = io::stdin();
-    let Some(hello) = read_hello(&mut input)? else {
-        return Ok(());
+    let hello = match read_handshake(&mut input) {
+        Ok(Some(hello)) => hello,
+        Ok(None) => return Ok(()),
+        Err(ChildError::Refused(message)) => {
+            FromChild::Error(message.clone()).send(&mut out)?;
+            out.flush().map_err(WireError::from)?;
+            return Err(ChildError::Refused(message));
+        }
+        Err(e) => return Err(e),
     };
-    if hello.build != Handshake::this_build() {
-        let message = format!(
-            "threadlab {} cannot serve a parent of version {}",
-            Handshake::this_build(),
-            hello.build
-        );
-        FromChild::Error(message.clone()).send(&mut out)?;
-        out.flush().map_err(WireError::from)?;
-        return Err(ChildError::Protocol(message));
-    }
     let clock = Clock::with_epoch(hello.epoch_ns);
     if !answer_pings(&mut input, &mut out, &clock)? {
         return Ok(());
@@ -218,14 +257,29 @@ fn protocol_stdout() -> Result<File, ChildError> {
     }
 }
 
-fn read_hello(input: &mut io::Stdin) -> Result<Option<Handshake>, ChildError> {
-    match ToChild::receive(input)? {
-        None => Ok(None),
-        Some(ToChild::Hello(h)) => Ok(Some(*h)),
-        Some(other) => Err(ChildError::Protocol(format!(
-            "expected the hand-shake, got {other:?}"
-        ))),
+/// Reads the parent's hand-shake and checks it: the same build, and
+/// settings within the limits the CLI enforces ([`Handshake::check`]), so a
+/// hand-shake written by anyone else cannot make a child start more threads
+/// than a run may have. `Ok(None)` when the input ends before it.
+pub fn read_handshake<R: io::Read>(input: &mut R) -> Result<Option<Handshake>, ChildError> {
+    let hello = match ToChild::receive(input)? {
+        None => return Ok(None),
+        Some(ToChild::Hello(h)) => *h,
+        Some(other) => {
+            return Err(ChildError::Protocol(format!(
+                "expected the hand-shake, got {other:?}"
+            )));
+        }
+    };
+    if hello.build != Handshake::this_build() {
+        return Err(ChildError::Refused(format!(
+            "threadlab {} cannot serve a parent of version {}",
+            Handshake::this_build(),
+            hello.build
+        )));
     }
+    hello.check().map_err(ChildError::Refused)?;
+    Ok(Some(hello))
 }
 
 /// Answers pings until Start (true) or the end of stdin / Stop (false).
@@ -260,7 +314,11 @@ fn watch_stdin(mut input: io::Stdin, cancel: CancelToken) -> Result<(), ChildErr
                 match ToChild::receive(&mut input) {
                     Ok(Some(ToChild::Stop)) => cancel.cancel(),
                     Ok(Some(_)) => {}
-                    Ok(None) | Err(_) => std::process::exit(EXIT_PARENT_GONE),
+                    Ok(None) | Err(_) => {
+                        // Exiting runs no lab's clean-up: remove its files now.
+                        crate::engine::scratch::remove_own();
+                        std::process::exit(EXIT_PARENT_GONE)
+                    }
                 }
             }
         })

@@ -8,6 +8,7 @@ use crate::engine::processes::{GroupSpec, ProcessError, ProcessGroup};
 use crate::model::Scenario;
 use crate::model::scenario::RangeError;
 use crate::recording::{Clock, EventSink};
+use crate::sampling::cores::ChildPids;
 use std::sync::Arc;
 
 /// Why a run could not start or finish.
@@ -42,6 +43,8 @@ pub struct RunContext {
     pub sink: EventSink,
     /// The run's stop request.
     pub cancel: CancelToken,
+    /// The run's child processes, so the core sampler reads their threads.
+    pub children: ChildPids,
 }
 
 impl RunContext {
@@ -59,6 +62,8 @@ impl RunContext {
 
     /// Starts child processes for this run: on its clock, into its channel.
     pub fn start_processes(&self, spec: &GroupSpec) -> Result<ProcessGroup, ProcessError> {
-        ProcessGroup::start(spec, &self.clock, &self.sink)
+        let group = ProcessGroup::start(spec, &self.clock, &self.sink)?;
+        self.children.add(group.pids());
+        Ok(group)
     }
 }

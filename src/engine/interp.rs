@@ -11,6 +11,7 @@ use crate::model::{
     CounterSummary, CutOffSummary, QueueSummary, Scenario, WorkerId, WorkerSummary,
 };
 use crate::recording::{Clock, EventSink, Recorder};
+use crate::sampling::topology::Topology;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -38,6 +39,9 @@ pub struct Interp {
     /// process sets the moment its parent was about to spawn it, so a
     /// process worker's spawn latency includes starting the process.
     pub spawn_requested_ns: Option<u64>,
+    /// The logical cores the workers run on (the scenario's cores knob);
+    /// empty = wherever the OS puts them.
+    pub affinity: Arc<[u32]>,
 }
 
 /// One finished worker.
@@ -110,6 +114,10 @@ impl Interp {
         let gil = scenario
             .gil
             .then(|| Arc::new(Gil::new(Duration::from_micros(scenario.switch_interval_us))));
+        let affinity: Arc<[u32]> = match scenario.cores {
+            0 => Arc::from([]),
+            n => Topology::cached().pick(n as usize).into(),
+        };
         Self {
             process,
             interpreters,
@@ -119,6 +127,7 @@ impl Interp {
             cancel,
             gil,
             spawn_requested_ns: None,
+            affinity,
         }
     }
 
@@ -195,6 +204,7 @@ impl Interp {
                 let rec = self.recorder(thread);
                 let gil = self.gil.clone();
                 let cancel = self.cancel.clone();
+                let affinity = self.affinity.clone();
                 let requested = self
                     .spawn_requested_ns
                     .unwrap_or_else(|| self.clock.now_ns());
@@ -202,6 +212,9 @@ impl Interp {
                     .name(id.thread_name())
                     .spawn_scoped(scope, move || {
                         entered.fetch_add(1, Ordering::Release);
+                        // Pinned before its first event, so everything it
+                        // records happened on the cores it was given.
+                        platform::pin_current_thread(&affinity);
                         let mut worker = Worker::begin(id, rec, gil, cancel, requested);
                         began.fetch_add(1, Ordering::Release);
                         body(&mut worker, thread);

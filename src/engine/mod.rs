@@ -11,9 +11,10 @@
 //! - [`processes`], the parent's plumbing for child processes, which knows
 //!   nothing of the labs;
 //! - at the bottom the interpreter and what it is made of: [`interp`],
-//!   [`worker`], [`gil`], [`cancel`], [`platform`], [`workload`] with the
-//!   interpreted loop it runs ([`eval`]), and
-//!   [`summarize`] over their results.
+//!   [`worker`] with its [`core_watch`], [`gil`], [`cancel`], [`platform`],
+//!   [`workload`] with the interpreted loop it runs ([`eval`]), and
+//!   [`summarize`] over their results; [`scratch`] names the labs' scratch
+//!   folders so that whoever outlives a killed process can remove them.
 //!
 //! `tests/architecture.rs` fails when an import goes against these layers
 //! across a folder.
@@ -22,6 +23,7 @@ pub mod cancel;
 pub mod child;
 pub mod compare;
 pub mod context;
+pub mod core_watch;
 pub mod eval;
 pub mod gil;
 pub mod interp;
@@ -29,6 +31,7 @@ pub mod labs;
 pub mod platform;
 pub mod processes;
 pub mod run;
+pub mod scratch;
 pub mod summarize;
 pub mod worker;
 pub mod workload;

@@ -17,6 +17,35 @@ pub fn current_core() -> Option<u32> {
     None
 }
 
+/// Lets the calling thread run only on `cores` (logical cores as the OS
+/// numbers them); an empty list leaves it where it may run now. Returns
+/// whether the OS took it.
+#[cfg(target_os = "linux")]
+pub fn pin_current_thread(cores: &[u32]) -> bool {
+    if cores.is_empty() {
+        return true;
+    }
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; CPU_SET is given
+    // indices below CPU_SETSIZE only; pid 0 is the calling thread.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        for &c in cores
+            .iter()
+            .filter(|&&c| (c as usize) < libc::CPU_SETSIZE as usize)
+        {
+            libc::CPU_SET(c as usize, &mut set);
+        }
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
+    }
+}
+
+/// Lets the calling thread run only on `cores` (not supported here: false
+/// unless the list is empty).
+#[cfg(not(target_os = "linux"))]
+pub fn pin_current_thread(cores: &[u32]) -> bool {
+    cores.is_empty()
+}
+
 /// CPU time the calling thread has used, ns.
 #[cfg(unix)]
 pub fn thread_cpu_ns() -> u64 {
@@ -64,6 +93,25 @@ mod tests {
         }
         assert!(x > 0);
         assert!(thread_cpu_ns() > a);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_pinned_thread_runs_on_its_core() {
+        let core = current_core().unwrap_or(0);
+        let on = std::thread::Builder::new()
+            .name("tl-test-pin".into())
+            .spawn(move || {
+                assert!(pin_current_thread(&[core]));
+                (0..50).all(|_| {
+                    std::thread::yield_now();
+                    current_core() == Some(core)
+                })
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(on);
     }
 
     #[cfg(target_os = "linux")]

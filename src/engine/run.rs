@@ -9,10 +9,13 @@ use crate::engine::interp::panic_message;
 use crate::engine::labs::{run_lab, sides};
 use crate::engine::processes::GroupSpec;
 use crate::engine::summarize::{RunOutcome, SummaryExtras, summarize};
-use crate::model::{Event, RunMessage, RunSummary, Scenario};
+use crate::model::{
+    EVENTS_KEPT_MAX, Event, KeptEvents, LoadSummary, RunMessage, RunSummary, Scenario,
+};
 use crate::recording::{Clock, EventSink};
-use crate::sampling::spawn_core_sampler;
-use crossbeam_channel::{Receiver, bounded};
+use crate::sampling::Topology;
+use crate::sampling::cores::{ChildPids, LoadTotals, spawn_core_sampler};
+use crossbeam_channel::{Receiver, RecvTimeoutError, bounded};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -20,6 +23,9 @@ use std::time::Duration;
 /// Batches (and other messages) that may wait for the consumer before
 /// recorders start dropping: 4096 × 512 events ≈ 2 M events, 48 MiB.
 pub const CHANNEL_BATCHES: usize = 4096;
+
+/// How often [`RunHandle::wait_for`] asks whether to stop, at least.
+pub const STOP_POLL: Duration = Duration::from_millis(25);
 
 /// How to run, beyond the scenario.
 #[derive(Clone, Debug)]
@@ -47,6 +53,7 @@ pub struct RunHandle {
 /// Starts `scenario` on a coordinator thread and returns at once.
 pub fn start(scenario: Scenario, options: RunOptions) -> Result<RunHandle, EngineError> {
     scenario.validate()?;
+    scenario.validate_cores(Topology::cached().logical())?;
     let (tx, rx) = bounded(CHANNEL_BATCHES);
     let sink = EventSink::new(tx);
     let cancel = CancelToken::new();
@@ -76,11 +83,13 @@ fn coordinate(
     cancel: CancelToken,
 ) {
     let sampler_stop = CancelToken::new();
+    let children = ChildPids::default();
     let sampler = options
         .sample_cores
         .then(|| {
             let stop = sampler_stop.signal().clone();
-            spawn_core_sampler(clock.clone(), sink.sender().clone(), stop).ok()
+            let tx = sink.sender().clone();
+            spawn_core_sampler(clock.clone(), tx, stop, children.clone()).ok()
         })
         .flatten();
     let started = clock.now_ns();
@@ -89,19 +98,20 @@ fn coordinate(
         clock: clock.clone(),
         sink: sink.clone(),
         cancel: cancel.clone(),
+        children,
     };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_interpreters(&ctx)));
     drop(ctx);
     let wall_ns = clock.now_ns().saturating_sub(started);
     sampler_stop.cancel();
-    if let Some(h) = sampler {
-        let _ = h.join();
-    }
+    let totals = sampler.and_then(|h| h.join().ok());
     let finished = match outcome {
         Ok(Ok(outcome)) => {
             let mut summary =
                 summarize(&scenario, &outcome.results, wall_ns, cancel.is_cancelled());
             outcome.extras.apply(&mut summary);
+            describe_cores(&mut summary, &scenario);
+            summary.load = totals.map(|t| load_summary(&t, &summary));
             Ok(summary)
         }
         Ok(Err(e)) => Err(e.to_string()),
@@ -140,7 +150,7 @@ fn run_processes(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
     let spec = GroupSpec {
         scenario: s.clone(),
         processes: s.processes as u16,
-        threads_per_process: s.threads as u16,
+        threads_per_process: s.threads_per_interpreter() as u16,
     };
     let mut group = ctx.start_processes(&spec)?;
     group.supervise(&ctx.cancel)?;
@@ -154,6 +164,42 @@ fn run_processes(ctx: &RunContext) -> Result<RunOutcome, EngineError> {
             ..SummaryExtras::default()
         },
     })
+}
+
+/// The cores the run could use, as the summary names them.
+fn describe_cores(summary: &mut RunSummary, scenario: &Scenario) {
+    let topology = Topology::cached();
+    let used = scenario.cores_used(topology.logical());
+    let cores = match scenario.cores {
+        0 => topology.allowed().to_vec(),
+        _ => topology.pick(used),
+    };
+    summary.cores = used as u32;
+    summary.cores_physical = topology.physical_among(&cores) as u32;
+}
+
+/// Where the cores went, in cores kept busy on average: the sampler's
+/// totals over the time it covered, the workers' CPU time over the run's.
+fn load_summary(t: &LoadTotals, summary: &RunSummary) -> LoadSummary {
+    let span = t.span_ns.max(1) as f64;
+    let per = |ns: u64| ns as f64 / span;
+    let workers_cores = if summary.wall_ms > 0.0 {
+        summary.cpu_ms / summary.wall_ms
+    } else {
+        0.0
+    };
+    let (machine, front, helpers) = (
+        per(t.machine_busy_ns),
+        per(t.front_end_ns),
+        per(t.helpers_ns),
+    );
+    LoadSummary {
+        machine_cores: machine,
+        workers_cores,
+        front_end_cores: front,
+        helpers_cores: helpers,
+        others_cores: (machine - workers_cores - front - helpers).max(0.0),
+    }
 }
 
 impl RunHandle {
@@ -188,41 +234,66 @@ impl RunHandle {
     }
 
     /// Drains every message until the run finishes; returns the summary and
-    /// all events in arrival order (per worker, in time order).
+    /// the first [`EVENTS_KEPT_MAX`] events in arrival order (per worker, in
+    /// time order); the summary says how many more were only counted.
     pub fn wait(self) -> Result<(RunSummary, Vec<Event>), EngineError> {
-        self.wait_with_status(|_| {})
+        self.wait_for(EVENTS_KEPT_MAX, |_| {}, || false)
     }
 
     /// Like [`RunHandle::wait`], and hands every status line the run sends
     /// (such as "waiting on 4 non-daemon workers") to `on_status` as it comes.
     pub fn wait_with_status(
-        mut self,
-        mut on_status: impl FnMut(&str),
+        self,
+        on_status: impl FnMut(&str),
     ) -> Result<(RunSummary, Vec<Event>), EngineError> {
-        let mut events = Vec::new();
+        self.wait_for(EVENTS_KEPT_MAX, on_status, || false)
+    }
+
+    /// Drains every message until the run finishes, keeping the first
+    /// `keep_events` events (the rest are only counted, in the summary's
+    /// `events_summarised`), handing status lines to `on_status`, and asking
+    /// `stop_requested` at least every [`STOP_POLL`]: once it says yes, the
+    /// run is stopped and drained to its end.
+    pub fn wait_for(
+        mut self,
+        keep_events: usize,
+        mut on_status: impl FnMut(&str),
+        mut stop_requested: impl FnMut() -> bool,
+    ) -> Result<(RunSummary, Vec<Event>), EngineError> {
+        let mut kept = KeptEvents::with_cap(keep_events);
         let rx = self
             .rx
             .take()
             .ok_or_else(|| EngineError::Other("run already drained".into()))?;
         let result = loop {
-            match rx.recv() {
-                Ok(RunMessage::Events(batch)) => events.extend(batch),
+            // Asked even once stopping: it may decide to give up waiting.
+            if stop_requested() {
+                self.cancel.cancel();
+            }
+            match rx.recv_timeout(STOP_POLL) {
+                Ok(RunMessage::Events(batch)) => kept.take(&batch),
                 Ok(RunMessage::Finished(r)) => break *r,
                 Ok(RunMessage::Status(text)) => on_status(&text),
-                Ok(_) => {}
-                Err(_) => break Err("the run ended without a summary".to_owned()),
+                Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    break Err("the run ended without a summary".to_owned());
+                }
             }
         };
-        // Late batches (a recorder flushed after the summary was sent) are kept too.
-        events.extend(rx.try_iter().flat_map(|m| match m {
-            RunMessage::Events(b) => b,
-            _ => Vec::new(),
-        }));
+        // Late batches (a recorder flushed after the summary was sent) count too.
+        for message in rx.try_iter() {
+            if let RunMessage::Events(batch) = message {
+                kept.take(&batch);
+            }
+        }
         drop(rx);
         if let Some(h) = self.coordinator.take() {
             let _ = h.join();
         }
-        result.map(|s| (s, events)).map_err(EngineError::Other)
+        let mut summary = result.map_err(EngineError::Other)?;
+        summary.events_kept = kept.events.len() as u64;
+        summary.events_summarised = kept.summarised;
+        Ok((summary, kept.events))
     }
 }
 
@@ -238,7 +309,7 @@ impl Drop for RunHandle {
 }
 
 /// Runs `scenario` to the end on the calling thread's behalf and returns the
-/// summary with every event.
+/// summary with the first [`EVENTS_KEPT_MAX`] events.
 pub fn run_to_end(
     scenario: Scenario,
     options: RunOptions,

@@ -2,8 +2,8 @@
 
 use crate::engine::interp::InterpResult;
 use crate::model::{
-    CounterSummary, KillSummary, Lab, Percentiles, RunSummary, Scenario, SharedMemorySummary,
-    StartupSummary,
+    CoreBusy, CounterSummary, KillSummary, Lab, Percentiles, RunSummary, Scenario,
+    SharedMemorySummary, StartupSummary,
 };
 
 /// What a run's interpreters measured, and what the run measured beside them.
@@ -83,6 +83,9 @@ pub fn summarize(
         stopped,
         events: workers.iter().map(|w| w.summary.events).sum(),
         events_dropped: workers.iter().map(|w| w.summary.events_dropped).sum(),
+        // What the front end keeps is its own business: it fills these in.
+        events_kept: 0,
+        events_summarised: 0,
         gil_switches: results.iter().map(|r| r.gil_switches).sum(),
         gil_drop_requests: results.iter().map(|r| r.gil_drop_requests).sum(),
         gil_wait_ms: workers.iter().map(|w| w.summary.gil_wait_ms).sum(),
@@ -97,9 +100,37 @@ pub fn summarize(
         startup: None,
         shared_memory: None,
         kill: None,
+        cores: 0,
+        cores_physical: 0,
+        core_wait_ms: workers.iter().map(|w| w.summary.core_wait_ms).sum(),
+        per_core: per_core(workers.iter().map(|w| w.stats.on_core_ns.as_slice())),
+        load: None,
         notes: results.iter().flat_map(|r| r.notes.clone()).collect(),
         workers: workers.iter().map(|w| w.summary.clone()).collect(),
     }
+}
+
+/// The workers' time on each core added up, for every core one of them
+/// computed on.
+fn per_core<'a>(workers: impl Iterator<Item = &'a [u64]>) -> Vec<CoreBusy> {
+    let mut total: Vec<u64> = Vec::new();
+    for on_core in workers {
+        if total.len() < on_core.len() {
+            total.resize(on_core.len(), 0);
+        }
+        for (t, ns) in total.iter_mut().zip(on_core) {
+            *t += ns;
+        }
+    }
+    total
+        .iter()
+        .enumerate()
+        .filter(|(_, ns)| **ns > 0)
+        .map(|(core, ns)| CoreBusy {
+            core: core as u32,
+            busy_ms: *ns as f64 / 1e6,
+        })
+        .collect()
 }
 
 fn merge_counters(results: &[InterpResult]) -> Option<crate::model::summary::CounterSummary> {

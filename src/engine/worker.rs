@@ -4,6 +4,7 @@
 //! waits and native code, give it back at the end).
 
 use crate::engine::cancel::CancelToken;
+use crate::engine::core_watch::CoreWatch;
 use crate::engine::eval::SquaresFrame;
 use crate::engine::gil::Gil;
 use crate::engine::platform;
@@ -15,7 +16,8 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Steps between two looks at the current core.
+/// Steps between two looks at the current core and at the clock (a few
+/// microseconds of work: see `core_watch` for why this is often enough).
 const CORE_CHECK_EVERY: u32 = 16;
 
 /// How often an interruptible wait looks at the run's stop request (it wakes
@@ -39,7 +41,7 @@ pub struct Worker {
     gil: Option<Arc<Gil>>,
     cancel: CancelToken,
     holds_gil: bool,
-    core: Option<u32>,
+    watch: CoreWatch,
     steps_to_core_check: u32,
     cpu_start_ns: u64,
     /// Measurements the labs add to.
@@ -67,6 +69,12 @@ pub struct WorkerStats {
     pub wrong_results: u64,
     /// Resident memory attributed to this worker, bytes.
     pub rss_bytes: u64,
+    /// Nanoseconds ready to run but on no core (the waits it recorded).
+    #[serde(default)]
+    pub core_wait_ns: u64,
+    /// Nanoseconds it computed on each core, indexed by core.
+    #[serde(default)]
+    pub on_core_ns: Vec<u64>,
 }
 
 impl Worker {
@@ -80,22 +88,25 @@ impl Worker {
         cancel: CancelToken,
         requested_ns: u64,
     ) -> Self {
+        let now = rec.clock().now_ns();
         let mut w = Self {
             id,
             rec,
             gil,
             cancel,
             holds_gil: false,
-            core: None,
+            watch: CoreWatch::new(now),
             steps_to_core_check: 0,
             cpu_start_ns: platform::thread_cpu_ns(),
             stats: WorkerStats::default(),
         };
-        let now = w.rec.clock().now_ns();
+        w.rec.mark(now);
         w.stats.spawn_ns = now.saturating_sub(requested_ns);
         w.rec
             .record_at(now, EventKind::WorkerStart, w.stats.spawn_ns);
-        w.check_core();
+        if let Some(core) = w.watch.core() {
+            w.rec.record_at(now, EventKind::CoreChange, u64::from(core));
+        }
         w.take_gil();
         w
     }
@@ -120,7 +131,10 @@ impl Worker {
         self.gil.is_some()
     }
 
-    /// Takes the GIL (no-op without one or when already held).
+    /// Takes the GIL (no-op without one or when already held). Labs call
+    /// it after every blocking wait (a lock, the queue, I/O), with or
+    /// without a GIL, so this is also where the worker tells its core watch
+    /// that the time since its last step was not spent computing.
     pub fn take_gil(&mut self) {
         if self.holds_gil {
             return;
@@ -131,6 +145,7 @@ impl Worker {
             self.stats.gil_acquires += 1;
             self.holds_gil = true;
         }
+        self.resume_watch();
     }
 
     /// Gives the GIL up (no-op without one or when not held).
@@ -176,23 +191,59 @@ impl Worker {
         self.take_gil();
     }
 
-    /// What a step does only every [`CORE_CHECK_EVERY`] steps.
+    /// What a step does only every [`CORE_CHECK_EVERY`] steps: one read
+    /// of the clock, shared by the core watch and the recorder's timed
+    /// hand-over.
     #[inline(never)]
     fn every_few_steps(&mut self) {
         self.steps_to_core_check = CORE_CHECK_EVERY;
-        self.check_core();
-        self.rec.flush_if_due();
+        let now = self.rec.clock().now_ns();
+        self.look_at_core(now);
+        self.rec.flush_if_due_at(now);
     }
 
-    fn check_core(&mut self) {
-        if let Some(core) = platform::current_core()
-            && self.core != Some(core)
+    /// Records a wait for a core that the time since the last look hid, or
+    /// else a change of core.
+    fn look_at_core(&mut self, now: u64) {
+        let before = self.watch.core();
+        let quiet = self.rec.quietest_since_mark(now);
+        if let Some(wait) = self.watch.check(now, quiet) {
+            // The wait lies between events already recorded: it goes into
+            // its place among them.
+            self.rec
+                .record_in_order(wait.start_ns, EventKind::CoreWaitStart, 0);
+            let core = wait.core.map_or(u64::MAX, u64::from);
+            self.rec
+                .record_in_order(wait.end_ns, EventKind::CoreWaitEnd, core);
+            self.count_core_change(before, wait.core);
+        } else if let Some(core) = self.watch.note_core() {
+            self.count_core_change(before, Some(core));
+            self.rec
+                .record_at(now, EventKind::CoreChange, u64::from(core));
+        }
+        self.rec.mark(now);
+    }
+
+    /// After a wait in which the worker did not compute: starts the core
+    /// watch afresh and records the core it woke up on, if another.
+    fn resume_watch(&mut self) {
+        let now = self.rec.clock().now_ns();
+        let before = self.watch.core();
+        self.watch.resync(now);
+        self.rec.mark(now);
+        let after = self.watch.core();
+        if after != before
+            && let Some(core) = after
         {
-            if self.core.is_some() {
-                self.stats.core_changes += 1;
-            }
-            self.core = Some(core);
-            self.rec.record(EventKind::CoreChange, core as u64);
+            self.count_core_change(before, after);
+            self.rec
+                .record_at(now, EventKind::CoreChange, u64::from(core));
+        }
+    }
+
+    fn count_core_change(&mut self, before: Option<u32>, after: Option<u32>) {
+        if before.is_some() && after.is_some() && before != after {
+            self.stats.core_changes += 1;
         }
     }
 
@@ -216,10 +267,20 @@ impl Worker {
         self.drop_gil(false);
         let mut frame = SquaresFrame::new(range);
         let mut stopped = false;
+        let mut to_check = CORE_CHECK_EVERY;
         while !frame.finished() {
             if self.cancel.is_cancelled() {
                 stopped = true;
                 break;
+            }
+            // Native code is not free of the OS either: it too can wait
+            // for a core, and must be seen doing so.
+            to_check -= 1;
+            if to_check == 0 {
+                to_check = CORE_CHECK_EVERY;
+                let now = self.rec.clock().now_ns();
+                self.look_at_core(now);
+                self.rec.flush_if_due_at(now);
             }
             frame.run(STEP_INTEGERS);
         }
@@ -246,12 +307,11 @@ impl Worker {
         std::thread::sleep(wait);
         let woke = self.rec.clock().now_ns();
         self.rec.record_at(woke, EventKind::IoWaitEnd, 0);
+        self.take_gil();
         if self.gil.is_some() {
-            self.take_gil();
             let held_at = self.rec.clock().now_ns();
             self.stats.wake_delays_ns.push(held_at.saturating_sub(woke));
         }
-        self.check_core();
     }
 
     /// A blocking wait like [`Worker::io_wait`] that ends early when
@@ -279,7 +339,6 @@ impl Worker {
         };
         self.rec.record(EventKind::IoWaitEnd, 0);
         self.take_gil();
-        self.check_core();
         completed
     }
 
@@ -293,6 +352,8 @@ impl Worker {
         self.rec.record(EventKind::WorkerExit, 0);
         self.rec.flush();
         let cpu_ns = platform::thread_cpu_ns().saturating_sub(self.cpu_start_ns);
+        self.stats.core_wait_ns = self.watch.waited_ns();
+        self.stats.on_core_ns = self.watch.on_core_ns().to_vec();
         let stats = std::mem::take(&mut self.stats);
         let summary = WorkerSummary {
             id: self.id,
@@ -305,6 +366,7 @@ impl Worker {
             rss_bytes: stats.rss_bytes,
             events: self.rec.recorded(),
             events_dropped: self.rec.dropped(),
+            core_wait_ms: stats.core_wait_ns as f64 / 1e6,
         };
         (summary, stats)
     }

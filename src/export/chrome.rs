@@ -10,7 +10,7 @@
 //! Ids: trace viewers treat thread ids as global and pid 0 as special, so
 //! process `p` is pid `p + 1` and its tracks are tids `pid * 100000 + n`.
 
-use super::trace::{Entry, Phase, Trace, Track, What};
+use super::trace::{CORES_PROCESS, Entry, Phase, Trace, Track, What};
 use crate::model::{Event, RunSummary, WorkerId};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +32,7 @@ fn tid(process: u16, track: Track) -> u64 {
         Track::Lock => base + TIDS_PER_PROCESS - 1,
         // Counters belong to the process; this tid is never named.
         Track::Process => base + TIDS_PER_PROCESS - 3,
+        Track::Core(core) => base + u64::from(core),
     }
 }
 
@@ -41,7 +42,9 @@ fn us(ns: u64) -> String {
 }
 
 fn process_name(process: u16) -> String {
-    if process == 0 {
+    if process == CORES_PROCESS {
+        "CPU cores".to_owned()
+    } else if process == 0 {
         "threadlab (main process)".to_owned()
     } else {
         format!("child process {process}")
@@ -58,6 +61,7 @@ fn track_name(process: u16, track: Track, gil: bool) -> String {
             format!("{} ({})", w.label(), w.thread_name())
         }
         Track::Process => String::new(),
+        Track::Core(core) => format!("core {core}"),
     }
 }
 
@@ -86,8 +90,12 @@ pub fn write_chrome_trace_to(
         write_entry(&mut out, e)?;
     }
     out.write_all(b"\n],\"metadata\":")?;
+    // A run past the cap of kept events is traced up to where they end:
+    // say so where a reader of the trace looks, not only in the summary.
     let meta = serde_json::json!({
         "threadlab": summary,
+        "events_kept": events.len(),
+        "events_summarised": summary.events_summarised,
         "unfinished_slices": trace.unfinished,
         "clipped_slices": trace.clipped,
     });
@@ -127,6 +135,7 @@ fn metadata(trace: &Trace, gil: bool) -> Vec<Value> {
                 Track::Gil => -2,
                 Track::Lock => -1,
                 Track::Worker(thread) => i64::from(thread),
+                Track::Core(core) => i64::from(core),
                 Track::Process => 0,
             };
             out.push(
@@ -195,6 +204,12 @@ fn describe(what: &What) -> (String, &'static str, String) {
             format!(r#""planned_us":{planned_us}"#),
         ),
         What::Native => ("native code (GIL released)".into(), "native", String::new()),
+        What::CoreWait => ("waiting for a core".into(), "os", String::new()),
+        What::OnCore { by } => (
+            format!("{by}"),
+            "os",
+            format!(r#""worker":"{}""#, by.label()),
+        ),
         What::QueueFull { item } => (
             "blocked: queue full".into(),
             "queue",

@@ -33,6 +33,10 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "queue_max_depth",
     "producer_blocked_ms",
     "cut_off_tasks",
+    "cores",
+    "core_wait_ms",
+    "front_end_cores",
+    "others_cores",
 ];
 
 /// The columns of [`compare_csv`], in order.
@@ -44,6 +48,11 @@ pub const COMPARE_COLUMNS: &[&str] = &[
     "workload",
     "wall_ms",
     "speedup",
+    "repeats",
+    "wall_ms_min",
+    "wall_ms_max",
+    "speedup_min",
+    "speedup_max",
 ];
 
 /// A field as CSV wants it: quoted when it holds a comma, quote or newline.
@@ -99,6 +108,14 @@ pub fn summary_csv(rows: &[RunSummary]) -> String {
                 .map(|q| ms(q.producer_blocked_ms))
                 .unwrap_or_default(),
             opt(s.cut_off.map(|c| c.tasks)),
+            s.cores.to_string(),
+            ms(s.core_wait_ms),
+            s.load
+                .map(|l| format!("{:.3}", l.front_end_cores))
+                .unwrap_or_default(),
+            s.load
+                .map(|l| format!("{:.3}", l.others_cores))
+                .unwrap_or_default(),
         ];
         debug_assert_eq!(fields.len(), SUMMARY_COLUMNS.len());
         let _ = writeln!(out, "{}", fields.join(","));
@@ -111,20 +128,28 @@ pub fn compare_csv(rows: &[CompareRow]) -> String {
     let mut out = COMPARE_COLUMNS.join(",");
     out.push('\n');
     for r in rows {
+        let ratio = |v: f64| {
+            if v.is_finite() {
+                format!("{v:.3}")
+            } else {
+                String::new()
+            }
+        };
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
             field(&r.label),
             r.processes,
             r.threads,
             r.gil,
             r.workload.name(),
             ms(r.wall_ms),
-            if r.speedup.is_finite() {
-                format!("{:.3}", r.speedup)
-            } else {
-                String::new()
-            }
+            ratio(r.speedup),
+            r.repeats,
+            ms(r.wall_ms_min),
+            ms(r.wall_ms_max),
+            ratio(r.speedup_min),
+            ratio(r.speedup_max),
         );
     }
     out
@@ -159,21 +184,20 @@ mod tests {
 
     #[test]
     fn compare_has_a_row_per_configuration() {
-        let row = |label: &str, speedup| CompareRow {
-            label: label.into(),
+        let s = crate::model::Scenario {
             processes: 1,
             threads: 2,
-            gil: true,
             workload: Workload::Cpu,
-            wall_ms: 10.0,
-            speedup,
+            ..Default::default()
         };
-        let text = compare_csv(&[row("serial", 1.0), row("threads", 0.98)]);
+        let row = |label: &str, serial_ms| CompareRow::measured(label, &s, 10.0, serial_ms);
+        let text = compare_csv(&[row("serial", 10.0), row("threads", 9.8)]);
         assert_eq!(
             text,
-            "label,processes,threads,gil,workload,wall_ms,speedup\n\
-             serial,1,2,true,cpu,10.000,1.000\n\
-             threads,1,2,true,cpu,10.000,0.980\n"
+            "label,processes,threads,gil,workload,wall_ms,speedup,\
+             repeats,wall_ms_min,wall_ms_max,speedup_min,speedup_max\n\
+             serial,1,2,true,cpu,10.000,1.000,1,10.000,10.000,1.000,1.000\n\
+             threads,1,2,true,cpu,10.000,0.980,1,10.000,10.000,0.980,0.980\n"
         );
     }
 }

@@ -10,12 +10,17 @@
 //! - "lock holder": who held the lab's lock;
 //! - counters: the queue's depth and the shared counter as written.
 //!
+//! And one more process, "CPU cores", with a track per core whose slices
+//! name the worker that ran there (from the workers' own on-core spans, so
+//! two never overlap); a worker's own track shows when it waited for one.
+//!
 //! Trace viewers need slices on one track to nest properly. The engine's
 //! events do, but a stopped run or a dropped batch can leave a slice without
 //! its end: such slices end at the run's last event, and anything that still
 //! crosses its parent's end is cut there (and counted), never left to
 //! confuse the viewer.
 
+use crate::analysis::timeline::Timeline;
 use crate::model::{Event, EventKind, WorkerId};
 use std::collections::BTreeMap;
 
@@ -30,7 +35,13 @@ pub enum Track {
     Worker(u16),
     /// Process-wide: counters.
     Process,
+    /// A CPU core (in the [`CORES_PROCESS`] pseudo-process).
+    Core(u32),
 }
+
+/// The process number the core tracks are filed under: no interpreter has
+/// it, since child processes are numbered from 1 and stay far below.
+pub const CORES_PROCESS: u16 = u16::MAX;
 
 /// What an entry says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +80,13 @@ pub enum What {
     },
     /// Native code running without the GIL.
     Native,
+    /// Ready to run, but the OS had no core for the worker.
+    CoreWait,
+    /// A worker computed on a core (on a [`Track::Core`]).
+    OnCore {
+        /// The worker.
+        by: WorkerId,
+    },
     /// The producer blocked on a full queue.
     QueueFull {
         /// The item it was trying to put.
@@ -163,15 +181,19 @@ impl Trace {
     /// Builds the trace of `events` (any order; each worker's own events
     /// in its time order once sorted by time).
     pub fn from_events(events: &[Event]) -> Self {
-        let mut sorted = events.to_vec();
+        // The order is sorted, not a copy of the events: for millions of
+        // events an index is a third of the memory.
+        let mut order: Vec<usize> = (0..events.len()).collect();
         // Stable: a worker's events at the same nanosecond keep their order.
-        sorted.sort_by_key(|e| e.t_ns);
-        let end_ns = sorted.last().map_or(0, |e| e.t_ns);
+        order.sort_by_key(|&i| events[i].t_ns);
+        let end_ns = order.last().map_or(0, |&i| events[i].t_ns);
         let mut builder = Builder::default();
-        for e in &sorted {
-            builder.apply(e);
+        for &i in &order {
+            builder.apply(&events[i]);
         }
+        drop(order);
         let mut trace = builder.finish(end_ns);
+        trace.entries.extend(core_entries(events));
         trace.mend();
         trace
             .entries
@@ -196,7 +218,7 @@ impl Trace {
                 a.start_ns.cmp(&b.start_ns).then(b.dur_ns.cmp(&a.dur_ns))
             });
             match track {
-                Track::Gil | Track::Lock => {
+                Track::Gil | Track::Lock | Track::Core(_) => {
                     let mut free_at = 0;
                     for i in idx {
                         let e = &mut entries[i];
@@ -257,9 +279,13 @@ impl Builder {
             | K::LockAcquire
             | K::IoWaitStart
             | K::NativeStart
+            | K::CoreWaitStart
             | K::QueueBlocked => {
                 self.open.insert((w, e.kind as u8), (e.t_ns, e.arg));
             }
+            K::CoreWaitEnd => slice(self, K::CoreWaitStart, Track::Worker(w.thread), &|_| {
+                What::CoreWait
+            }),
             K::TaskEnd => slice(self, K::TaskStart, Track::Worker(w.thread), &|task| {
                 What::Task {
                     task,
@@ -360,6 +386,7 @@ impl Builder {
                 Some(K::LockWait) => (worker, What::LockWait),
                 Some(K::IoWaitStart) => (worker, What::IoWait { planned_us: arg }),
                 Some(K::NativeStart) => (worker, What::Native),
+                Some(K::CoreWaitStart) => (worker, What::CoreWait),
                 Some(K::QueueBlocked) => (worker, What::QueueFull { item: arg }),
                 _ => continue,
             };
@@ -372,6 +399,35 @@ impl Builder {
             clipped: 0,
         }
     }
+}
+
+/// The workers' on-core spans as slices on a track per core, read with the
+/// timeline's own state machine so the trace and the window agree. The
+/// timeline takes each worker's events in its own time order, as the run
+/// delivered them.
+fn core_entries(events: &[Event]) -> Vec<Entry> {
+    let gil_mode = events.iter().any(|e| e.kind == EventKind::GilAcquire);
+    let mut timeline = Timeline::new(gil_mode);
+    timeline.ingest(events);
+    let horizon = timeline.horizon_ns();
+    let mut out = Vec::new();
+    for track in timeline.tracks() {
+        let open = track.open_core(horizon);
+        let closed = track
+            .cores
+            .iter()
+            .flat_map(|(core, lane)| lane.spans().iter().map(move |s| (*core, *s)));
+        for (core, span) in closed.chain(open) {
+            out.push(Entry {
+                start_ns: span.start_ns,
+                dur_ns: span.end_ns.saturating_sub(span.start_ns),
+                process: CORES_PROCESS,
+                track: Track::Core(core),
+                what: What::OnCore { by: span.worker },
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -431,5 +487,32 @@ mod tests {
         assert_eq!(trace.clipped, 2);
         let starts: Vec<_> = trace.entries.iter().map(|e| e.start_ns).collect();
         assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
+    }
+
+    #[test]
+    fn cores_get_tracks_that_name_who_ran_and_waits_show_on_the_worker() {
+        let trace = Trace::from_events(&[
+            ev(0, 0, WorkerStart, 0),
+            ev(0, 0, CoreChange, 1),
+            ev(10, 0, CoreWaitStart, 0),
+            ev(30, 0, CoreWaitEnd, 0),
+            ev(50, 0, WorkerExit, 0),
+        ]);
+        let on = |core| -> Vec<(u64, u64)> {
+            trace
+                .entries
+                .iter()
+                .filter(|e| e.track == Track::Core(core))
+                .map(|e| (e.start_ns, e.end_ns()))
+                .collect()
+        };
+        assert_eq!(on(1), [(0, 10)]);
+        assert_eq!(on(0), [(30, 50)]);
+        assert!(
+            trace
+                .entries
+                .iter()
+                .any(|e| e.what == What::CoreWait && (e.start_ns, e.end_ns()) == (10, 30))
+        );
     }
 }

@@ -89,6 +89,17 @@ pub fn percent_text(percent: f64) -> String {
     format!("{percent:.0} %")
 }
 
+/// A number of cores kept busy: "0.3 of a core", "1 core", "1.9 cores".
+pub fn cores_text(cores: f64) -> String {
+    if cores < 0.95 {
+        format!("{cores:.1} of a core")
+    } else if (cores - 1.0).abs() < 0.05 {
+        "1 core".to_owned()
+    } else {
+        format!("{cores:.1} cores")
+    }
+}
+
 /// A size in bytes as mebibytes: `3.5 MiB`.
 pub fn mib_text(bytes: f64) -> String {
     format!("{:.1} MiB", bytes / (1024.0 * 1024.0))

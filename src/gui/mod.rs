@@ -74,8 +74,12 @@ pub fn run(options: WindowOptions) -> Result<(), WindowError> {
     // Scripts and CI take pictures of a known window: they neither read nor
     // write the user's saved settings.
     let smoke = options.screenshot.is_some() || options.exit;
+    // A script that runs the window and exits gets the run's numbers, as
+    // `run --json` prints them, with the window's own share of a core.
+    let print_summary = options.run && options.exit;
     let mut app = ThreadlabApp::new(options).map_err(WindowError::BadOptions)?;
     let status = app.exit_status();
+    let report = app.smoke_report();
     let scratch = std::env::temp_dir().join(format!("threadlab-smoke-{}.ron", std::process::id()));
     if let Some(probe) = FirstFrameProbe::from_env(since) {
         app.set_first_frame_probe(probe);
@@ -107,11 +111,29 @@ pub fn run(options: WindowOptions) -> Result<(), WindowError> {
         .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))?;
     // Nothing is written there in smoke mode; remove it should that change.
     let _ = std::fs::remove_file(&scratch);
+    if print_summary && let Some((summary, frames)) = report.lock().ok().and_then(|mut r| r.take())
+    {
+        print_summary_json(&summary, frames)?;
+    }
     let failure = status.lock().ok().and_then(|mut s| s.take());
     match failure {
         Some(message) => Err(anyhow::anyhow!(message).into()),
         None => Ok(()),
     }
+}
+
+/// Prints `summary` as `run --json` does, with `window_cores` (the share of
+/// a core this window's own threads, the UI thread and the renderer, took
+/// while the run went on) and `window_frames` (the frames drawn meanwhile).
+fn print_summary_json(summary: &crate::model::RunSummary, frames: u64) -> anyhow::Result<()> {
+    let mut doc = serde_json::to_value(summary)?;
+    if let Some(map) = doc.as_object_mut() {
+        let window = summary.load.map(|l| l.front_end_cores);
+        map.insert("window_cores".to_owned(), serde_json::json!(window));
+        map.insert("window_frames".to_owned(), serde_json::json!(frames));
+    }
+    println!("{}", serde_json::to_string_pretty(&doc)?);
+    Ok(())
 }
 
 /// Whether the window is drawn by a CPU renderer (llvmpipe, lavapipe, SwiftShader).

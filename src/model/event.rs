@@ -99,11 +99,16 @@ pub enum EventKind {
     NativeEnd = 23,
     /// A stop request reached the worker at a cooperative check.
     StopSeen = 24,
+    /// The worker was ready to run but the OS kept it off every core (the
+    /// run queue), measured by the worker itself; `arg` unused.
+    CoreWaitStart = 25,
+    /// The worker is on a core again; `arg` = that core.
+    CoreWaitEnd = 26,
 }
 
 impl EventKind {
     /// Every kind, in discriminant order.
-    pub const ALL: [EventKind; 25] = [
+    pub const ALL: [EventKind; 27] = [
         EventKind::WorkerStart,
         EventKind::WorkerExit,
         EventKind::TaskStart,
@@ -129,6 +134,8 @@ impl EventKind {
         EventKind::NativeStart,
         EventKind::NativeEnd,
         EventKind::StopSeen,
+        EventKind::CoreWaitStart,
+        EventKind::CoreWaitEnd,
     ];
 
     /// The kind with this discriminant, for decoding.
@@ -164,6 +171,8 @@ impl EventKind {
             EventKind::NativeStart => "native_start",
             EventKind::NativeEnd => "native_end",
             EventKind::StopSeen => "stop_seen",
+            EventKind::CoreWaitStart => "core_wait_start",
+            EventKind::CoreWaitEnd => "core_wait_end",
         }
     }
 }

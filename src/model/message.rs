@@ -3,13 +3,24 @@
 use super::event::Event;
 use super::summary::RunSummary;
 
-/// The machine-wide load of every CPU core at one moment.
-#[derive(Clone, Debug, PartialEq)]
+/// How busy every CPU core was over the interval that ends at `t_ns`, and
+/// how much of that was threadlab's own threads other than the workers
+/// (whose time on each core comes from their own events instead).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoreSample {
-    /// Nanoseconds since the run's epoch.
+    /// End of the interval, nanoseconds since the run's epoch.
     pub t_ns: u64,
-    /// Load of each core, 0..=100 %.
+    /// Length of the interval, ns (0 when not known).
+    pub interval_ns: u64,
+    /// Load of each core over the interval, 0..=100 %: every program of
+    /// the machine, threadlab's included.
     pub usage: Vec<f32>,
+    /// Per core, the share of the interval that threadlab's front end (the
+    /// window and its renderer, or the command line) ran there, 0..=100 %.
+    pub front_end: Vec<f32>,
+    /// Per core, the share of the run's helper threads (coordinator,
+    /// sampler, readers, the children's main threads), 0..=100 %.
+    pub helpers: Vec<f32>,
 }
 
 /// One message from a run to whoever watches it (window, CLI).

@@ -3,6 +3,7 @@
 //! beyond reading a scenario file.
 
 pub mod event;
+pub mod kept;
 pub mod load;
 pub mod message;
 pub mod preset;
@@ -10,11 +11,12 @@ pub mod scenario;
 pub mod summary;
 
 pub use event::{Event, EventKind, WorkerId};
+pub use kept::{EVENTS_KEPT_MAX, KeptEvents};
 pub use load::{LoadError, load_scenario_file, parse_scenario};
 pub use message::{CoreSample, RunMessage};
 pub use preset::{DEFAULT_PRESET, PRESETS, all_presets, load_preset, preset_names};
 pub use scenario::{Lab, Scenario, Update, Workload, limits};
 pub use summary::{
-    CounterSummary, CutOffSummary, KillSummary, Percentiles, QueueSummary, RunSummary,
-    SharedMemorySummary, StartupGroup, StartupSummary, WorkerSummary,
+    CoreBusy, CounterSummary, CutOffSummary, KillSummary, LoadSummary, Percentiles, QueueSummary,
+    RunSummary, SharedMemorySummary, StartupGroup, StartupSummary, WorkerSummary,
 };

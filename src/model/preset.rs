@@ -24,6 +24,7 @@ macro_rules! presets {
 presets![
     "cpu-bound",
     "cpu-processes",
+    "oversubscribed",
     "io-bound",
     "gil-free",
     "convoy",

@@ -169,6 +169,9 @@ pub struct Scenario {
     pub update: Update,
     /// Whether events are recorded (summaries are measured either way).
     pub record: bool,
+    /// Logical cores the workers may run on (CPU affinity); 0 = every core
+    /// of the machine.
+    pub cores: u32,
 }
 
 impl Default for Scenario {
@@ -192,6 +195,7 @@ impl Default for Scenario {
             increments: 10,
             update: Update::Wait,
             record: true,
+            cores: 0,
         }
     }
 }
@@ -217,6 +221,9 @@ pub mod limits {
     pub const QUEUE_SIZE: RangeInclusive<u32> = 0..=100_000;
     /// Increments per worker.
     pub const INCREMENTS: RangeInclusive<u32> = 1..=100_000_000;
+    /// Logical cores to run on (0 = all). The machine bounds it further:
+    /// see [`super::Scenario::validate_cores`].
+    pub const CORES: RangeInclusive<u32> = 0..=1024;
 }
 
 /// A knob outside its range: names the field, the value and the range.
@@ -262,6 +269,7 @@ impl Scenario {
         check("io_ms", self.io_ms, &limits::IO_MS)?;
         check("queue_size", self.queue_size, &limits::QUEUE_SIZE)?;
         check("increments", self.increments, &limits::INCREMENTS)?;
+        check("cores", self.cores, &limits::CORES)?;
         let total = self.processes * self.threads;
         if total > limits::TOTAL_WORKERS {
             return Err(RangeError {
@@ -273,9 +281,34 @@ impl Scenario {
         Ok(())
     }
 
+    /// Checks the cores knob against a machine whose process may use
+    /// `available` logical cores: 0 (all of them) or 1..=available.
+    pub fn validate_cores(&self, available: usize) -> Result<(), RangeError> {
+        let most = u32::try_from(available.max(1)).unwrap_or(u32::MAX);
+        check("cores", self.cores, &(0..=most))
+    }
+
+    /// The logical cores the workers run on, on a machine whose process may
+    /// use `available` of them: the knob, or all of them for 0.
+    pub fn cores_used(&self, available: usize) -> usize {
+        let available = available.max(1);
+        match self.cores {
+            0 => available,
+            n => (n as usize).min(available),
+        }
+    }
+
     /// Total workers across all processes.
     pub fn total_workers(&self) -> u32 {
         self.processes * self.threads
+    }
+
+    /// Threads each interpreter runs: the workers, plus thread 0 for the
+    /// labs whose main program is a thread of its own (queue, daemon), so
+    /// their workers are threads 1..=`threads`. Whoever checks a worker id
+    /// (the parent reading a child) must count that thread too.
+    pub fn threads_per_interpreter(&self) -> u32 {
+        self.threads + u32::from(matches!(self.lab, Lab::Queue | Lab::Daemon))
     }
 
     /// Whether the workers are child processes rather than threads of this process.
@@ -320,6 +353,20 @@ mod tests {
         };
         let err = s.validate().unwrap_err();
         assert_eq!(err.to_string(), "threads = 0 is out of range 1..=256");
+    }
+
+    #[test]
+    fn the_cores_knob_is_bounded_by_the_machine() {
+        let s = Scenario {
+            cores: 3,
+            ..Scenario::default()
+        };
+        assert_eq!(s.validate(), Ok(()));
+        let err = s.validate_cores(2).unwrap_err();
+        assert_eq!(err.to_string(), "cores = 3 is out of range 0..=2");
+        assert_eq!(s.validate_cores(4), Ok(()));
+        assert_eq!(s.cores_used(4), 3);
+        assert_eq!(Scenario::default().cores_used(8), 8);
     }
 
     #[test]

@@ -59,6 +59,10 @@ pub struct WorkerSummary {
     pub events: u64,
     /// Events it could not hand over (buffer full).
     pub events_dropped: u64,
+    /// Time it was ready to run but the OS kept it off every core, ms
+    /// (measured by the worker itself; see `engine::core_watch`).
+    #[serde(default)]
+    pub core_wait_ms: f64,
 }
 
 /// The shared counter of the race and shared-memory labs.
@@ -148,6 +152,33 @@ pub struct KillSummary {
     pub processes_stop_ms: Vec<f64>,
 }
 
+/// How long this run's workers kept one core busy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoreBusy {
+    /// The logical core, as the OS numbers it.
+    pub core: u32,
+    /// Time the run's workers computed on it, ms.
+    pub busy_ms: f64,
+}
+
+/// Where the machine's cores went while the run went on, in cores kept busy
+/// on average (2.0 = two whole cores for the whole run).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadSummary {
+    /// Every program on the machine, ours included (the kernel's count).
+    pub machine_cores: f64,
+    /// The run's workers (their own CPU clocks).
+    pub workers_cores: f64,
+    /// threadlab's front end: the window and its renderer, or the command
+    /// line's main thread.
+    pub front_end_cores: f64,
+    /// The run's helper threads: the coordinator, the sampler, the readers
+    /// of child processes and the children's own main threads.
+    pub helpers_cores: f64,
+    /// Other programs: the machine's count minus all of threadlab's.
+    pub others_cores: f64,
+}
+
 /// Everything a finished run measured.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -179,6 +210,16 @@ pub struct RunSummary {
     pub events: u64,
     /// Events lost because a buffer was full.
     pub events_dropped: u64,
+    /// Events the front end kept one by one, the first to arrive (up to
+    /// [`EVENTS_KEPT_MAX`](super::EVENTS_KEPT_MAX)): the window's timeline
+    /// and export, the CLI's `--trace` (0 without it). Filled in by the
+    /// front end; every other number here counts every event either way.
+    #[serde(default)]
+    pub events_kept: u64,
+    /// Events that arrived beyond those: taken into the summary (and the
+    /// timeline's per-block summaries), but not kept one by one.
+    #[serde(default)]
+    pub events_summarised: u64,
     /// GIL hand-overs from one worker to another, all interpreters.
     pub gil_switches: u64,
     /// Drop requests (a waiter timed out), all interpreters.
@@ -216,6 +257,22 @@ pub struct RunSummary {
     /// Time to stop, per thread and per process (kill lab).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kill: Option<KillSummary>,
+    /// Logical cores the workers could run on (the cores knob, or every
+    /// core this process may use).
+    #[serde(default)]
+    pub cores: u32,
+    /// Physical cores those logical cores belong to.
+    #[serde(default)]
+    pub cores_physical: u32,
+    /// Time all workers together were ready to run but on no core, ms.
+    #[serde(default)]
+    pub core_wait_ms: f64,
+    /// Per core: how long the run's workers computed on it.
+    #[serde(default)]
+    pub per_core: Vec<CoreBusy>,
+    /// Where the machine's cores went meanwhile (when the run sampled them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadSummary>,
     /// Lab-specific notes for people (what happened and why).
     pub notes: Vec<String>,
     /// Every worker's own numbers.

@@ -75,6 +75,9 @@ pub struct LaneTally {
     pub tasks_done: u64,
     /// Inferred time waiting for the GIL, ns.
     pub gil_wait_ns: u64,
+    /// Inferred time ready but on no core (off the CPU while holding its
+    /// GIL or needing none), ns.
+    pub core_wait_ns: u64,
     /// Inferred GIL acquisitions after a wait (hand-overs to it).
     pub handovers: u64,
     /// Whether the end of the program cut it off, and in which task.
@@ -281,7 +284,15 @@ impl Inference {
                 p.running.push_back((r.thread, taken, t));
             } else {
                 // It held the GIL all along (off the CPU, if at all, by the
-                // OS's choice): nobody else could run Python meanwhile.
+                // OS's choice): nobody else could run Python meanwhile. A
+                // stretch of Python code off the CPU that long was the OS's
+                // run queue: drawn as waiting for a core, as the model's
+                // workers measure it (the probe cannot tell which core).
+                if off > GAP_MIN_NS {
+                    ev(out, released, EventKind::CoreWaitStart, 0);
+                    ev(out, taken, EventKind::CoreWaitEnd, u64::MAX);
+                    tally.core_wait_ns += (taken - released) as u64;
+                }
                 p.running.push_back((r.thread, lane.last_t, t));
                 if r.kind == b'C' && lane.last_was_checkpoint && off <= GAP_MIN_NS {
                     self.checkpoint_gaps.push(wall);
@@ -607,6 +618,13 @@ mod tests {
         events.extend(inf.finish());
         assert_eq!(inf.tallies[&WorkerId::new(0, 0)].gil_wait_ns, 0);
         assert!(!events.iter().any(|e| e.kind == EventKind::GilWait));
+        // It waited for a core instead: 2 ms off the CPU, drawn as such.
+        assert_eq!(inf.tallies[&WorkerId::new(0, 0)].core_wait_ns, 2_000_000);
+        let start = events
+            .iter()
+            .position(|e| e.kind == EventKind::CoreWaitStart);
+        let end = events.iter().position(|e| e.kind == EventKind::CoreWaitEnd);
+        assert!(start.is_some() && start < end, "{events:?}");
     }
 
     #[test]

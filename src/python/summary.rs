@@ -97,6 +97,7 @@ pub fn summarize(
             tasks_done: t.tasks_done,
             cpu_ms: t.cpu_ns as f64 / 1e6,
             gil_wait_ms: t.gil_wait_ns as f64 / 1e6,
+            core_wait_ms: t.core_wait_ns as f64 / 1e6,
             gil_acquires: t.handovers,
             core_changes: 0,
             spawn_us: t.spawn_ns as f64 / 1e3,
@@ -132,6 +133,7 @@ pub fn summarize(
             0
         },
         gil_wait_ms: workers.iter().map(|w| w.gil_wait_ms).sum(),
+        core_wait_ms: workers.iter().map(|w| w.core_wait_ms).sum(),
         spawn_us: workers.iter().map(|w| w.spawn_us).collect(),
         rss_bytes: workers.iter().map(|w| w.rss_bytes).collect(),
         workers,

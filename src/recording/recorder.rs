@@ -70,6 +70,14 @@ pub struct Recorder {
     enabled: bool,
     buf: Vec<Event>,
     last_flush_ns: u64,
+    last_event_ns: u64,
+    /// The latest stamp (an event, or the mark): where a quiet stretch
+    /// starts.
+    prev_stamp_ns: u64,
+    /// The longest stretch without an event since the mark.
+    quiet: (u64, u64),
+    /// The latest event already handed over: nothing may go before it.
+    handed_over_ns: u64,
     sink: EventSink,
     recorded: u64,
     dropped: u64,
@@ -84,6 +92,10 @@ impl Recorder {
             enabled,
             buf: Vec::with_capacity(if enabled { BATCH_EVENTS } else { 0 }),
             last_flush_ns: 0,
+            last_event_ns: 0,
+            prev_stamp_ns: 0,
+            quiet: (0, 0),
+            handed_over_ns: 0,
             sink,
             recorded: 0,
             dropped: 0,
@@ -121,6 +133,12 @@ impl Recorder {
 
     #[inline]
     fn push(&mut self, event: Event) {
+        let t = event.t_ns;
+        if t.saturating_sub(self.prev_stamp_ns) > self.quiet.1 - self.quiet.0 {
+            self.quiet = (self.prev_stamp_ns, t);
+        }
+        self.prev_stamp_ns = t;
+        self.last_event_ns = t;
         self.buf.push(event);
         self.recorded += 1;
         if self.buf.len() >= BATCH_EVENTS
@@ -135,6 +153,9 @@ impl Recorder {
     pub fn flush(&mut self) {
         if self.buf.is_empty() {
             return;
+        }
+        if let Some(last) = self.buf.last() {
+            self.handed_over_ns = self.handed_over_ns.max(last.t_ns);
         }
         let batch = std::mem::replace(&mut self.buf, Vec::with_capacity(BATCH_EVENTS));
         match self.sink.tx.try_send(RunMessage::Events(batch)) {
@@ -157,11 +178,63 @@ impl Recorder {
         if self.buf.is_empty() {
             return;
         }
-        let now = self.clock.now_ns();
-        if now.saturating_sub(self.last_flush_ns) >= FLUSH_AFTER_NS {
+        self.flush_if_due_at(self.clock.now_ns());
+    }
+
+    /// [`Recorder::flush_if_due`] with the time already read from the
+    /// run's clock (a worker's step reads it once for several purposes).
+    #[inline]
+    pub fn flush_if_due_at(&mut self, now: u64) {
+        if !self.buf.is_empty() && now.saturating_sub(self.last_flush_ns) >= FLUSH_AFTER_NS {
             self.last_flush_ns = now;
             self.flush();
         }
+    }
+
+    /// The time of the latest event recorded (0 before the first).
+    pub fn last_event_ns(&self) -> u64 {
+        self.last_event_ns
+    }
+
+    /// Starts a new stretch at `now_ns` for [`Recorder::quietest_since_mark`]
+    /// (a worker marks each look at its core).
+    #[inline]
+    pub fn mark(&mut self, now_ns: u64) {
+        self.prev_stamp_ns = now_ns.max(self.last_event_ns);
+        self.quiet = (self.prev_stamp_ns, self.prev_stamp_ns);
+    }
+
+    /// The longest stretch since the mark, up to `now_ns`, in which this
+    /// worker recorded nothing: where a pause it did not see happening can
+    /// only have been.
+    pub fn quietest_since_mark(&self, now_ns: u64) -> (u64, u64) {
+        let tail = (self.prev_stamp_ns, now_ns.max(self.prev_stamp_ns));
+        if tail.1 - tail.0 >= self.quiet.1 - self.quiet.0 {
+            tail
+        } else {
+            self.quiet
+        }
+    }
+
+    /// Records `kind` at `t_ns`, which may lie before events already
+    /// recorded: it goes into its place in time among the events not yet
+    /// handed over, and no earlier than the last one handed over (which is
+    /// where it lands if it would go before). Returns the time used.
+    pub fn record_in_order(&mut self, t_ns: u64, kind: EventKind, arg: u64) -> u64 {
+        if !self.enabled {
+            return t_ns;
+        }
+        let t = t_ns.max(self.handed_over_ns);
+        let at = self.buf.partition_point(|e| e.t_ns <= t);
+        self.buf.insert(at, Event::new(t, self.worker, kind, arg));
+        self.recorded += 1;
+        self.last_event_ns = self.last_event_ns.max(t);
+        t
+    }
+
+    /// Whether events are recorded at all.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
     }
 
     /// Events recorded so far (including dropped ones).
@@ -249,6 +322,25 @@ mod tests {
         t.store(FLUSH_AFTER_NS * 2, Ordering::Relaxed);
         r.flush_if_due();
         assert_eq!(events(&rx).len(), 1);
+    }
+
+    #[test]
+    fn a_past_event_goes_into_its_place_but_never_before_a_handed_over_one() {
+        let (tx, rx) = bounded(16);
+        let (clock, _t) = Clock::manual();
+        let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), true);
+        r.mark(0);
+        for t in [10, 20, 500, 510] {
+            r.record_at(t, EventKind::CounterWrite, t);
+        }
+        assert_eq!(r.quietest_since_mark(520), (20, 500));
+        r.record_in_order(30, EventKind::CoreWaitStart, 0);
+        r.record_in_order(490, EventKind::CoreWaitEnd, 1);
+        r.flush();
+        let got: Vec<u64> = events(&rx).iter().map(|e| e.t_ns).collect();
+        assert_eq!(got, [10, 20, 30, 490, 500, 510]);
+        // Once handed over, nothing goes before the last event sent.
+        assert_eq!(r.record_in_order(100, EventKind::CoreWaitStart, 0), 510);
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub fn recorded_run_scaled(num: u64, den: u64) -> RunData {
         data.apply(RunMessage::Cores(CoreSample {
             t_ns: scale(t),
             usage: vec![70.0 + wave, 35.0 - wave],
+            ..Default::default()
         }));
     }
     data.apply(RunMessage::Finished(Box::new(Ok(RunSummary {

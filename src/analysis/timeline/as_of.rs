@@ -7,6 +7,7 @@
 //! prefix totals, never from a scan of the whole run.
 
 use super::lanes::{Lane, Span, Totals};
+use super::tail::{Points, Tail};
 use super::track::{HoldSpan, State, Track};
 use super::{Series, Timeline};
 
@@ -126,18 +127,31 @@ impl Timeline {
             gil_wait_ns += totals[State::GilWait.index()];
             worker_time_ns += totals.iter().sum::<u64>();
         }
+        // Beyond the detail, the series answer from their summary blocks.
+        let tails = &self.summarised;
+        let counted =
+            |detail: &[u64], tail: &Tail<Points>| count_until(detail, t_ns) + tail.items_by(t_ns);
+        let has_counter = !self.counter.is_empty() || !tails.counter.is_empty();
         AsOf {
             t_ns,
-            gil_handovers: count_until(&self.handovers, t_ns),
-            gil_drop_requests: count_until(&self.drop_requests, t_ns),
+            gil_handovers: counted(&self.handovers, &tails.handovers),
+            gil_drop_requests: counted(&self.drop_requests, &tails.drop_requests),
             gil_wait_ns,
             worker_time_ns,
-            queue_depth: value_at(&self.queue_depth, t_ns),
-            counter: (!self.counter.is_empty()).then(|| {
-                let expected = self.counter.partition_point(|p| p.0 <= t_ns);
+            queue_depth: tails
+                .queue_depth
+                .value_by(t_ns)
+                .or_else(|| value_at(&self.queue_depth, t_ns))
+                .or_else(|| (!tails.queue_depth.is_empty()).then_some(0)),
+            counter: has_counter.then(|| {
+                let expected = self.counter.partition_point(|p| p.0 <= t_ns) as u64;
                 CounterAt {
-                    expected: expected as u64,
-                    actual: value_at(&self.counter, t_ns).unwrap_or(0),
+                    expected: expected + tails.counter.items_by(t_ns),
+                    actual: tails
+                        .counter
+                        .value_by(t_ns)
+                        .or_else(|| value_at(&self.counter, t_ns))
+                        .unwrap_or(0),
                 }
             }),
         }
@@ -150,9 +164,13 @@ impl Timeline {
         let series = [&self.queue_depth, &self.counter]
             .into_iter()
             .filter_map(|s| s.get(s.partition_point(|p| p.0 <= t_ns)).map(|p| p.0));
+        let tails = [&self.summarised.queue_depth, &self.summarised.counter]
+            .into_iter()
+            .filter_map(|tail| tail.next_edge_after(t_ns));
         self.tracks()
             .filter_map(|t| t.next_change_after(t_ns))
             .chain(series)
+            .chain(tails)
             .min()
     }
 
@@ -165,9 +183,13 @@ impl Timeline {
                 let i = s.partition_point(|p| p.0 < t_ns);
                 i.checked_sub(1).map(|i| s[i].0)
             });
+        let tails = [&self.summarised.queue_depth, &self.summarised.counter]
+            .into_iter()
+            .filter_map(|tail| tail.prev_edge_before(t_ns));
         self.tracks()
             .filter_map(|t| t.prev_change_before(t_ns))
             .chain(series)
+            .chain(tails)
             .max()
     }
 

@@ -5,23 +5,34 @@
 //! The window feeds every batch it drains into [`Timeline::ingest`] and draws
 //! from the lanes with [`lanes::Lane::lod`], whose cost follows the pixels on
 //! screen, not the number of events. Nothing here knows about drawing.
+//!
+//! Memory is bounded: the first events (up to a cap, [`EVENTS_KEPT_MAX`] by
+//! default) are kept in full detail, every span and every point; beyond it
+//! the lanes and series keep only per-block summaries ([`tail`]), while the
+//! counters (hand-overs, drop requests, tasks, time waiting) go on counting
+//! every event. [`Timeline::events_kept`] and
+//! [`Timeline::events_summarised`] say which is which.
 
 pub mod as_of;
+pub mod cores;
 pub mod lanes;
+pub mod tail;
 pub mod track;
 
 pub use as_of::{AsOf, CounterAt};
-pub use lanes::{CATEGORIES, Lane, LodItem, Merged, PixelWindow, Span, Totals};
+pub use cores::{CoreShare, split_sample};
+pub use lanes::{CATEGORIES, Lane, LodItem, Merged, PixelWindow, Span, SpanBlock, Totals};
+pub use tail::{Points, Tail};
 pub use track::{HoldSpan, NO_TASK, State, StateSpan, Track};
 
-use crate::model::{Event, EventKind, WorkerId};
+use crate::model::{EVENTS_KEPT_MAX, Event, EventKind, WorkerId};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A value over time, kept in time order.
 pub type Series = Vec<(u64, u64)>;
 
 /// Everything a run recorded, ready to draw.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Timeline {
     gil_mode: bool,
     tracks: BTreeMap<WorkerId, Track>,
@@ -33,16 +44,71 @@ pub struct Timeline {
     /// When each GIL drop request was made, in time order.
     drop_requests: Vec<u64>,
     events: u64,
+    /// The latest time of an event kept in full detail.
+    detail_end_ns: u64,
+    /// Events kept in full detail at most.
+    detail_cap: u64,
+    /// The detail is full: what comes now is summarised.
+    summarising: bool,
+    /// The series beyond the detail, per block.
+    summarised: SummarisedSeries,
+}
+
+/// The series of a timeline beyond its detail.
+#[derive(Clone, Debug, Default)]
+struct SummarisedSeries {
+    queue_depth: Tail<Points>,
+    counter: Tail<Points>,
+    handovers: Tail<Points>,
+    drop_requests: Tail<Points>,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Self::with_detail_cap(true, EVENTS_KEPT_MAX as u64)
+    }
 }
 
 impl Timeline {
     /// An empty timeline for a run whose interpreters have a GIL (`gil_mode`)
-    /// or run free-threaded.
+    /// or run free-threaded, keeping the first [`EVENTS_KEPT_MAX`] events
+    /// in full detail.
     pub fn new(gil_mode: bool) -> Self {
+        Self::with_detail_cap(gil_mode, EVENTS_KEPT_MAX as u64)
+    }
+
+    /// The same, keeping the first `detail_cap` events in full detail.
+    pub fn with_detail_cap(gil_mode: bool, detail_cap: u64) -> Self {
         Self {
             gil_mode,
-            ..Self::default()
+            tracks: BTreeMap::new(),
+            horizon_ns: 0,
+            queue_depth: Series::new(),
+            counter: Series::new(),
+            handovers: Vec::new(),
+            drop_requests: Vec::new(),
+            events: 0,
+            detail_end_ns: 0,
+            detail_cap,
+            summarising: false,
+            summarised: SummarisedSeries::default(),
         }
+    }
+
+    /// Events kept in full detail: the first to arrive, up to the cap.
+    pub fn events_kept(&self) -> u64 {
+        self.events.min(self.detail_cap)
+    }
+
+    /// Events beyond the cap: counted, and folded into per-block summaries.
+    pub fn events_summarised(&self) -> u64 {
+        self.events - self.events_kept()
+    }
+
+    /// Where the full detail ends (the latest time of a kept event), once
+    /// the timeline has begun to summarise.
+    pub fn detail_ends_ns(&self) -> Option<u64> {
+        self.summarising.then_some(self.detail_end_ns)
     }
 
     /// Whether the run's interpreters have a GIL.
@@ -56,31 +122,62 @@ impl Timeline {
         let gil_mode = self.gil_mode;
         for e in batch {
             self.events += 1;
+            if !self.summarising && self.events > self.detail_cap {
+                self.start_summarising();
+            }
             self.horizon_ns = self.horizon_ns.max(e.t_ns);
+            if !self.summarising {
+                self.detail_end_ns = self.detail_end_ns.max(e.t_ns);
+            }
+            let summarising = self.summarising;
+            let tails = &mut self.summarised;
             match e.kind {
+                EventKind::QueueDepth if summarising => {
+                    tails.queue_depth.push(Points::one(e.t_ns, e.arg))
+                }
                 EventKind::QueueDepth => {
                     insert_sorted(&mut self.queue_depth, (e.t_ns, e.arg), |p| p.0)
+                }
+                EventKind::CounterWrite if summarising => {
+                    tails.counter.push(Points::one(e.t_ns, e.arg))
                 }
                 EventKind::CounterWrite => {
                     insert_sorted(&mut self.counter, (e.t_ns, e.arg), |p| p.0)
                 }
                 _ => {}
             }
-            let track = self
-                .tracks
-                .entry(e.worker)
-                .or_insert_with(|| Track::new(e.worker, gil_mode));
+            let track = self.tracks.entry(e.worker).or_insert_with(|| {
+                let mut track = Track::new(e.worker, gil_mode);
+                if summarising {
+                    track.summarise_from_now();
+                }
+                track
+            });
             let before = (track.gil_handovers, track.gil_drop_requests);
             track.apply(e);
             // Kept as times too, so a replay counts them up to any moment
             // with a binary search.
             if track.gil_handovers > before.0 {
-                insert_sorted(&mut self.handovers, e.t_ns, |t| *t);
+                if summarising {
+                    tails.handovers.push(Points::one(e.t_ns, 0));
+                } else {
+                    insert_sorted(&mut self.handovers, e.t_ns, |t| *t);
+                }
             }
             if track.gil_drop_requests > before.1 {
-                insert_sorted(&mut self.drop_requests, e.t_ns, |t| *t);
+                if summarising {
+                    tails.drop_requests.push(Points::one(e.t_ns, 0));
+                } else {
+                    insert_sorted(&mut self.drop_requests, e.t_ns, |t| *t);
+                }
             }
         }
+    }
+
+    /// The detail is full: every lane and series summarises from now on.
+    fn start_summarising(&mut self) {
+        self.summarising = true;
+        self.tracks.values_mut().for_each(Track::summarise_from_now);
     }
 
     /// The latest time any event carries, ns: open spans are drawn up to it.
@@ -155,13 +252,14 @@ impl Timeline {
         self.tracks.values().map(|t| t.tasks_done).sum()
     }
 
-    /// Queue depth after each put or get, in time order.
+    /// Queue depth after each put or get, in time order (the detail only).
     pub fn queue_depth(&self) -> &[(u64, u64)] {
         &self.queue_depth
     }
 
-    /// The shared counter's values as written, in time order. The n-th write
-    /// (from 1) is the n-th increment, so a correct counter reads n there.
+    /// The shared counter's values as written, in time order (the detail
+    /// only). The n-th write (from 1) is the n-th increment, so a correct
+    /// counter reads n there.
     pub fn counter_writes(&self) -> &[(u64, u64)] {
         &self.counter
     }
@@ -345,6 +443,48 @@ mod tests {
                 State::Running
             ]
         );
+    }
+
+    /// A long run past a small cap: the counters count every event, the
+    /// lanes and series keep the detail and summarise the rest.
+    #[test]
+    fn beyond_the_cap_counters_stay_exact_and_memory_stays_bounded() {
+        let mut tl = Timeline::with_detail_cap(true, 1_000);
+        let mut t = 0;
+        let mut batch = vec![ev(0, 0, WorkerStart, 0), ev(0, 1, WorkerStart, 0)];
+        // Two threads hand the GIL back and forth, each writing the counter.
+        for round in 0..100_000u64 {
+            let (a, b) = if round % 2 == 0 { (0, 1) } else { (1, 0) };
+            batch.push(ev(t, a, GilAcquire, round + 2));
+            batch.push(ev(t + 1, a, CounterWrite, round + 1));
+            batch.push(ev(t + 2, b, GilWait, 0));
+            batch.push(ev(t + 3, b, GilDropRequest, 0));
+            batch.push(ev(t + 4, a, GilRelease, 1));
+            t += 10;
+            if batch.len() >= 512 {
+                tl.ingest(&batch);
+                batch.clear();
+            }
+        }
+        tl.ingest(&batch);
+        assert_eq!(tl.events(), 2 + 5 * 100_000);
+        assert_eq!(tl.events_kept(), 1_000);
+        assert_eq!(tl.events_summarised(), tl.events() - 1_000);
+        assert!(tl.detail_ends_ns().is_some_and(|t| t < 10_000));
+        assert_eq!(tl.gil_drop_requests(), 100_000);
+        let at_end = tl.as_of(tl.horizon_ns());
+        assert_eq!(at_end.gil_drop_requests, 100_000);
+        assert_eq!(at_end.gil_handovers, tl.gil_handovers());
+        let counter = at_end.counter.unwrap();
+        assert_eq!((counter.expected, counter.actual), (100_000, 100_000));
+        for track in tl.tracks() {
+            assert!(track.states.len() < 1_000, "{}", track.states.len());
+            let blocks = track.states.summarised_blocks().len();
+            assert!(blocks <= tail::TAIL_BLOCKS, "{blocks}");
+            assert!(track.states.summarised() > 0);
+        }
+        assert!(tl.counter_writes().len() < 1_000);
+        assert!(tl.next_change_after(tl.detail_ends_ns().unwrap()).is_some());
     }
 
     #[test]

@@ -25,12 +25,17 @@ pub enum State {
     Native = 4,
     /// Alive, but neither running nor waiting for anything recorded.
     Idle = 5,
+    /// Ready to run (holding the GIL, or needing none) but kept off every
+    /// core by the OS: more runnable threads than cores. Measured by the
+    /// worker itself (`engine::core_watch`).
+    CoreWait = 6,
 }
 
 impl State {
     /// Every state, in legend order.
-    pub const ALL: [State; 6] = [
+    pub const ALL: [State; 7] = [
         State::Running,
+        State::CoreWait,
         State::GilWait,
         State::LockWait,
         State::IoWait,
@@ -38,7 +43,7 @@ impl State {
         State::Idle,
     ];
 
-    /// Index into per-state tables (`0..6`).
+    /// Index into per-state tables (`0..7`).
     pub fn index(self) -> usize {
         self as usize
     }
@@ -52,6 +57,7 @@ impl State {
             State::IoWait => "waiting on I/O",
             State::Native => "native code, no GIL",
             State::Idle => "idle",
+            State::CoreWait => "ready, waiting for a core",
         }
     }
 
@@ -107,6 +113,9 @@ pub struct HoldSpan {
     pub worker: WorkerId,
     /// Whether it came from another worker (a hand-over).
     pub handover: bool,
+    /// Whether the holder was off every core meanwhile (the OS preempted
+    /// it): it held the GIL but did not run, and nobody else could.
+    pub off_core: bool,
 }
 
 impl Span for HoldSpan {
@@ -117,7 +126,7 @@ impl Span for HoldSpan {
         self.end_ns
     }
     fn category(&self) -> usize {
-        0
+        usize::from(self.off_core)
     }
 }
 
@@ -152,6 +161,8 @@ pub struct Track {
     open_lock: Option<HoldSpan>,
     open_core: Option<(u32, HoldSpan)>,
     gil_wait_closed_ns: u64,
+    /// The timeline's detail is full: lanes only summarise what closes.
+    summarising: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -164,6 +175,7 @@ struct Flags {
     io: bool,
     native: bool,
     lock_waited: bool,
+    core_wait: bool,
 }
 
 impl Track {
@@ -189,7 +201,19 @@ impl Track {
             open_lock: None,
             open_core: None,
             gil_wait_closed_ns: 0,
+            summarising: false,
         }
+    }
+
+    /// From now on, every lane of this worker keeps only per-block summaries
+    /// of what closes (the timeline's detail is full); its counters go on
+    /// counting every event.
+    pub fn summarise_from_now(&mut self) {
+        self.summarising = true;
+        self.states.summarise_from_now();
+        self.gil.summarise_from_now();
+        self.lock.summarise_from_now();
+        self.cores.values_mut().for_each(Lane::summarise_from_now);
     }
 
     /// Applies one of this worker's events (in the worker's time order).
@@ -239,6 +263,17 @@ impl Track {
             EventKind::NativeStart => f.native = true,
             EventKind::NativeEnd => f.native = false,
             EventKind::CoreChange => self.core = u32::try_from(e.arg).ok(),
+            EventKind::CoreWaitStart => {
+                f.core_wait = true;
+                self.split_gil_hold(t, true);
+            }
+            EventKind::CoreWaitEnd => {
+                f.core_wait = false;
+                if let Ok(core) = u32::try_from(e.arg) {
+                    self.core = Some(core);
+                }
+                self.split_gil_hold(t, false);
+            }
             EventKind::QueuePut
             | EventKind::QueueGet
             | EventKind::QueueDepth
@@ -259,6 +294,23 @@ impl Track {
             end_ns: t,
             worker: self.id,
             handover,
+            off_core: false,
+        }
+    }
+
+    /// The GIL hold under way goes on, from `t`, with the holder on a core
+    /// or off every core (`off_core`).
+    fn split_gil_hold(&mut self, t: u64, off_core: bool) {
+        if let Some(open) = self.open_gil.take() {
+            if open.off_core == off_core {
+                self.open_gil = Some(open);
+                return;
+            }
+            close(&mut self.gil, Some(open), t);
+            self.open_gil = Some(HoldSpan {
+                off_core,
+                ..self.hold(t, false)
+            });
         }
     }
 
@@ -274,6 +326,8 @@ impl Track {
             State::LockWait
         } else if f.io {
             State::IoWait
+        } else if f.core_wait {
+            State::CoreWait
         } else if f.native {
             State::Native
         } else if f.holds_gil || !self.gil_mode {
@@ -306,7 +360,12 @@ impl Track {
             .and(self.core);
         if core != self.open_core.map(|(c, _)| c) {
             if let Some((c, span)) = self.open_core.take() {
-                close(self.cores.entry(c).or_default(), Some(span), t);
+                let summarising = self.summarising;
+                let lane = self
+                    .cores
+                    .entry(c)
+                    .or_insert_with(|| Lane::summarising_if(summarising));
+                close(lane, Some(span), t);
             }
             self.open_core = core.map(|c| (c, self.hold(t, false)));
         }

@@ -78,7 +78,7 @@ pub fn run(interp: &Interp) -> Result<InterpResult, InterpError> {
         error: Mutex::new(None),
     };
     let ids: Vec<u64> = shard_tasks(s.tasks, interp.shard(), interp.interpreters).collect();
-    let workers = interp.run_workers(0, s.threads as u16 + 1, |w, thread| {
+    let workers = interp.run_workers(0, s.threads_per_interpreter() as u16, |w, thread| {
         if thread == 0 {
             main_program(w, &shared, &ids);
         } else {

@@ -27,7 +27,7 @@ pub fn run(interp: &Interp) -> Result<InterpResult, InterpError> {
     let items: Vec<u64> = shard_tasks(s.tasks, interp.shard(), interp.interpreters).collect();
     let queue = LabQueue::new(s.queue_size);
     let alive = AtomicU32::new(s.threads);
-    let workers = interp.run_workers(0, s.threads as u16 + 1, |w, thread| {
+    let workers = interp.run_workers(0, s.threads_per_interpreter() as u16, |w, thread| {
         if thread == 0 {
             main_program(w, interp, &queue, &items, &alive);
         } else {

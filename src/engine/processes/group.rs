@@ -23,6 +23,7 @@ use crate::engine::processes::merge::{from_tally, with_parent_view};
 use crate::engine::processes::protocol::Handshake;
 use crate::engine::processes::rss::RssProbe;
 use crate::engine::processes::{PARENT_PID_ENV, ProcessError, worker_program};
+use crate::engine::scratch;
 use crate::model::{RunMessage, Scenario};
 use crate::recording::{Clock, EventSink};
 use crossbeam_channel::{Receiver, Sender, never, select, unbounded};
@@ -30,6 +31,7 @@ use std::convert::Infallible;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -37,6 +39,8 @@ use std::time::{Duration, Instant};
 const RSS_EVERY: Duration = Duration::from_millis(100);
 /// How long a child that sent its result may take to exit before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
+/// How long a child may send nothing, stopped, before the run names it.
+const QUIET_AFTER_NS: u64 = 1_000_000_000;
 
 /// What to start.
 #[derive(Clone, Debug)]
@@ -76,6 +80,10 @@ struct Slot {
     killed: bool,
     reaped_at_ns: Option<u64>,
     status: Option<ExitStatus>,
+    /// When its last frame came (its reader stamps it).
+    heard_ns: Arc<AtomicU64>,
+    /// Whether the run was told that it has gone quiet.
+    said_quiet: bool,
 }
 
 /// Child processes of one run.
@@ -143,6 +151,7 @@ impl ProcessGroup {
             .map_err(|source| ProcessError::Spawn { process, source })?;
         let pid = child.id();
         let pipes = (child.stdin.take(), child.stdout.take());
+        let heard_ns = Arc::new(AtomicU64::new(requested));
         self.slots.push(Slot {
             process,
             pid,
@@ -155,6 +164,8 @@ impl ProcessGroup {
             killed: false,
             reaped_at_ns: None,
             status: None,
+            heard_ns: heard_ns.clone(),
+            said_quiet: false,
         });
         let (Some(stdin), Some(stdout)) = pipes else {
             return Err(ProcessError::Spawn {
@@ -176,6 +187,7 @@ impl ProcessGroup {
             },
             clock: self.clock.clone(),
             sink: sink.clone(),
+            heard_ns,
         };
         let reader = std::thread::Builder::new()
             .name(format!("tl-reader-p{process}"))
@@ -265,8 +277,40 @@ impl ProcessGroup {
         }
         if self.last_sample.elapsed() >= RSS_EVERY {
             self.sample_rss();
+            self.watch_quiet();
         }
         Ok(())
+    }
+
+    /// Names a child that has sent nothing for [`QUIET_AFTER_NS`] while the
+    /// kernel says it is stopped (SIGSTOP, a debugger): the run waits for it,
+    /// and without a word it would seem to hang. Silence alone proves
+    /// nothing (a long blocking wait, or recording turned off), so the
+    /// child's own state decides. Said once, and once more when it runs again.
+    fn watch_quiet(&mut self) {
+        let now = self.clock.now_ns();
+        for slot in &mut self.slots {
+            if !slot.ready || slot.killed || slot.outcome.is_some() {
+                continue;
+            }
+            let quiet_ns = now.saturating_sub(slot.heard_ns.load(Ordering::Relaxed));
+            let stopped = quiet_ns >= QUIET_AFTER_NS && is_stopped(slot.pid);
+            let text = match (stopped, slot.said_quiet) {
+                (true, false) => format!(
+                    "process {} (pid {}) has sent nothing for {:.1} s: it is stopped \
+                     (SIGSTOP or a debugger), and the run waits for it; Stop ends it",
+                    slot.process,
+                    slot.pid,
+                    quiet_ns as f64 / 1e9
+                ),
+                (false, true) if !is_stopped(slot.pid) => {
+                    format!("process {} (pid {}) runs again", slot.process, slot.pid)
+                }
+                _ => continue,
+            };
+            slot.said_quiet = stopped;
+            let _ = self.status.try_send(RunMessage::Status(text));
+        }
     }
 
     fn handle(&mut self, report: Report) -> Result<(), ProcessError> {
@@ -421,6 +465,9 @@ impl Slot {
             };
             self.reaped_at_ns = Some(clock.now_ns());
             self.status = status;
+            // A killed child ran no clean-up: its lab's scratch folders are
+            // the parent's to remove now that it is gone.
+            scratch::remove_of(self.pid);
         }
         self.status_text()
     }
@@ -429,6 +476,18 @@ impl Slot {
         self.status
             .map_or_else(|| "status unknown".to_owned(), |s| s.to_string())
     }
+}
+
+/// Whether the kernel has process `pid` stopped (state `T`, or `t` under a
+/// debugger), from `/proc/<pid>/stat`.
+fn is_stopped(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // The state follows the command name, which is in parentheses.
+    stat.rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .is_some_and(|state| state == "T" || state == "t")
 }
 
 impl Drop for ProcessGroup {

@@ -13,6 +13,8 @@ use crate::wire::WireError;
 use crossbeam_channel::Sender;
 use std::io::{BufReader, Write};
 use std::process::{ChildStdin, ChildStdout};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Clock probes per hand-shake; the tightest one bounds the error.
 pub const PINGS: u64 = 5;
@@ -73,6 +75,9 @@ pub struct LinkSpec {
     pub clock: Clock,
     /// Where events go.
     pub sink: EventSink,
+    /// When the last frame came, on the run's clock: the group watches it
+    /// to tell a child that has gone quiet.
+    pub heard_ns: Arc<AtomicU64>,
 }
 
 /// The reader thread's body: hand-shake, then stream until the child's
@@ -89,6 +94,7 @@ pub fn serve(spec: LinkSpec, stdin: ChildStdin, stdout: ChildStdout, reports: Se
     };
     let result = match handshake(&spec, &mut stdin, &mut out) {
         Ok(alignment_error_ns) => {
+            spec.heard_ns.store(spec.clock.now_ns(), Ordering::Relaxed);
             let _ = reports.send(Report::Ready {
                 process: spec.process,
                 alignment_error_ns,
@@ -183,6 +189,7 @@ fn stream(
             pid: spec.pid,
             source,
         })?;
+        spec.heard_ns.store(spec.clock.now_ns(), Ordering::Relaxed);
         match message {
             None => return Ok(result),
             Some(FromChild::Events(batch)) => forward(spec, batch, tally)?,

@@ -15,7 +15,7 @@
 //! ```
 
 use crate::engine::interp::InterpResult;
-use crate::model::{Event, Scenario};
+use crate::model::{Event, Scenario, limits};
 use crate::wire::{
     FrameKind, WireError, decode_events, parse_json, parse_u64s, read_frame, u64s_payload,
     write_events, write_frame, write_json,
@@ -44,6 +44,30 @@ impl Handshake {
     /// This build's version string.
     pub fn this_build() -> String {
         env!("CARGO_PKG_VERSION").to_owned()
+    }
+
+    /// Checks what the hand-shake asks for against the limits the CLI and
+    /// the window enforce: a child must not start 3,000 threads because
+    /// someone wrote a hand-shake by hand. Says what is wrong, naming the knob.
+    pub fn check(&self) -> Result<(), String> {
+        self.scenario
+            .validate()
+            .map_err(|e| format!("the hand-shake's scenario: {e}"))?;
+        if !limits::PROCESSES.contains(&self.processes) {
+            return Err(format!(
+                "the hand-shake's processes = {} is out of range {}..={}",
+                self.processes,
+                limits::PROCESSES.start(),
+                limits::PROCESSES.end()
+            ));
+        }
+        if self.process == 0 || u32::from(self.process) > self.processes {
+            return Err(format!(
+                "the hand-shake names process {}, not one of 1..={}",
+                self.process, self.processes
+            ));
+        }
+        Ok(())
     }
 }
 

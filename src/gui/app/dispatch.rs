@@ -104,6 +104,7 @@ impl ThreadlabApp {
     pub(super) fn start_run(&mut self) {
         let last = self.clear();
         self.ghost.after_rerun(last, &self.scenario);
+        self.live_frames = 0;
         match crate::gui::run_state::LiveRun::start(self.scenario.clone()) {
             Ok(run) => {
                 self.run = Some(run);

@@ -24,6 +24,9 @@ impl ThreadlabApp {
         self.presenter.begin_frame(ctx);
         let keys = self.presenter.keys(ctx);
         self.commands.extend(keys);
+        if self.run.as_ref().is_some_and(LiveRun::is_running) {
+            self.live_frames += 1;
+        }
         self.poll(ctx);
         self.compare.poll(&mut self.reaper);
         self.exporter.poll(ctx, self.run.as_ref().map(|r| &r.data));
@@ -88,8 +91,8 @@ impl ThreadlabApp {
         let Some(summary) = data.summary().filter(|s| !s.stopped) else {
             return;
         };
-        let (scenario, wall_ms) = (data.scenario.clone(), summary.wall_ms);
-        self.baselines.remember(&scenario, wall_ms);
+        let (scenario, summary) = (data.scenario.clone(), summary.clone());
+        self.baselines.remember_run(&scenario, &summary);
         if let Err(e) = self.baselines.measure(&scenario, ctx) {
             self.baselines.error = Some(format!("could not time one thread: {e}"));
         }
@@ -152,6 +155,11 @@ impl ThreadlabApp {
         }
         if let Some(e) = self.run.as_ref().and_then(|r| r.data.error()) {
             set_status(&self.exit_status, format!("the run failed: {e}"));
+        }
+        if let Some(summary) = self.run.as_ref().and_then(|r| r.data.summary())
+            && let Ok(mut report) = self.report.lock()
+        {
+            *report = Some((summary.clone(), self.live_frames));
         }
         let failed = self
             .compare

@@ -16,8 +16,8 @@ use crate::gui::lens::LensMode;
 use crate::gui::panels::ControlSettings;
 use crate::gui::playback::{Ghost, Replay};
 use crate::gui::present::{
-    ExitStatus, FirstFrameProbe, Presenter, Smoke, StoredScenario, ViewSettings, load_settings,
-    save_settings,
+    ExitStatus, FirstFrameProbe, Presenter, Smoke, SmokeReport, StoredScenario, ViewSettings,
+    load_settings, save_settings,
 };
 use crate::gui::run_state::{Baselines, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData};
 use crate::gui::timeline::{DrawStats, TimeView};
@@ -55,6 +55,9 @@ pub struct AppOptions {
     pub code: bool,
     /// The interpreter for the CPython switch (python3 on PATH when `None`).
     pub python: Option<PathBuf>,
+    /// The preset's knobs as the command line changed them (`gui --preset
+    /// cpu-bound --threads 8`); they win over the remembered scenario.
+    pub knobs: Option<Scenario>,
 }
 
 /// What the middle of the window shows.
@@ -99,6 +102,9 @@ pub struct ThreadlabApp {
     live_frame: Duration,
     smoke: Option<Smoke>,
     exit_status: ExitStatus,
+    report: SmokeReport,
+    /// Frames drawn while the current run went on.
+    live_frames: u64,
     first_frame: Option<FirstFrameProbe>,
 }
 
@@ -161,6 +167,7 @@ impl ThreadlabApp {
             }
         };
         let preset = presets.iter().position(|p| p.name == name).unwrap_or(0);
+        let scenario = options.knobs.clone().unwrap_or(scenario);
         let view = ViewSettings::default().with_command_line(options.present, options.light);
         Ok(Self {
             presets,
@@ -186,6 +193,8 @@ impl ThreadlabApp {
             live_frame: LIVE_FRAME,
             smoke: Smoke::new(options.screenshot.clone(), options.exit),
             exit_status: ExitStatus::default(),
+            report: SmokeReport::default(),
+            live_frames: 0,
             first_frame: None,
             options,
         })
@@ -201,6 +210,7 @@ impl ThreadlabApp {
             .view
             .with_command_line(self.options.present, self.options.light);
         if self.options.preset.is_none()
+            && self.options.knobs.is_none()
             && let Some(stored) = restored.scenario
             && let Some(i) = self.presets.iter().position(|p| p.name == stored.preset)
         {
@@ -290,6 +300,11 @@ impl ThreadlabApp {
     /// Where a smoke-mode failure is reported.
     pub fn exit_status(&self) -> ExitStatus {
         self.exit_status.clone()
+    }
+
+    /// Where the smoke mode leaves the summary of the run it was asked for.
+    pub fn smoke_report(&self) -> SmokeReport {
+        self.report.clone()
     }
 
     /// What the middle of the window shows.

@@ -65,8 +65,13 @@ pub fn bar_color(pal: Palette, serial: bool, speedup: f64, ideal: f64) -> Color3
 /// What one configuration's bar shows.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Bar {
-    /// The measured speedup, once known.
+    /// The measured speedup (the median of its runs), once known.
     pub speedup: Option<f64>,
+    /// The smallest and largest speedup of its runs, when it ran more than
+    /// once: drawn as a whisker.
+    pub range: Option<(f64, f64)>,
+    /// Why its runs were too spread to conclude from, when they were.
+    pub spread: Option<&'static str>,
     /// The best speedup the machine allows for this configuration.
     pub ideal: f64,
     /// The speedup the comparison before measured, when it is shown.
@@ -130,6 +135,9 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
                 (pos2(end - 6.0 - galley.size().x, mid), pal.on_bar_text())
             };
             painter.galley(pos2(pos.x, pos.y - galley.size().y * 0.5), galley, color);
+            if let Some((lo, hi)) = bar.range {
+                whisker(painter, scale, mid, h, lo, hi, bar.spread.is_some());
+            }
         }
         None => {
             painter.text(
@@ -146,6 +154,34 @@ pub fn bar_ui(painter: &Painter, area: Rect, scale: BarScale, bar: &Bar) {
         // Over a backdrop, so the ideal tick does not run through the words.
         painter.rect_filled(at.expand(1.0), 2.0, faded(pal.lane_bg(), 0.9));
         painter.galley(at.min, galley, pal.weak_text());
+    }
+}
+
+/// The range of a bar's runs: a line from the smallest to the largest
+/// speedup with end ticks, in the warning colour (and with a "!") when the
+/// spread is too wide to conclude from.
+fn whisker(painter: &Painter, scale: BarScale, mid: f32, h: f32, lo: f64, hi: f64, wide: bool) {
+    let pal = painter.palette();
+    let color = if wide {
+        pal.warning()
+    } else {
+        pal.strong_text()
+    };
+    let stroke = Stroke::new(2.0, color);
+    let (x0, x1) = (scale.x(lo), scale.x(hi));
+    let y = mid + h * 0.5 + 3.0;
+    painter.line_segment([pos2(x0, y), pos2(x1, y)], stroke);
+    for x in [x0, x1] {
+        painter.line_segment([pos2(x, y - 3.0), pos2(x, y + 3.0)], stroke);
+    }
+    if wide {
+        painter.text(
+            pos2(x1 + 5.0, y),
+            Align2::LEFT_CENTER,
+            "!",
+            FontId::proportional(13.0),
+            color,
+        );
     }
 }
 

@@ -3,12 +3,14 @@
 //! after another, stacked on one time axis with their speedups beside them.
 //!
 //! `mode.rs` is the mode's state and all the app asks of it; `run.rs` runs
-//! the configurations; `view.rs` (the lanes), `bars.rs` (the speedup bars)
-//! and `summary.rs` (the numbers) draw it and push commands.
+//! the configurations, round after round; `view.rs` (the lanes), `bars.rs`
+//! (the speedup bars, with the range of their runs), `status.rs` (the line
+//! above) and `summary.rs` (the numbers) draw it and push commands.
 
 mod bars;
 mod mode;
 mod run;
+mod status;
 mod summary;
 mod view;
 

@@ -1,15 +1,19 @@
 //! A comparison as the window runs it: the same work in every shape of
 //! [`compare_configs`] (serial first), one run after another so that no two
 //! compete for the cores, each drained live into its own [`RunData`] the way
-//! a single run is. Stop ends the run under way at once (the reaper joins
-//! its threads and children) and starts no other.
+//! a single run is, and all of them several times over, round after round
+//! (one run is not a measurement): the rows give the median with the
+//! smallest and largest. Stop ends the run under way at once (the reaper
+//! joins its threads and children) and starts no other.
 
 use crate::analysis::ideal_speedup;
-use crate::engine::compare::{CompareRow, compare_configs, compare_workers};
+use crate::engine::compare::{
+    CompareRow, DEFAULT_REPEATS, compare_configs, compare_workers, median,
+};
 use crate::gui::format::compare_work_text;
 use crate::gui::run_state::{LiveRun, Reaper, RunData};
-use crate::model::Scenario;
-use std::time::Duration;
+use crate::model::{RunSummary, Scenario};
+use std::time::{Duration, Instant};
 
 /// One configuration of a comparison.
 #[derive(Clone, Debug)]
@@ -18,9 +22,13 @@ pub struct ConfigRun {
     pub label: String,
     /// The knobs it runs with.
     pub scenario: Scenario,
-    /// What its run recorded, once it has run (the one under way lives in
-    /// the comparison's live run until it ends).
+    /// What its latest run recorded, once it has run (the one under way
+    /// lives in the comparison's live run until it ends).
     pub data: Option<RunData>,
+    /// The summaries of every run of it that ended well, round by round.
+    pub runs: Vec<RunSummary>,
+    /// When each of its runs started, ms since the comparison did.
+    pub started_ms: Vec<f64>,
 }
 
 /// Where a comparison stands.
@@ -45,6 +53,10 @@ pub struct Comparison {
     pub cores: usize,
     /// The configurations, serial first.
     pub configs: Vec<ConfigRun>,
+    /// How many rounds it runs: each round runs every configuration once.
+    pub repeats: u32,
+    round: u32,
+    began: Instant,
     live: Option<(usize, LiveRun)>,
     stopped: bool,
     failure: Option<String>,
@@ -52,17 +64,25 @@ pub struct Comparison {
 
 impl Comparison {
     /// Starts the first configuration of `base`'s comparison on a machine
-    /// with `cores` cores.
+    /// with `cores` cores, to run [`DEFAULT_REPEATS`] rounds.
     pub fn start(base: &Scenario, cores: usize) -> Self {
+        Self::start_repeated(base, cores, DEFAULT_REPEATS)
+    }
+
+    /// [`Comparison::start`] with `repeats` rounds.
+    pub fn start_repeated(base: &Scenario, cores: usize, repeats: u32) -> Self {
         let configs = compare_configs(base)
             .into_iter()
             .map(|(label, scenario)| ConfigRun {
                 label,
                 scenario,
                 data: None,
+                runs: Vec::new(),
+                started_ms: Vec::new(),
             })
             .collect();
         let mut c = Self::of(base, cores, configs);
+        c.repeats = repeats.max(1);
         c.start_config(0);
         c
     }
@@ -75,6 +95,13 @@ impl Comparison {
             .map(|(label, data)| ConfigRun {
                 label,
                 scenario: data.scenario.clone(),
+                runs: data
+                    .summary()
+                    .filter(|s| !s.stopped)
+                    .cloned()
+                    .into_iter()
+                    .collect(),
+                started_ms: Vec::new(),
                 data: Some(data),
             })
             .collect();
@@ -87,6 +114,9 @@ impl Comparison {
             base: base.clone(),
             cores,
             configs,
+            repeats: 1,
+            round: 0,
+            began: Instant::now(),
             live: None,
             stopped: false,
             failure: None,
@@ -94,9 +124,11 @@ impl Comparison {
     }
 
     fn start_config(&mut self, index: usize) {
-        let Some(config) = self.configs.get(index) else {
+        let began = self.began;
+        let Some(config) = self.configs.get_mut(index) else {
             return;
         };
+        config.started_ms.push(began.elapsed().as_secs_f64() * 1e3);
         match LiveRun::start(config.scenario.clone()) {
             Ok(run) => self.live = Some((index, run)),
             Err(e) => self.failure = Some(format!("{} could not start: {e}", config.label)),
@@ -123,11 +155,25 @@ impl Comparison {
         if let Some(e) = data.error() {
             self.failure = Some(format!("{} failed: {e}", self.configs[index].label));
         }
+        if let Some(s) = data.summary().filter(|_| ok) {
+            self.configs[index].runs.push(s.clone());
+        }
         self.configs[index].data = Some(data);
         if ok && !self.stopped {
-            self.start_config(index + 1);
+            // Round after round: the next configuration, or the next round.
+            if index + 1 < self.configs.len() {
+                self.start_config(index + 1);
+            } else if self.round + 1 < self.repeats {
+                self.round += 1;
+                self.start_config(0);
+            }
         }
         true
+    }
+
+    /// The round under way (or the last), from 1.
+    pub fn round(&self) -> u32 {
+        self.round + 1
     }
 
     /// Stops the comparison: the run under way is handed to `reaper`, which
@@ -157,10 +203,10 @@ impl Comparison {
         if let Some(f) = &self.failure {
             return Progress::Failed(f.clone());
         }
-        let all = self
-            .configs
-            .iter()
-            .all(|c| c.data.as_ref().and_then(RunData::summary).is_some());
+        let all = self.configs.iter().all(|c| {
+            c.data.as_ref().and_then(RunData::summary).is_some()
+                && c.runs.len() as u32 >= self.repeats
+        });
         if all && !self.stopped {
             Progress::Done
         } else {
@@ -181,23 +227,27 @@ impl Comparison {
         self.finished_ms(0)
     }
 
-    /// Wall time of configuration `index`, ms, when it ran to its end.
+    /// Median wall time of configuration `index`'s runs that ran to their
+    /// end, ms.
     pub fn finished_ms(&self, index: usize) -> Option<f64> {
-        self.data(index)?
-            .summary()
-            .filter(|s| !s.stopped)
-            .map(|s| s.wall_ms)
+        let runs = &self.configs.get(index)?.runs;
+        (!runs.is_empty()).then(|| median(&runs.iter().map(|s| s.wall_ms).collect::<Vec<_>>()))
     }
 
     /// The measured row of configuration `index`, once it and the serial run
-    /// have finished.
+    /// have finished at least once: medians, and the range over the rounds.
     pub fn row(&self, index: usize) -> Option<CompareRow> {
         let config = self.configs.get(index)?;
-        Some(CompareRow::measured(
+        let serial = &self.configs.first()?.runs;
+        if config.runs.is_empty() || serial.is_empty() {
+            return None;
+        }
+        Some(CompareRow::from_runs(
             &config.label,
             &config.scenario,
-            self.finished_ms(index)?,
-            self.serial_ms()?,
+            &config.runs,
+            serial,
+            &config.started_ms,
         ))
     }
 
@@ -212,6 +262,14 @@ impl Comparison {
     pub fn others_cores_max(&self) -> Option<f64> {
         (0..self.configs.len())
             .filter_map(|i| self.others_cores(i))
+            .reduce(f64::max)
+    }
+
+    /// The most of a core this window took to draw during any configuration
+    /// (measured per thread, apart from other programs).
+    pub fn window_cores_max(&self) -> Option<f64> {
+        (0..self.configs.len())
+            .filter_map(|i| self.data(i)?.threadlab_cores().map(|(front, _)| front))
             .reduce(f64::max)
     }
 
@@ -296,6 +354,7 @@ mod tests {
             data.apply(crate::model::RunMessage::Cores(crate::model::CoreSample {
                 t_ns: t,
                 usage: vec![load / 2.0, load / 2.0],
+                ..Default::default()
             }));
         }
         data.apply(crate::model::RunMessage::Finished(Box::new(Ok(

@@ -9,11 +9,10 @@ use super::bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis};
 use super::mode::CompareMode;
 use super::run::{Comparison, Ghost, Progress};
 use crate::analysis::timeline::{State, Timeline, Track};
-use crate::engine::compare::compare_configs;
 use crate::gui::command::Command;
 use crate::gui::format::{compare_work_text, duration_text, percent_text, speedup_text};
 use crate::gui::present::{ContextExt as _, Palette, faded};
-use crate::gui::run_state::{BUSY_WARNING, RunData};
+use crate::gui::run_state::RunData;
 use crate::gui::timeline::{
     AXIS_H, Holder, LABEL_W, LanePainter, RIGHT_PAD, Row, XMap, axis, executing_share, hold_lane,
     label_tooltip, navigate, row_tooltip, state_lane,
@@ -92,7 +91,7 @@ pub fn compare_ui(
         ui.label(RichText::new("Press Compare to run the comparison.").color(pal.weak_text()));
         return;
     };
-    status_ui(ui, c, scenario);
+    super::status::status_ui(ui, c, scenario);
     legend_ui(ui, c);
     let avail = ui.available_size();
     let (rect, response) = ui.allocate_exact_size(avail, Sense::click_and_drag());
@@ -155,64 +154,6 @@ pub fn compare_ui(
         if let Some(text) = text {
             response.on_hover_text_at_pointer(text);
         }
-    }
-}
-
-/// Which run goes on, and whether the knobs changed since the comparison.
-fn status_ui(ui: &mut Ui, c: &Comparison, scenario: &Scenario) {
-    let pal = ui.palette();
-    let n = c.configs.len();
-    let (text, color) = match c.progress() {
-        Progress::Running(i) => {
-            let elapsed = c.data(i).map_or(0, RunData::horizon_ns);
-            (
-                format!(
-                    "running {} of {n}: {}, {} so far · one after another, so they never share the cores",
-                    i + 1,
-                    title(&c.configs[i].scenario),
-                    duration_text(elapsed as f64)
-                ),
-                pal.state_color(State::Running),
-            )
-        }
-        Progress::Done => (
-            format!(
-                "done: {n} runs of the same work, one after another · {} cores here",
-                c.cores
-            ),
-            pal.strong_text(),
-        ),
-        Progress::Stopped => (
-            "stopped: the runs not done are left out".to_owned(),
-            pal.warning(),
-        ),
-        Progress::Failed(e) => (format!("the comparison failed: {e}"), pal.error()),
-    };
-    ui.horizontal(|ui| {
-        if let Progress::Running(i) = c.progress() {
-            ui.add(
-                egui::ProgressBar::new(i as f32 / n as f32)
-                    .desired_width(90.0)
-                    .text(format!("{} / {n}", i + 1)),
-            );
-        }
-        ui.label(RichText::new(text).size(13.5).color(color));
-    });
-    if let Some(others) = c.others_cores_max().filter(|o| *o >= BUSY_WARNING) {
-        ui.label(
-            RichText::new(format!(
-                "Other programs kept about {others:.1} of the {} cores busy meanwhile: \
-                 the times are skewed. Close them and compare again.",
-                c.cores
-            ))
-            .color(pal.warning()),
-        );
-    }
-    if !c.is_running() && compare_configs(scenario) != compare_configs(&c.base) {
-        ui.label(
-            RichText::new("The settings changed since: press Compare to compare them.")
-                .color(pal.warning()),
-        );
     }
 }
 
@@ -503,8 +444,18 @@ fn bar_of(c: &Comparison, ghost: Option<&Ghost>, i: usize) -> Bar {
         (_, None) => "waiting",
         _ => "no result",
     };
+    let row = c.row(i);
     Bar {
-        speedup: c.row(i).map(|r| r.speedup),
+        speedup: row.as_ref().map(|r| r.speedup),
+        range: row
+            .as_ref()
+            .filter(|r| r.repeats > 1)
+            .map(|r| (r.speedup_min, r.speedup_max)),
+        spread: row
+            .as_ref()
+            .filter(|r| r.spread_wide)
+            .and_then(|r| r.spread_cause)
+            .map(|cause| cause.words()),
         ideal: c.ideal(i),
         // The serial run is 1× by definition: no ghost to compare with.
         ghost: ghost.and_then(|g| g.speedup(label)).filter(|_| i > 0),
@@ -529,12 +480,24 @@ fn bar_hover_ui(ui: &mut Ui, c: &Comparison, i: usize, area: Rect, bar: &Bar) {
             "{what}: {}, the time every other bar is measured against.",
             duration_text(ms * 1e6)
         ),
-        (Some(s), Some(ms)) => format!(
-            "{what}: {}, {} as fast as one thread. The best possible here is {} (the tick).",
-            duration_text(ms * 1e6),
-            speedup_text(s),
-            speedup_text(bar.ideal),
-        ),
+        (Some(s), Some(ms)) => {
+            let range = bar.range.map_or_else(String::new, |(lo, hi)| {
+                format!(
+                    " Over its runs: {} to {} (the whisker).",
+                    speedup_text(lo),
+                    speedup_text(hi)
+                )
+            });
+            let spread = bar.spread.map_or_else(String::new, |why| {
+                format!(" Too spread to conclude from: {why}.")
+            });
+            format!(
+                "{what}: {}, {} as fast as one thread. The best possible here is {} (the tick).{range}{spread}",
+                duration_text(ms * 1e6),
+                speedup_text(s),
+                speedup_text(bar.ideal),
+            )
+        }
         _ => format!("{what}: no result yet."),
     };
     response.on_hover_text(text);
@@ -543,6 +506,7 @@ fn bar_hover_ui(ui: &mut Ui, c: &Comparison, i: usize, area: Rect, bar: &Bar) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::compare::compare_configs;
 
     #[test]
     fn titles_name_the_shape() {

@@ -170,6 +170,7 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         (true, true),
         Unit::Count,
     );
+    done |= cores_ui(ui, s);
     done |= switch_ui(
         ui,
         "GIL",
@@ -234,6 +235,29 @@ fn knobs_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
         );
     }
     done |= lab_knobs_ui(ui, s);
+    done
+}
+
+/// The cores knob: 1 to every core this process may use; all of them is
+/// stored as 0 ("every core"), so a saved scenario travels to a machine of
+/// another size.
+fn cores_ui(ui: &mut Ui, s: &mut Scenario) -> bool {
+    let machine = crate::sampling::core_count().max(1) as u32;
+    let mut n = s.cores_used(machine as usize) as u32;
+    let done = slider_ui(
+        ui,
+        "Cores",
+        &format!(
+            "How many of this machine's {machine} cores the workers may run on; the OS keeps \
+             them there. With more workers than cores, they take turns: the lanes show each \
+             one waiting for a core, and the speedup stops at the number of cores."
+        ),
+        &mut n,
+        1..=machine,
+        (false, machine > 1),
+        Unit::Count,
+    );
+    s.cores = if n >= machine { 0 } else { n };
     done
 }
 

@@ -4,7 +4,7 @@
 
 use super::counters::counters_at_ui;
 use super::summary::summary_ui;
-use crate::analysis::timeline::{Span, State, Timeline};
+use crate::analysis::timeline::{CATEGORIES, Span, State, Timeline};
 use crate::gui::command::Command;
 use crate::gui::format::{cursor_time_text, duration_text, group_thousands, work_text};
 use crate::gui::playback::{Ghost, Replay, replay_bar_ui};
@@ -219,6 +219,20 @@ fn banner_ui(ui: &mut Ui, b: &Central<'_>) {
             ),
         },
     };
+    // A run past the timeline's cap says what it kept, since the picture
+    // beyond that point is drawn from per-block summaries.
+    let kept = b
+        .data
+        .map(|d| &d.timeline)
+        .filter(|t| t.events_summarised() > 0);
+    let status = match kept {
+        Some(t) => format!(
+            "{status} · the first {} events kept in full, {} summarised",
+            group_thousands(t.events_kept()),
+            group_thousands(t.events_summarised())
+        ),
+        None => status,
+    };
     ui.horizontal(|ui| {
         ui.label(
             RichText::new(&s.name)
@@ -288,8 +302,8 @@ fn legend_ui(
 }
 
 /// Which states the run has shown so far (all but lock waits before any data).
-fn states_present(timeline: &Timeline) -> [bool; 6] {
-    let mut seen = [false; 6];
+fn states_present(timeline: &Timeline) -> [bool; CATEGORIES] {
+    let mut seen = [false; CATEGORIES];
     let horizon = timeline.horizon_ns();
     for t in timeline.tracks() {
         let totals = t.states.totals(0..t.states.len());
@@ -301,7 +315,8 @@ fn states_present(timeline: &Timeline) -> [bool; 6] {
         }
     }
     if timeline.worker_count() == 0 {
-        seen = [true, timeline.gil_mode(), false, true, true, true];
+        // Running, GIL wait, lock wait, I/O, native, idle, core wait.
+        seen = [true, timeline.gil_mode(), false, true, true, true, true];
     }
     seen
 }
@@ -324,16 +339,16 @@ fn swatch_ui(ui: &mut Ui, state: State) {
         Fill::Solid => {
             painter.rect_filled(rect, 2.0, color);
         }
-        Fill::Hatched => {
-            let mut lp = LanePainter::new(ui.ctx(), 1.0);
-            lp.hatched(rect, color);
-            lp.finish(painter);
-        }
         Fill::Thin => {
             painter.line_segment(
                 [rect.left_center(), rect.right_center()],
                 Stroke::new(2.0, faded(color, 0.8)),
             );
+        }
+        fill => {
+            let mut lp = LanePainter::new(ui.ctx(), 1.0);
+            lp.fill(rect, fill, color);
+            lp.finish(painter);
         }
     }
 }

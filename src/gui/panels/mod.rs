@@ -1,6 +1,7 @@
 //! The panels around the timeline: the controls and the lesson on the left
 //! (`controls.rs`, `summary.rs`), the result, the counters and the lab rows
-//! on the right (`summary.rs`, `counters.rs`, `labs.rs`), the export row
+//! on the right (`summary.rs`, with its explanations in words in
+//! `why.rs`, `counters.rs`, `labs.rs`), the export row
 //! under them (`export_row.rs`), and how it is all laid out with the
 //! timeline in the middle (`layout.rs`). Panels draw the window's state and
 //! push commands; only the knobs edit the scenario in place.
@@ -11,6 +12,7 @@ mod export_row;
 mod labs;
 mod layout;
 mod summary;
+mod why;
 
 pub use controls::{ControlSettings, controls_ui};
 pub use export_row::export_row_ui;

@@ -2,11 +2,15 @@
 //! doing the same work, efficiency against the best the machine allows, CPU
 //! time; then the preset's lesson in plain words.
 
-use crate::analysis::{efficiency, ideal_speedup};
-use crate::gui::format::{duration_text, percent_text, speedup_exact_text, whole_speedup_text};
+use super::why::{capitalized, parts_text, reason_text};
+use crate::analysis::{Reason, efficiency, ideal_speedup, reasons, split_speedup};
+use crate::gui::format::{
+    cores_text, duration_text, percent_text, speedup_exact_text, whole_speedup_text,
+};
 use crate::gui::present::{ContextExt as _, Palette};
 use crate::gui::run_state::{BUSY_WARNING, Baselines, RunData, work_key};
 use crate::model::{Lab, Scenario};
+use crate::sampling::topology::describe_counts;
 use egui::{Color32, Grid, RichText, Ui};
 
 /// The result block.
@@ -45,6 +49,14 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             ui.end_row();
 
             let ideal = ideal_speedup(&data.scenario, cores);
+            let used = match summary.cores {
+                0 => data.scenario.cores_used(cores),
+                n => n as usize,
+            };
+            let physical = match summary.cores_physical {
+                0 => used,
+                n => n as usize,
+            };
             if work_key(&data.scenario).is_some() {
                 ui.label("Speedup");
                 match baselines.speedup(data) {
@@ -54,17 +66,26 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
                         ui.label("");
                         let serial = baselines.serial_ms(&data.scenario).unwrap_or(0.0);
                         ui.label(note(format!(
-                            "over one thread: {}",
+                            "over one thread: {} · one run each",
                             duration_text(serial * 1e6)
-                        )));
+                        )))
+                        .on_hover_text(
+                            "One run of each: on a shared machine the next may differ. \
+                             Compare runs every shape several times and shows the range.",
+                        );
                         ui.end_row();
                         ui.label("Efficiency");
                         let e = efficiency(x, ideal);
                         ui.label(big(percent_text(e * 100.0), speedup_color(pal, x, ideal)));
                         ui.end_row();
                         ui.label("");
+                        let bound = if data.scenario.workload.computes() {
+                            format!(" ({})", describe_counts(used, physical))
+                        } else {
+                            String::new()
+                        };
                         ui.label(note(format!(
-                            "of the best possible here: {}",
+                            "of the best possible here: {}{bound}",
                             whole_speedup_text(ideal)
                         )));
                     }
@@ -93,8 +114,8 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             ui.label("");
             let busy = summary.cpu_ms / summary.wall_ms.max(1e-9);
             ui.label(note(format!(
-                "≈ {busy:.1} of {cores} {} busy on average",
-                if cores == 1 { "core" } else { "cores" }
+                "≈ {busy:.1} of {used} {} busy on average",
+                if used == 1 { "core" } else { "cores" }
             )));
             ui.end_row();
             let outcome = match summary.result_ok {
@@ -116,11 +137,33 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             ui.label(text);
             ui.end_row();
         });
+    explanation_ui(ui, data, baselines, summary, cores);
+    // A speedup is a ratio of two runs: when other programs took a
+    // different share of the cores during each, it says so.
+    if baselines.speedup(data).is_some()
+        && let (Some(then), Some(now)) = (
+            baselines.serial_others_cores(&data.scenario),
+            data.others_cores(),
+        )
+        && (then - now).abs() >= BUSY_WARNING
+    {
+        ui.label(
+            RichText::new(format!(
+                "The one-thread run was timed while other programs took {}, this run while \
+                 they took {}: the speedup is skewed. Run both again on a quiet machine.",
+                cores_text(then),
+                cores_text(now)
+            ))
+            .size(11.5)
+            .color(pal.warning()),
+        );
+    }
     if let Some(others) = data.others_cores().filter(|o| *o >= BUSY_WARNING) {
         ui.label(
             RichText::new(format!(
-                "Other programs kept about {others:.1} of the {cores} cores busy during this \
-                 run: its times are slower than this machine can do."
+                "Other programs kept about {} busy during this run: its times are slower \
+                 than this machine can do.",
+                cores_text(others)
             ))
             .size(11.5)
             .color(pal.warning()),
@@ -128,6 +171,80 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
     }
     for n in &summary.notes {
         ui.label(note(n.clone()));
+    }
+}
+
+/// Why the speedup is what it is, from what the run measured: the reasons
+/// it fell short of the best possible, or the parts of one above it; and,
+/// in any case, what drawing this window cost, apart from other programs.
+fn explanation_ui(
+    ui: &mut Ui,
+    data: &RunData,
+    baselines: &Baselines,
+    summary: &crate::model::RunSummary,
+    cores: usize,
+) {
+    let pal = ui.palette();
+    let note = |ui: &mut Ui, text: String| {
+        ui.label(RichText::new(text).size(11.5).color(pal.text()));
+    };
+    let ideal = ideal_speedup(&data.scenario, cores);
+    let speedup = baselines.speedup(data);
+    let all = reasons(summary);
+    let window = all
+        .iter()
+        .find(|r| matches!(r, Reason::FrontEnd { .. }))
+        .copied();
+    if let Some(x) = speedup.filter(|x| *x < ideal * 0.85) {
+        let why: Vec<&Reason> = all
+            .iter()
+            .filter(|r| !matches!(r, Reason::FrontEnd { .. }))
+            .collect();
+        if !why.is_empty() {
+            ui.add_space(4.0);
+            ui.label(
+                RichText::new(format!(
+                    "Why {} and not {}:",
+                    speedup_exact_text(x),
+                    whole_speedup_text(ideal)
+                ))
+                .size(12.0)
+                .strong(),
+            );
+            for r in why.into_iter().take(3) {
+                note(ui, format!("• {}", reason_text(r)));
+            }
+        }
+    }
+    if let Some(x) = speedup.filter(|x| *x > ideal * 1.1)
+        && let (Some(sw), Some(sc)) = (
+            baselines.serial_ms(&data.scenario),
+            baselines.serial_cpu_ms(&data.scenario),
+        )
+        && let Some(parts) = split_speedup(sw, sc, summary.wall_ms, summary.cpu_ms)
+    {
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new(format!(
+                "Why {} beats {}:",
+                speedup_exact_text(x),
+                whole_speedup_text(ideal)
+            ))
+            .size(12.0)
+            .strong(),
+        );
+        note(ui, parts_text(&parts));
+    }
+    if let Some(r) = window {
+        ui.add_space(2.0);
+        ui.label(
+            RichText::new(format!(
+                "{}, not counted as other programs.",
+                capitalized(&reason_text(&r))
+            ))
+            .size(11.5)
+            .color(pal.weak_text()),
+        );
     }
 }
 

@@ -1,7 +1,9 @@
 //! Colours with a meaning, in a dark and a light theme. States use the
 //! Okabe–Ito palette (safe for the common colour-vision deficiencies); the
-//! shape carries the meaning too: solid = using a core, hatched = waiting, a
-//! thin line = idle. Workers get identity colours, used wherever a lane says
+//! shape carries the meaning too: solid = using a core, hatched = waiting
+//! for something the program asked for (the GIL, a lock, I/O), hatched the
+//! other way = ready but waiting for the OS to give it a core, a thin line =
+//! idle. Workers get identity colours, used wherever a lane says
 //! *who* (who holds the GIL, who ran on a core).
 //!
 //! The colours come from the window's own [`egui::Context`]: drawing code
@@ -103,6 +105,9 @@ pub enum Fill {
     Solid,
     /// A dim bar with diagonal stripes: the worker waits.
     Hatched,
+    /// A dim bar with stripes the other way: the worker is ready and waits
+    /// for a core, which no lock or GIL of its program decides but the OS.
+    BackHatched,
     /// A thin line through the middle: nothing to do.
     Thin,
 }
@@ -112,6 +117,7 @@ pub fn state_fill(state: State) -> Fill {
     match state {
         State::Running | State::Native => Fill::Solid,
         State::GilWait | State::LockWait | State::IoWait => Fill::Hatched,
+        State::CoreWait => Fill::BackHatched,
         State::Idle => Fill::Thin,
     }
 }
@@ -180,6 +186,10 @@ impl Palette {
             State::IoWait => self.pick(rgb(0xe8d44d), rgb(0xc9a900)),
             State::Native => self.pick(rgb(0x3d95e0), rgb(0x56b4e9)),
             State::Idle => self.pick(Color32::from_gray(0x80), Color32::from_gray(0x8c)),
+            // Okabe–Ito's last hue apart from the ones above is black: a
+            // pale steel on dark, a dark slate on light, apart from every
+            // hue and, drawn striped, from the idle line.
+            State::CoreWait => self.pick(rgb(0xcfd6e6), rgb(0x2f3a4d)),
         }
     }
 
@@ -288,6 +298,18 @@ impl Palette {
             Color32::from_rgba_premultiplied(0xd8, 0xd8, 0xd8, 0xd8),
             Color32::from_rgba_premultiplied(0x30, 0x30, 0x30, 0xd8),
         )
+    }
+
+    /// threadlab's own threads other than the workers (the window, its
+    /// renderer, the run's helpers) where the cores view shows who else
+    /// used a core: a violet apart from every state and worker hue's use.
+    pub fn threadlab_load(self) -> Color32 {
+        self.pick(rgb(0x9d8cf0), rgb(0x6a4fb0))
+    }
+
+    /// Other programs, where the cores view shows who else used a core.
+    pub fn others_load(self) -> Color32 {
+        self.pick(Color32::from_gray(0x9c), Color32::from_gray(0x60))
     }
 
     /// Hand-over marks on top of the bars.

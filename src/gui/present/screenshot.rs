@@ -14,6 +14,11 @@ const SETTLE_FRAMES: u32 = 3;
 /// into the process's exit status.
 pub type ExitStatus = Arc<Mutex<Option<String>>>;
 
+/// Where the smoke mode leaves the summary of the run it was asked for, and
+/// the frames the window drew while it went on, so `gui::run` can print
+/// them for scripts that compare the window with the command line.
+pub type SmokeReport = Arc<Mutex<Option<(crate::model::RunSummary, u64)>>>;
+
 /// Writes `image` to `path` as PNG, creating the folder if needed.
 pub fn save_png(path: &Path, image: &ColorImage) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

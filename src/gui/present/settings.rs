@@ -137,6 +137,11 @@ pub fn check_scenario(text: &str, presets: &[Scenario]) -> Result<StoredScenario
         ));
     }
     stored.knobs.validate().map_err(|e| e.to_string())?;
+    // Cores that another machine had may not be here.
+    stored
+        .knobs
+        .validate_cores(crate::sampling::core_count())
+        .map_err(|e| e.to_string())?;
     let knobs = Scenario {
         name: preset.name.clone(),
         title: preset.title.clone(),

@@ -61,6 +61,13 @@ pub fn is_serial(s: &Scenario) -> bool {
 #[derive(Debug, Default)]
 pub struct Baselines {
     known: HashMap<WorkKey, f64>,
+    /// The serial runs' CPU time, ms, where measured: with the wall time it
+    /// splits a speedup into its parallel and its per-item part.
+    known_cpu: HashMap<WorkKey, f64>,
+    /// The cores other programs kept busy while each serial run went on:
+    /// a speedup against a baseline measured under another load is skewed,
+    /// and the result must say so.
+    known_others: HashMap<WorkKey, f64>,
     pending: Option<Measurement>,
     /// Why the last measurement failed, if it did.
     pub error: Option<String>,
@@ -84,6 +91,17 @@ impl Baselines {
     /// The serial wall time of `s`'s work, ms, once known.
     pub fn serial_ms(&self, s: &Scenario) -> Option<f64> {
         work_key(s).and_then(|k| self.known.get(&k).copied())
+    }
+
+    /// The serial CPU time of `s`'s work, ms, once known.
+    pub fn serial_cpu_ms(&self, s: &Scenario) -> Option<f64> {
+        work_key(s).and_then(|k| self.known_cpu.get(&k).copied())
+    }
+
+    /// The cores other programs kept busy while the serial run of `s`'s work
+    /// went on, where it was measured.
+    pub fn serial_others_cores(&self, s: &Scenario) -> Option<f64> {
+        work_key(s).and_then(|k| self.known_others.get(&k).copied())
     }
 
     /// Speedup of the finished run in `data` over its serial run, once known.
@@ -113,6 +131,17 @@ impl Baselines {
         }
     }
 
+    /// [`Baselines::remember`] with the run's CPU time as well.
+    pub fn remember_run(&mut self, s: &Scenario, summary: &RunSummary) {
+        self.remember(s, summary.wall_ms);
+        if let Some(key) = work_key(s).filter(|_| is_serial(s) && summary.cpu_ms > 0.0) {
+            self.known_cpu.entry(key.clone()).or_insert(summary.cpu_ms);
+            if let Some(load) = summary.load {
+                self.known_others.entry(key).or_insert(load.others_cores);
+            }
+        }
+    }
+
     /// Starts measuring the serial run of `s`'s work unless it is known or
     /// already being measured; `waker` is repainted when it ends.
     pub fn measure(&mut self, s: &Scenario, waker: &egui::Context) -> Result<(), EngineError> {
@@ -123,7 +152,8 @@ impl Baselines {
             return Ok(());
         }
         let options = RunOptions {
-            sample_cores: false,
+            // Sampled like the run, so the two loads can be held side by side.
+            sample_cores: true,
         };
         let handle = crate::engine::start(serial_of(s), options)?;
         // One result, sent once: the watcher never waits to hand it over.
@@ -164,6 +194,10 @@ impl Baselines {
         };
         match outcome {
             Ok(summary) if !summary.stopped => {
+                self.known_cpu.insert(m.key.clone(), summary.cpu_ms);
+                if let Some(load) = summary.load {
+                    self.known_others.insert(m.key.clone(), load.others_cores);
+                }
                 self.known.insert(m.key, summary.wall_ms);
             }
             Ok(_) => {}

@@ -8,9 +8,11 @@ use crate::model::{CoreSample, Event, RunMessage, RunSummary, Scenario};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Events kept for the trace export: 10 million (240 MB). A longer run is
-/// still drawn whole; its export holds the first ten million and says so.
-pub const KEPT_EVENTS_MAX: usize = 10_000_000;
+/// Events kept for the trace export: the same first events the timeline
+/// keeps in full detail ([`crate::model::EVENTS_KEPT_MAX`]). A longer run is
+/// still drawn whole, from per-block summaries beyond them; its export
+/// holds the kept events and says so.
+pub const KEPT_EVENTS_MAX: usize = crate::model::EVENTS_KEPT_MAX;
 
 /// Everything one run told the window, whether it is still going or not.
 #[derive(Clone, Debug)]
@@ -36,6 +38,8 @@ pub struct RunData {
     /// recorded elsewhere). A short run may end before the first load sample
     /// and on one core only, and must still be shown against every core.
     pub machine_cores: usize,
+    /// How the machine's logical cores share physical ones, where known.
+    pub topology: Option<crate::sampling::Topology>,
 }
 
 impl RunData {
@@ -52,6 +56,7 @@ impl RunData {
             events: Arc::default(),
             events_not_kept: 0,
             machine_cores: 0,
+            topology: None,
         }
     }
 
@@ -62,12 +67,23 @@ impl RunData {
                 self.timeline.ingest(&batch);
                 self.keep(batch);
             }
-            RunMessage::Cores(sample) => self.cores.push(sample),
+            RunMessage::Cores(mut sample) => {
+                // Samples recorded without their interval cover the time
+                // since the one before.
+                if sample.interval_ns == 0 {
+                    let before = self.cores.last().map_or(sample.t_ns, |s| s.t_ns);
+                    sample.interval_ns = sample.t_ns.saturating_sub(before);
+                }
+                self.cores.push(sample);
+            }
             RunMessage::Status(text) => self.status = Some(text),
             RunMessage::Finished(outcome) => {
-                let outcome = *outcome;
-                if let Ok(summary) = &outcome {
+                let mut outcome = *outcome;
+                if let Ok(summary) = &mut outcome {
                     self.events_dropped = self.events_dropped.max(summary.events_dropped);
+                    // What this window kept, for its exports.
+                    summary.events_kept = self.events.len() as u64;
+                    summary.events_summarised = self.events_not_kept;
                 }
                 self.outcome = Some(outcome);
             }
@@ -120,11 +136,17 @@ impl RunData {
     }
 
     /// Cores other programs kept busy, on average, while the run went on:
-    /// the machine's sampled load minus the workers' own CPU time. When it is
+    /// the machine's load minus the workers' own CPU time and threadlab's
+    /// other threads (for runs recorded without that split, minus the
+    /// workers' time only). When it is
     /// high, the wall time (and so the speedup) is worse than this machine
     /// can do; a lecturer should know before drawing a conclusion from it.
     pub fn others_cores(&self) -> Option<f64> {
         let summary = self.summary().filter(|s| s.wall_ms > 0.0)?;
+        // What the run measured itself, with threadlab's own threads apart.
+        if let Some(load) = summary.load {
+            return Some(load.others_cores);
+        }
         // The first sample has no interval behind it.
         let samples = self.cores.get(1..).filter(|s| !s.is_empty())?;
         let busy: f64 = samples
@@ -133,6 +155,16 @@ impl RunData {
             .sum::<f64>()
             / samples.len() as f64;
         Some((busy - summary.cpu_ms / summary.wall_ms).max(0.0))
+    }
+}
+
+impl RunData {
+    /// Cores threadlab's own threads other than the workers kept busy while
+    /// the run went on: the front end (this window and its renderer), and
+    /// the run's helpers.
+    pub fn threadlab_cores(&self) -> Option<(f64, f64)> {
+        let load = self.summary()?.load?;
+        Some((load.front_end_cores, load.helpers_cores))
     }
 }
 
@@ -154,6 +186,7 @@ impl LiveRun {
         let handle = crate::engine::start(scenario.clone(), RunOptions::default())?;
         let mut data = RunData::new(scenario);
         data.machine_cores = crate::sampling::core_count();
+        data.topology = Some(crate::sampling::Topology::cached().clone());
         Ok(Self {
             handle: Some(handle),
             data,

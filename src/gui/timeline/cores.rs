@@ -1,26 +1,25 @@
 //! The cores view, under the timeline and on the same time axis: one lane
-//! per CPU core showing which worker ran there (as the workers saw it), and
-//! a plot of each core's load as the OS measured it, other programs included.
+//! per CPU core showing which worker ran there, from the workers' own
+//! on-core spans (so no core ever shows two workers at once), with the
+//! core's time that no worker used split, per load sample, between
+//! threadlab's other threads (the window, its renderer, the run's helpers),
+//! other programs and idling; below it, the cores kept busy over time
+//! (`load.rs`).
 
 use super::cursor::{Overlay, cursor_over, ghost_end};
 use super::lanes::{Holder, XMap, hold_lane};
+use super::load::{LOAD_MIN_H, load_ui};
 use super::navigate::navigate;
 use super::paint::LanePainter;
 use super::view::TimeView;
 use super::widget::{LABEL_W, RIGHT_PAD};
-use crate::analysis::timeline::{HoldSpan, Lane, Timeline};
-use crate::gui::format::{percent_text, worker_short};
-use crate::gui::present::{ContextExt as _, Palette};
+use crate::analysis::timeline::{HoldSpan, Lane, Timeline, split_sample};
+use crate::gui::format::worker_short;
+use crate::gui::present::{ContextExt as _, Fill, Palette, faded};
 use crate::gui::run_state::RunData;
-use crate::model::CoreSample;
-use egui::{Align2, FontId, Rect, RichText, Sense, Stroke, Ui, UiBuilder, pos2, vec2};
-use egui_plot::{
-    GridMark, HoverPosition, Line, Plot, PlotBounds, PlotPoint, PlotPoints, Points, Text, VLine,
-};
+use egui::{Align2, FontId, Rect, Sense, Stroke, Ui, pos2, vec2};
 use std::sync::OnceLock;
 
-/// Height of the load plot: at least, and at most.
-const PLOT_H: [f32; 2] = [64.0, 220.0];
 const TITLE_H: f32 = 18.0;
 /// Height of a core's lane: at least, and at most.
 const LANE_H: [f32; 2] = [3.0, 26.0];
@@ -32,7 +31,7 @@ fn lanes_height(cores: usize) -> f32 {
 
 /// The least height the cores view needs for `cores` cores.
 pub fn cores_min_height(cores: usize) -> f32 {
-    TITLE_H + lanes_height(cores) + 6.0 + PLOT_H[0]
+    TITLE_H + lanes_height(cores) + 6.0 + LOAD_MIN_H
 }
 
 /// Number of cores to show: those of the machine the run went on, what the
@@ -51,6 +50,24 @@ pub fn core_count(data: &RunData) -> usize {
     }
 }
 
+/// The cores in the order their lanes are drawn: the logical cores of one
+/// physical core side by side, so hardware threads that share a core's
+/// execution units read as a pair.
+fn lane_order(data: &RunData, n: usize) -> Vec<u32> {
+    let mut order: Vec<u32> = data
+        .topology
+        .as_ref()
+        .map(|t| t.groups().iter().flatten().copied().collect())
+        .unwrap_or_default();
+    order.retain(|&c| (c as usize) < n);
+    for c in 0..n as u32 {
+        if !order.contains(&c) {
+            order.push(c);
+        }
+    }
+    order
+}
+
 /// Draws the core lanes and the load plot in a block `height` tall.
 pub fn cores_ui(ui: &mut Ui, data: &RunData, view: &mut TimeView, height: f32) {
     cores_at_ui(ui, data, view, height, &Overlay::plain(data.horizon_ns()));
@@ -58,7 +75,7 @@ pub fn cores_ui(ui: &mut Ui, data: &RunData, view: &mut TimeView, height: f32) {
 
 /// [`cores_ui`] with the replay cursor of `overlay`: what ran after it is
 /// faded, each core's lane says who ran there at the cursor, and the load
-/// plot marks each core's load there.
+/// plot marks the cores kept busy there.
 pub fn cores_at_ui(
     ui: &mut Ui,
     data: &RunData,
@@ -74,7 +91,6 @@ pub fn cores_at_ui(
     let n = core_count(data);
     let lanes_bottom = rect.top() + TITLE_H + lanes_height(n);
     let lanes_rect = Rect::from_x_y_ranges(plot_x.clone(), (rect.top() + TITLE_H)..=lanes_bottom);
-    let plot_h = (rect.bottom() - lanes_bottom - 6.0).clamp(PLOT_H[0], PLOT_H[1]);
     navigate(view, ui, &response, lanes_rect, horizon);
     let map = XMap {
         left: *plot_x.start(),
@@ -96,10 +112,19 @@ pub fn cores_at_ui(
         FontId::proportional(12.5),
         pal.text(),
     );
+    legend(
+        &painter,
+        pal,
+        rect.right() - RIGHT_PAD,
+        rect.top() + TITLE_H * 0.5 + 1.0,
+    );
     let lane_h = (lanes_rect.height() / n as f32).clamp(LANE_H[0], LANE_H[1]);
+    // The backgrounds go under every bar, so they are painted first, from
+    // a painter of their own (each painter lays its stripes over its bars).
+    let mut bg = LanePainter::new(ui.ctx(), lanes_rect.width());
     let mut lp = LanePainter::new(ui.ctx(), lanes_rect.width());
-    for core in 0..n {
-        let top = lanes_rect.top() + core as f32 * lane_h;
+    for (row, core) in lane_order(data, n).into_iter().enumerate() {
+        let top = lanes_rect.top() + row as f32 * lane_h;
         if top + lane_h > lanes_rect.bottom() + 0.5 {
             break;
         }
@@ -119,57 +144,85 @@ pub fn cores_at_ui(
                 occupant_tag(
                     &painter,
                     &data.timeline,
-                    core as u32,
+                    core,
                     t,
                     pos2(*plot_x.start() - 8.0, bar.center().y),
                     font,
                 );
             }
         }
+        others_background(&mut bg, data, bar, map, core as usize);
         hold_lane(
             &mut lp,
             &painter,
             bar,
             map,
-            core_holders(pal, &data.timeline, core as u32).into_iter(),
+            core_holders(pal, &data.timeline, core).into_iter(),
             false,
         );
     }
+    bg.finish(&painter);
     lp.finish(&painter);
-    let plot_rect =
-        Rect::from_x_y_ranges(plot_x, (lanes_bottom + 6.0)..=(lanes_bottom + 6.0 + plot_h));
     if let Some(g) = overlay.ghost {
         ghost_end(&painter, lanes_rect, map, g.end_ns(), None);
     }
     if let Some(t) = overlay.cursor_ns {
         cursor_over(&painter, lanes_rect, map, t, ui.visuals().panel_fill);
     }
-    painter.rect_filled(plot_rect, 0.0, pal.lane_bg());
-    painter.text(
-        pos2(rect.left() + 6.0, plot_rect.center().y - 7.0),
-        Align2::LEFT_CENTER,
-        "load per core",
-        FontId::proportional(12.0),
-        pal.weak_text(),
-    );
-    painter.text(
-        pos2(rect.left() + 6.0, plot_rect.center().y + 8.0),
-        Align2::LEFT_CENTER,
-        "(OS, all programs)",
-        FontId::proportional(10.5),
-        pal.weak_text(),
-    );
-    for value in [0.0, 100.0] {
-        let y = plot_rect.bottom() - (value + 4.0) / 108.0 * plot_rect.height();
-        painter.text(
-            pos2(plot_rect.left() - 4.0, y),
-            Align2::RIGHT_CENTER,
-            percent_text(f64::from(value)),
-            FontId::proportional(10.5),
-            pal.weak_text(),
-        );
+    let load_rect = Rect::from_x_y_ranges(rect.x_range(), (lanes_bottom + 6.0)..=rect.bottom());
+    load_ui(ui, load_rect, data, map, overlay);
+}
+
+/// The key to the lanes' backgrounds, right-aligned at `right`.
+fn legend(painter: &egui::Painter, pal: Palette, right: f32, y: f32) {
+    let font = FontId::proportional(11.0);
+    let mut x = right;
+    for (text, color, fill) in [
+        ("other programs", pal.others_load(), Fill::Hatched),
+        (
+            "this window and threadlab's helpers",
+            pal.threadlab_load(),
+            Fill::Solid,
+        ),
+    ] {
+        let galley = painter.layout_no_wrap(text.to_owned(), font.clone(), pal.weak_text());
+        x -= galley.size().x;
+        painter.galley(pos2(x, y - galley.size().y * 0.5), galley, pal.weak_text());
+        x -= 16.0;
+        let swatch = Rect::from_min_size(pos2(x, y - 5.0), vec2(12.0, 10.0));
+        let mut lp = LanePainter::new(painter.ctx(), 1.0);
+        lp.fill(swatch, fill, color);
+        lp.finish(painter);
+        x -= 12.0;
     }
-    load_plot_ui(ui, plot_rect, data, map, overlay.cursor_ns);
+}
+
+/// Behind the workers' bars of `core`: per load sample, how much of the
+/// core's time threadlab's other threads and other programs took, as
+/// partial-height fills from the bottom of the lane (what is left is idle).
+/// Only the time no worker ran shows through, since the bars cover the rest.
+fn others_background(lp: &mut LanePainter, data: &RunData, bar: Rect, map: XMap, core: usize) {
+    let pal = lp.palette();
+    for sample in &data.cores {
+        let from = sample.t_ns.saturating_sub(sample.interval_ns);
+        let Some((x0, x1)) = map.span_x(from, sample.t_ns) else {
+            continue;
+        };
+        let share = split_sample(&data.timeline, sample, core);
+        let free = (1.0 - share.workers).max(1e-3);
+        let others_h = (share.others / free).min(1.0) * bar.height();
+        let ours_h = (share.threadlab / free).min(1.0) * bar.height();
+        let mut y = bar.bottom();
+        if others_h >= 0.5 {
+            let r = Rect::from_x_y_ranges(x0..=x1, (y - others_h)..=y);
+            lp.fill(r, Fill::Hatched, pal.others_load());
+            y -= others_h;
+        }
+        if ours_h >= 0.5 {
+            let r = Rect::from_x_y_ranges(x0..=x1, (y - ours_h).max(bar.top())..=y);
+            lp.solid(r, faded(pal.threadlab_load(), 0.55));
+        }
+    }
 }
 
 /// Who ran on `core` at `t_ns`, in their colour, right-aligned at `pos`.
@@ -188,31 +241,9 @@ fn occupant_tag(
         .find(|(_, t)| t.core_at(t_ns) == Some(core));
     let (text, color) = match occupant {
         Some((i, t)) => (worker_short(t.id), pal.worker_color(i)),
-        None => ("idle".to_owned(), pal.weak_text()),
+        None => ("no worker".to_owned(), pal.weak_text()),
     };
     painter.text(pos, Align2::RIGHT_CENTER, text, font, color);
-}
-
-/// Each core's load at `t_ns`, read off the samples by linear interpolation.
-fn load_at(samples: &[CoreSample], core: usize, t_ns: u64) -> Option<f64> {
-    let i = samples.partition_point(|s| s.t_ns <= t_ns);
-    let after = samples
-        .get(i)
-        .and_then(|s| s.usage.get(core).map(|u| (s.t_ns, f64::from(*u))));
-    let before = i.checked_sub(1).and_then(|j| {
-        samples[j]
-            .usage
-            .get(core)
-            .map(|u| (samples[j].t_ns, f64::from(*u)))
-    });
-    match (before, after) {
-        (Some((t0, v0)), Some((t1, v1))) if t1 > t0 => {
-            let f = (t_ns - t0) as f64 / (t1 - t0) as f64;
-            Some(v0 + f * (v1 - v0))
-        }
-        (Some((_, v)), _) | (None, Some((_, v))) => Some(v),
-        (None, None) => None,
-    }
 }
 
 /// Every worker that ran on `core`, in its identity colour.
@@ -245,105 +276,4 @@ fn core_holders(pal: Palette, timeline: &Timeline, core: u32) -> Vec<Holder<'_>>
 fn empty_lane() -> &'static Lane<HoldSpan> {
     static EMPTY: OnceLock<Lane<HoldSpan>> = OnceLock::new();
     EMPTY.get_or_init(Lane::default)
-}
-
-/// Each core's load over time, on the timeline's time axis.
-fn load_plot_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, cursor_ns: Option<u64>) {
-    let pal = ui.palette();
-    let cores = data.cores.last().map_or(0, |s| s.usage.len());
-    let [x0, x1] = [map.window.start_ns / 1e6, map.window.end_ns / 1e6];
-    ui.scope_builder(UiBuilder::new().max_rect(rect), |ui| {
-        Plot::new("core-load")
-            .width(rect.width())
-            .height(rect.height())
-            .show_axes([false, false])
-            .show_background(false)
-            .show_grid([false, true])
-            .y_grid_spacer(|_| {
-                [0.0, 50.0, 100.0]
-                    .into_iter()
-                    .map(|value| GridMark {
-                        value,
-                        step_size: 50.0,
-                    })
-                    .collect()
-            })
-            .allow_zoom(false)
-            .allow_drag(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
-            .allow_double_click_reset(false)
-            .show_x(false)
-            .y_axis_formatter(|mark, _| percent_text(mark.value))
-            .label_formatter(|hover| match hover {
-                HoverPosition::NearDataPoint {
-                    plot_name,
-                    position,
-                    ..
-                } => Some(format!(
-                    "{plot_name}: {} at {:.0} ms",
-                    percent_text(position.y),
-                    position.x
-                )),
-                HoverPosition::Elsewhere { .. } => None,
-            })
-            .show(ui, |plot| {
-                plot.set_plot_bounds(PlotBounds::from_min_max([x0, -4.0], [x1, 104.0]));
-                for core in 0..cores {
-                    let points: Vec<[f64; 2]> = data
-                        .cores
-                        .iter()
-                        .filter_map(|s| {
-                            s.usage
-                                .get(core)
-                                .map(|u| [s.t_ns as f64 / 1e6, f64::from(*u)])
-                        })
-                        .collect();
-                    plot.line(
-                        Line::new(format!("core {core}"), PlotPoints::new(points))
-                            .color(pal.core_line(core))
-                            .width(1.5),
-                    );
-                }
-                if let Some(t) = cursor_ns {
-                    let x = t as f64 / 1e6;
-                    plot.vline(VLine::new("cursor", x).color(pal.cursor()).width(1.5));
-                    for core in 0..cores {
-                        let Some(load) = load_at(&data.cores, core, t) else {
-                            continue;
-                        };
-                        let color = pal.core_line(core);
-                        plot.points(
-                            Points::new(format!("core {core} at the cursor"), vec![[x, load]])
-                                .color(color)
-                                .radius(4.0),
-                        );
-                        plot.text(
-                            Text::new(
-                                format!("core {core} load"),
-                                PlotPoint::new(x, load),
-                                RichText::new(format!("  {}", percent_text(load)))
-                                    .color(color)
-                                    .size(11.0),
-                            )
-                            // Below the dot near the top, so it stays on the plot.
-                            .anchor(if load > 60.0 {
-                                Align2::LEFT_TOP
-                            } else {
-                                Align2::LEFT_BOTTOM
-                            }),
-                        );
-                    }
-                }
-            });
-    });
-    if data.cores.is_empty() {
-        ui.painter().text(
-            rect.center(),
-            Align2::CENTER_CENTER,
-            "the OS is sampled every 250 ms while a run goes on",
-            FontId::proportional(11.0),
-            pal.weak_text(),
-        );
-    }
 }

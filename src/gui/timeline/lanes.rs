@@ -102,8 +102,9 @@ pub struct Holder<'a> {
 }
 
 /// Paints who held something (the GIL, the lock, a core) into `row`: each
-/// holder's spans in its colour, its name where it fits, and a hand-over
-/// mark where it took over from someone else (when `handovers`).
+/// holder's spans in its colour (striped where it held the GIL but the OS
+/// kept it off every core), its name where it fits, and a hand-over mark
+/// where it took over from someone else (when `handovers`).
 pub fn hold_lane<'a>(
     lp: &mut LanePainter,
     painter: &Painter,
@@ -122,7 +123,13 @@ pub fn hold_lane<'a>(
         let mut draw = |lp: &mut LanePainter, s: &HoldSpan| {
             if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
                 let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
-                lp.solid(rect, holder.color);
+                // A holder the OS kept off every core still holds it (and
+                // nobody else can run): striped as waiting for a core.
+                if s.off_core {
+                    lp.back_hatched(rect, holder.color);
+                } else {
+                    lp.solid(rect, holder.color);
+                }
                 // A holder's short name ("t3", "p2·t0") has two characters at least.
                 if may_hold(rect, 2) {
                     lp.label_in(painter, rect, worker_short(s.worker), pal.on_bar_text());

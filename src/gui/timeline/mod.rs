@@ -3,12 +3,14 @@
 //! (`navigate.rs`); the rows and their lanes (`rows.rs`, `lanes.rs`),
 //! painted in a few meshes (`paint.rs`); the replay cursor and the ghost's
 //! end over them (`cursor.rs`); what is under the pointer, in words
-//! (`tooltip.rs`); and per-core lanes with the load plot (`cores.rs`). The
+//! (`tooltip.rs`); per-core lanes (`cores.rs`) over the cores kept busy,
+//! and by whom (`load.rs`). The
 //! compare view draws its blocks with the same lane painters.
 
 mod cores;
 mod cursor;
 mod lanes;
+mod load;
 mod navigate;
 mod paint;
 mod rows;

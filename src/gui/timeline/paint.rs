@@ -103,22 +103,39 @@ impl LanePainter {
         self.hatch.add_rect_with_uv(rect, uv, faded(color, 0.62));
     }
 
-    /// A state bar between `x0` and `x1` in the lane `row`.
-    pub fn state_bar(&mut self, row: Rect, x0: f32, x1: f32, state: State) {
-        let color = self.pal.state_color(state);
-        let full = Rect::from_x_y_ranges(x0..=x1, row.y_range());
-        match state_fill(state) {
-            Fill::Solid => self.solid(full, color),
-            Fill::Hatched => self.hatched(full, color),
+    /// A dim bar with stripes in `color` running the other way (top left
+    /// to bottom right), from the same texture mirrored.
+    pub fn back_hatched(&mut self, rect: Rect, color: Color32) {
+        self.solid.add_colored_rect(rect, faded(color, 0.30));
+        let uv = Rect::from_min_max(
+            pos2(-rect.min.x / HATCH_PX, rect.min.y / HATCH_PX),
+            pos2(-rect.max.x / HATCH_PX, rect.max.y / HATCH_PX),
+        );
+        self.hatch.add_rect_with_uv(rect, uv, faded(color, 0.62));
+    }
+
+    /// A bar painted as `fill` in `color`.
+    pub fn fill(&mut self, rect: Rect, fill: Fill, color: Color32) {
+        match fill {
+            Fill::Solid => self.solid(rect, color),
+            Fill::Hatched => self.hatched(rect, color),
+            Fill::BackHatched => self.back_hatched(rect, color),
             Fill::Thin => {
-                let h = (row.height() * 0.12).max(1.0);
-                let y = row.center().y;
+                let h = (rect.height() * 0.12).max(1.0);
+                let y = rect.center().y;
                 self.solid(
-                    Rect::from_x_y_ranges(x0..=x1, (y - h * 0.5)..=(y + h * 0.5)),
+                    Rect::from_x_y_ranges(rect.x_range(), (y - h * 0.5)..=(y + h * 0.5)),
                     faded(color, 0.8),
                 );
             }
         }
+    }
+
+    /// A state bar between `x0` and `x1` in the lane `row`.
+    pub fn state_bar(&mut self, row: Rect, x0: f32, x1: f32, state: State) {
+        let color = self.pal.state_color(state);
+        let full = Rect::from_x_y_ranges(x0..=x1, row.y_range());
+        self.fill(full, state_fill(state), color);
     }
 
     /// A label centred in `rect` when it fits; returns whether it was placed.
@@ -210,7 +227,7 @@ impl LanePainter {
             let color = self.pal.state_color(state);
             let color = match state_fill(state) {
                 Fill::Solid => color,
-                Fill::Hatched => faded(color, 0.75),
+                Fill::Hatched | Fill::BackHatched => faded(color, 0.75),
                 Fill::Thin => faded(color, 0.45),
             };
             self.run_quad(state.index(), x0, x1, y, y + h, color);

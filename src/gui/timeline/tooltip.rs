@@ -38,6 +38,13 @@ pub fn row_tooltip(
                 hold_at(lane, open, t).map(|h| (track, h))
             });
             Some(match held {
+                Some((track, h)) if h.off_core => format!(
+                    "The {what} is held by {} for {}, but the OS has it off every core: \
+                     it holds the GIL and does not run, so no thread of this process \
+                     runs Python code meanwhile. This is the GIL at its worst.",
+                    worker_name(track.id),
+                    duration_text(h.duration_ns() as f64),
+                ),
                 Some((track, h)) => format!(
                     "The {what} is held by {} for {}{}.",
                     worker_name(track.id),
@@ -61,7 +68,8 @@ pub fn label_tooltip(timeline: &Timeline, row: Row<'_>) -> Option<String> {
         Row::Header(_) => None,
         Row::Gil(_) => Some(
             "Who holds this process's GIL, in each thread's colour. A white notch marks a hand-over \
-             from one thread to another (when there is room to draw it)."
+             from one thread to another (when there is room to draw it). Striped: the holder \
+             was off every core, waiting for the OS to run it, while still holding the GIL."
                 .to_owned(),
         ),
         Row::Lock(_) => Some("Who holds the lab's lock, in each thread's colour.".to_owned()),
@@ -121,8 +129,17 @@ fn worker_text(track: &Track, t_ns: f64, window: PixelWindow, horizon: u64) -> O
     let task = span
         .task()
         .map_or_else(|| "between tasks".to_owned(), |k| format!("task {k}"));
+    let why = match span.state {
+        State::CoreWait => {
+            "\nIt could run, but the OS gave its core to another thread: more threads \
+             were ready than there were cores. Measured by the thread itself (its \
+             scheduler wait, read from the kernel)."
+        }
+        State::GilWait => "\nIt could run, but another thread of its process holds the GIL.",
+        _ => "",
+    };
     Some(format!(
-        "{name}: {}\n{task} · {} (from {} to {})",
+        "{name}: {}{why}\n{task} · {} (from {} to {})",
         span.state.label(),
         duration_text(span.duration_ns() as f64),
         duration_text(span.start_ns as f64),

@@ -12,8 +12,13 @@
 //! lane's block summaries only, never from its spans: at millions of spans
 //! the spans of neighbouring columns lie far apart in memory, and reading
 //! one per column would miss the cache every time.
+//!
+//! Beyond the spans kept one by one come the summary blocks of the rest of
+//! the run (the timeline's detail was full): each is drawn as a merged mark
+//! of the spans it stands for, however wide it is, since nothing finer was
+//! kept.
 
-use super::{BLOCK, Lane, Span, Totals};
+use super::{BLOCK, Lane, Span, SpanBlock, Totals};
 use std::ops::Range;
 
 impl<S: Span> Lane<S> {
@@ -25,10 +30,14 @@ impl<S: Span> Lane<S> {
         let k = self.block_end.partition_point(|&end| before(end));
         let block = (k * BLOCK).min(self.len())..((k + 1) * BLOCK).min(self.len());
         let first = block.start + self.spans[block].partition_point(|s| before(s.end_ns()));
+        let tail = self.tail.blocks();
+        let tail_next = tail.partition_point(|b| before(b.end_ns));
         Lod {
             lane: self,
             window,
             next: first,
+            tail_next,
+            tail_before: tail[..tail_next].iter().map(|b| b.count).sum(),
         }
     }
 
@@ -52,7 +61,11 @@ impl<S: Span> Lane<S> {
         }
         let end = (b * BLOCK).min(self.spans.len());
         let before = self.block_before[k];
-        let after = self.block_before.get(b).copied().unwrap_or(self.total);
+        let after = self
+            .block_before
+            .get(b)
+            .copied()
+            .unwrap_or(self.detail_total);
         Some(Merged {
             start_ns: starts[0],
             end_ns: self.block_end[b - 1],
@@ -131,6 +144,30 @@ pub struct Lod<'a, S> {
     lane: &'a Lane<S>,
     window: PixelWindow,
     next: usize,
+    /// The next summary block, once the spans are behind.
+    tail_next: usize,
+    /// Spans in the summary blocks before it.
+    tail_before: u64,
+}
+
+impl<S> Lod<'_, S> {
+    /// The next summary block inside the window, as a merged mark whose
+    /// indices run on from the spans kept one by one.
+    fn next_summarised(&mut self) -> Option<Merged> {
+        let b: SpanBlock = *self.lane.tail.blocks().get(self.tail_next)?;
+        if b.start_ns as f64 >= self.window.end_ns {
+            return None;
+        }
+        let first = self.lane.spans.len() + self.tail_before as usize;
+        self.tail_next += 1;
+        self.tail_before += b.count;
+        Some(Merged {
+            start_ns: b.start_ns,
+            end_ns: b.end_ns,
+            indices: first..first + b.count as usize,
+            totals: b.totals,
+        })
+    }
 }
 
 impl<'a, S: Span> Iterator for Lod<'a, S> {
@@ -161,7 +198,9 @@ impl<'a, S: Span> Iterator for Lod<'a, S> {
                 return Some(LodItem::Merged(m));
             }
         }
-        let span = spans.get(i)?;
+        let Some(span) = spans.get(i) else {
+            return self.next_summarised().map(LodItem::Merged);
+        };
         if span.start_ns() as f64 >= w.end_ns {
             return None;
         }
@@ -381,6 +420,37 @@ mod tests {
                 assert_eq!(l.lod(w).collect::<Vec<_>>(), reference_walk(&l, w), "{w:?}");
             }
         }
+    }
+
+    #[test]
+    fn summarised_spans_are_drawn_as_merged_marks_after_the_detail() {
+        let mut l = lane((0..10u64).map(|i| S(i * 100, i * 100 + 50, 0)));
+        l.summarise_from_now();
+        for i in 10..10_000u64 {
+            l.push(S(i * 100, i * 100 + 50, (i % 2) as usize));
+        }
+        let items: Vec<_> = l
+            .lod(PixelWindow::new(0.0, 1_000_000.0, 10_000.0))
+            .collect();
+        assert_eq!(items[..10].len(), 10);
+        assert!(items[..10].iter().all(|i| matches!(i, LodItem::Span(_))));
+        let (mut count, mut time) = (10, 0);
+        for item in &items[10..] {
+            let LodItem::Merged(m) = item else {
+                panic!("a summarised stretch is merged: {item:?}");
+            };
+            assert_eq!(m.indices.start, count);
+            count += m.count();
+            time += m.totals.iter().sum::<u64>();
+        }
+        assert_eq!(count, 10_000, "every span is accounted for");
+        assert_eq!(time, 9_990 * 50);
+        // A window inside the summarised stretch starts at its block.
+        let late: Vec<_> = l
+            .lod(PixelWindow::new(900_000.0, 950_000.0, 100.0))
+            .collect();
+        assert!(!late.is_empty());
+        assert!(late.iter().all(|i| matches!(i, LodItem::Merged(_))));
     }
 
     #[test]

@@ -1,14 +1,20 @@
 //! Append-only lanes of time spans, with per-block summaries that answer
 //! "how much time per category" for any index range after short scans.
 //! [`Lane::lod`] walks a lane for one frame.
+//!
+//! A lane keeps its spans one by one until the timeline's detail is full
+//! ([`Lane::summarise_from_now`]); from then on it keeps only per-block
+//! summaries of the spans that close ([`super::tail`]), drawn as merged
+//! marks, so its memory stays bounded however long the run goes on.
 
 mod lod;
 
+use super::tail::{Summary, Tail};
 pub use lod::{Lod, LodItem, Merged, PixelWindow};
 use std::ops::Range;
 
 /// Number of categories a lane keeps time totals for (the worker states).
-pub const CATEGORIES: usize = 6;
+pub const CATEGORIES: usize = 7;
 
 /// Spans per block of a lane's summaries.
 const BLOCK: usize = 32;
@@ -30,6 +36,39 @@ pub trait Span {
 /// Time per category, ns.
 pub type Totals = [u64; CATEGORIES];
 
+/// Spans beyond a lane's detail, summarised: where they start and end, how
+/// many there are and their time per category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpanBlock {
+    /// Start of the first span, ns.
+    pub start_ns: u64,
+    /// End of the last span, ns.
+    pub end_ns: u64,
+    /// Spans in the block.
+    pub count: u64,
+    /// Their time per category, ns.
+    pub totals: Totals,
+}
+
+impl Summary for SpanBlock {
+    fn start_ns(&self) -> u64 {
+        self.start_ns
+    }
+    fn end_ns(&self) -> u64 {
+        self.end_ns
+    }
+    fn count(&self) -> u64 {
+        self.count
+    }
+    fn absorb(&mut self, later: &Self) {
+        self.end_ns = later.end_ns;
+        self.count += later.count;
+        for (t, l) in self.totals.iter_mut().zip(later.totals) {
+            *t += l;
+        }
+    }
+}
+
 /// Spans in time order that never overlap, appended as they end.
 ///
 /// Every [`BLOCK`] spans form a block, and the lane keeps a small summary per
@@ -48,8 +87,14 @@ pub struct Lane<S> {
     block_end: Vec<u64>,
     /// Time per category of every span before each block.
     block_before: Vec<Totals>,
-    /// Time per category of every span.
+    /// Time per category of every span kept one by one.
+    detail_total: Totals,
+    /// Time per category of every span, summarised ones included.
     total: Totals,
+    /// Whether spans that close now are summarised instead of kept.
+    summarising: bool,
+    /// The spans that closed after that, per block.
+    tail: Tail<SpanBlock>,
 }
 
 impl<S> Default for Lane<S> {
@@ -59,8 +104,37 @@ impl<S> Default for Lane<S> {
             block_start: Vec::new(),
             block_end: Vec::new(),
             block_before: Vec::new(),
+            detail_total: [0; CATEGORIES],
             total: [0; CATEGORIES],
+            summarising: false,
+            tail: Tail::default(),
         }
+    }
+}
+
+impl<S> Lane<S> {
+    /// An empty lane that summarises from its first span (`summarising`),
+    /// or keeps spans one by one until told otherwise.
+    pub fn summarising_if(summarising: bool) -> Self {
+        Self {
+            summarising,
+            ..Self::default()
+        }
+    }
+
+    /// From now on, keeps only per-block summaries of the spans that close.
+    pub fn summarise_from_now(&mut self) {
+        self.summarising = true;
+    }
+
+    /// The summaries of the spans beyond the detail, in time order.
+    pub fn summarised_blocks(&self) -> &[SpanBlock] {
+        self.tail.blocks()
+    }
+
+    /// How many spans were summarised rather than kept.
+    pub fn summarised(&self) -> u64 {
+        self.tail.items()
     }
 }
 
@@ -73,30 +147,43 @@ impl<S: Span> Lane<S> {
                 .is_none_or(|last| last.end_ns() <= span.start_ns()),
             "spans of a lane must not overlap"
         );
+        let category = span.category().min(CATEGORIES - 1);
+        self.total[category] += span.duration_ns();
+        if self.summarising {
+            let mut totals = [0; CATEGORIES];
+            totals[category] = span.duration_ns();
+            self.tail.push(SpanBlock {
+                start_ns: span.start_ns(),
+                end_ns: span.end_ns(),
+                count: 1,
+                totals,
+            });
+            return;
+        }
         if self.spans.len().is_multiple_of(BLOCK) {
             self.block_start.push(span.start_ns());
             self.block_end.push(span.end_ns());
-            self.block_before.push(self.total);
+            self.block_before.push(self.detail_total);
         } else if let Some(end) = self.block_end.last_mut() {
             *end = span.end_ns();
         }
-        self.total[span.category().min(CATEGORIES - 1)] += span.duration_ns();
+        self.detail_total[category] += span.duration_ns();
         self.spans.push(span);
     }
 
-    /// Every span, in time order.
+    /// Every span kept one by one, in time order.
     pub fn spans(&self) -> &[S] {
         &self.spans
     }
 
-    /// Number of spans.
+    /// Number of spans kept one by one.
     pub fn len(&self) -> usize {
         self.spans.len()
     }
 
-    /// Whether the lane holds no span.
+    /// Whether the lane holds no span, kept or summarised.
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.spans.is_empty() && self.tail.is_empty()
     }
 
     /// Time per category of all spans before index `i`.
@@ -104,7 +191,7 @@ impl<S: Span> Lane<S> {
         let i = i.min(self.spans.len());
         let k = i / BLOCK;
         let Some(&before) = self.block_before.get(k) else {
-            return self.total;
+            return self.detail_total;
         };
         let mut totals = before;
         add_totals(&mut totals, &self.spans[k * BLOCK..i]);
@@ -129,7 +216,7 @@ impl<S: Span> Lane<S> {
         totals
     }
 
-    /// Total time of every span, all categories.
+    /// Total time of every span, summarised ones included, all categories.
     pub fn total_ns(&self) -> u64 {
         self.total.iter().sum()
     }
@@ -145,7 +232,18 @@ impl<S: Span> Lane<S> {
 
     /// Time per category of the spans up to `t_ns`, the one running through
     /// `t_ns` cut there: a binary search and one block's scan at most.
+    /// Inside the summarised stretch, as of the end of the last summary
+    /// block that ended by `t_ns`.
     pub fn totals_until(&self, t_ns: u64) -> Totals {
+        if let Some(first) = self.tail.blocks().first()
+            && first.start_ns < t_ns
+        {
+            let mut totals = self.detail_total;
+            for b in &self.tail.blocks()[..self.tail.ended_by(t_ns)] {
+                (0..CATEGORIES).for_each(|c| totals[c] += b.totals[c]);
+            }
+            return totals;
+        }
         let i = self.spans.partition_point(|s| s.start_ns() < t_ns);
         let mut totals = self.prefix(i);
         if let Some(last) = i.checked_sub(1).map(|j| &self.spans[j])
@@ -157,10 +255,13 @@ impl<S: Span> Lane<S> {
         totals
     }
 
-    /// The first start or end of a span strictly after `t_ns`.
+    /// The first start or end of a span strictly after `t_ns` (of a summary
+    /// block, in the summarised stretch).
     pub fn next_edge_after(&self, t_ns: u64) -> Option<u64> {
         let i = self.spans.partition_point(|s| s.end_ns() <= t_ns);
-        let s = self.spans.get(i)?;
+        let Some(s) = self.spans.get(i) else {
+            return self.tail.next_edge_after(t_ns);
+        };
         Some(if s.start_ns() > t_ns {
             s.start_ns()
         } else {
@@ -168,8 +269,12 @@ impl<S: Span> Lane<S> {
         })
     }
 
-    /// The last start or end of a span strictly before `t_ns`.
+    /// The last start or end of a span strictly before `t_ns` (of a summary
+    /// block, in the summarised stretch).
     pub fn prev_edge_before(&self, t_ns: u64) -> Option<u64> {
+        if let Some(edge) = self.tail.prev_edge_before(t_ns) {
+            return Some(edge);
+        }
         let i = self.spans.partition_point(|s| s.start_ns() < t_ns);
         let s = self.spans.get(i.checked_sub(1)?)?;
         Some(if s.end_ns() < t_ns {
@@ -269,6 +374,27 @@ mod tests {
         assert_eq!(l.next_edge_after(25), Some(30));
         assert_eq!(l.prev_edge_before(25), Some(20));
         assert_eq!(Lane::<S>::default().next_edge_after(0), None);
+    }
+
+    #[test]
+    fn beyond_its_detail_a_lane_keeps_summaries_with_every_nanosecond() {
+        let mut l = lane((0..100u64).map(|i| S(i * 10, i * 10 + 5, (i % 2) as usize)));
+        l.summarise_from_now();
+        for i in 100..1_000_000u64 {
+            l.push(S(i * 10, i * 10 + 5, (i % 2) as usize));
+        }
+        assert_eq!(l.len(), 100, "only the detail is kept one by one");
+        assert_eq!(l.summarised(), 999_900);
+        assert!(l.summarised_blocks().len() <= crate::analysis::timeline::tail::TAIL_BLOCKS);
+        assert_eq!(l.total_ns(), 1_000_000 * 5);
+        let all = l.totals_until(u64::MAX);
+        assert_eq!((all[0], all[1]), (500_000 * 5, 500_000 * 5));
+        assert_eq!(l.totals_until(500), l.totals(0..50), "the detail as before");
+        // Edges step through the blocks once the spans are behind.
+        let last = l.summarised_blocks().last().unwrap().end_ns;
+        assert_eq!(l.prev_edge_before(u64::MAX), Some(last));
+        assert_eq!(l.next_edge_after(995), Some(1000), "the first block starts");
+        assert!(!l.is_empty());
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! leaves its files unflushed and its transactions open. The lab counts them
 //! after the fact, then removes the whole directory: nothing stays on disk.
 
+use crate::engine::scratch;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -25,9 +26,9 @@ pub const CHUNK_BYTES: usize = 4096;
 static MADE: AtomicU64 = AtomicU64::new(0);
 
 /// The prefix of every scratch directory made by the process `pid`, under
-/// the system's temporary directory.
+/// the system's temporary directory (named in [`crate::engine::scratch`]).
 pub fn scratch_prefix(pid: u32) -> String {
-    format!("threadlab-{pid}-")
+    scratch::prefix_of(pid)
 }
 
 /// What was found in a scratch directory when it was swept.
@@ -70,10 +71,12 @@ pub struct ScratchDir {
 
 impl ScratchDir {
     /// Creates a new, empty directory named after `tag` and this process.
+    /// First removes what killed runs left (their processes are gone), so a
+    /// kill leaves nothing behind for longer than the next run.
     pub fn create(tag: &str) -> io::Result<Self> {
+        scratch::remove_stale();
         let seq = MADE.fetch_add(1, Ordering::Relaxed);
-        let name = format!("{}{tag}-{seq}", scratch_prefix(std::process::id()));
-        let path = std::env::temp_dir().join(name);
+        let path = scratch::path_for(tag, seq);
         fs::create_dir(&path)?;
         Ok(Self { path })
     }

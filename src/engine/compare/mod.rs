@@ -1,47 +1,22 @@
 //! The same work, run several ways: serially, with N threads under the GIL,
 //! with N processes, with N threads and no GIL, and as native code. Each row
-//! is a real run; speedups are measured against the serial row.
+//! is made of real runs; speedups are measured against the serial row of the
+//! same round (`rows.rs`).
 
-use crate::analysis::speedup;
+mod rows;
+
+pub use rows::{CompareRow, SPREAD_WIDE, SpreadCause, median};
+
 use crate::engine::context::EngineError;
 use crate::engine::run::{RunOptions, run_to_end};
 use crate::model::{Lab, RunSummary, Scenario, Workload};
-use serde::{Deserialize, Serialize};
+use std::ops::ControlFlow;
+use std::time::Instant;
 
-/// One configuration of a comparison, and what it measured.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CompareRow {
-    /// "serial", "threads", "processes", "gil-off", "native".
-    pub label: String,
-    /// Processes.
-    pub processes: u32,
-    /// Threads per process.
-    pub threads: u32,
-    /// GIL on or off.
-    pub gil: bool,
-    /// The workload.
-    pub workload: Workload,
-    /// Measured wall time, ms.
-    pub wall_ms: f64,
-    /// Serial wall time over this one.
-    pub speedup: f64,
-}
-
-impl CompareRow {
-    /// The row of configuration `label`, run as `scenario`, that took
-    /// `wall_ms` where the serial row took `serial_ms`.
-    pub fn measured(label: &str, scenario: &Scenario, wall_ms: f64, serial_ms: f64) -> Self {
-        Self {
-            label: label.to_owned(),
-            processes: scenario.processes,
-            threads: scenario.threads,
-            gil: scenario.gil,
-            workload: scenario.workload,
-            wall_ms,
-            speedup: speedup(serial_ms, wall_ms),
-        }
-    }
-}
+/// How many times `compare` runs each configuration by default.
+pub const DEFAULT_REPEATS: u32 = 3;
+/// The most repeats accepted.
+pub const MAX_REPEATS: u32 = 50;
 
 /// Whether `s` can be compared: only the task pool does the same work in
 /// every shape, so only its wall times are comparable.
@@ -104,31 +79,68 @@ pub fn compare_configs(base: &Scenario) -> Vec<(String, Scenario)> {
     rows
 }
 
-/// Runs every configuration of [`compare_configs`] one after another,
+/// Runs every configuration of [`compare_configs`] once, one after another,
 /// calling `progress` after each, and returns the rows.
 pub fn run_compare(
     base: &Scenario,
     mut progress: impl FnMut(&CompareRow, &RunSummary),
 ) -> Result<Vec<CompareRow>, EngineError> {
-    let options = RunOptions {
-        sample_cores: false,
-    };
-    let mut rows: Vec<CompareRow> = Vec::new();
-    let mut serial_ms = 0.0;
-    for (label, scenario) in compare_configs(base) {
-        let scenario = Scenario {
-            record: false,
-            ..scenario
-        };
-        let (summary, _) = run_to_end(scenario.clone(), options.clone())?;
-        if label == "serial" {
-            serial_ms = summary.wall_ms;
+    run_compare_until(base, 1, |row, summary| {
+        progress(row, summary);
+        ControlFlow::Continue(())
+    })
+}
+
+/// Runs every configuration of [`compare_configs`] `repeats` times,
+/// interleaved (round after round, each round every configuration once, so
+/// a slow spell of the machine hits every configuration alike), calling
+/// `progress` after each run with that run's own row; `progress` may end
+/// the comparison early (its reader has gone, say). Returns the rows of
+/// what ran.
+pub fn run_compare_until(
+    base: &Scenario,
+    repeats: u32,
+    mut progress: impl FnMut(&CompareRow, &RunSummary) -> ControlFlow<()>,
+) -> Result<Vec<CompareRow>, EngineError> {
+    // The sampler runs too: what other programs and the window took is how
+    // a wide spread is explained.
+    let options = RunOptions { sample_cores: true };
+    let configs: Vec<(String, Scenario)> = compare_configs(base)
+        .into_iter()
+        .map(|(label, s)| (label, Scenario { record: false, ..s }))
+        .collect();
+    let began = Instant::now();
+    let mut runs: Vec<Vec<RunSummary>> = vec![Vec::new(); configs.len()];
+    let mut started: Vec<Vec<f64>> = vec![Vec::new(); configs.len()];
+    'rounds: for _ in 0..repeats.max(1) {
+        for (i, (label, scenario)) in configs.iter().enumerate() {
+            started[i].push(began.elapsed().as_secs_f64() * 1e3);
+            let (summary, _) = run_to_end(scenario.clone(), options.clone())?;
+            let serial_ms = runs[0].last().map_or(summary.wall_ms, |s| s.wall_ms);
+            let next = progress(
+                &CompareRow::measured(label, scenario, summary.wall_ms, serial_ms),
+                &summary,
+            );
+            runs[i].push(summary);
+            if next.is_break() {
+                break 'rounds;
+            }
         }
-        let row = CompareRow::measured(&label, &scenario, summary.wall_ms, serial_ms);
-        progress(&row, &summary);
-        rows.push(row);
     }
-    Ok(rows)
+    Ok(configs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !runs[*i].is_empty())
+        .map(|(i, (label, scenario))| {
+            CompareRow::from_runs(
+                label,
+                scenario,
+                &runs[i],
+                &runs[0],
+                &started[i][..runs[i].len()],
+            )
+        })
+        .collect())
 }
 
 #[cfg(test)]
