@@ -5,7 +5,7 @@
 //! state.
 
 use super::{Mode, ThreadlabApp};
-use crate::gui::code::code_panel_ui;
+use crate::gui::code::{code_panel_ui, code_panel_width};
 use crate::gui::compare;
 use crate::gui::lens::lens_ui;
 use crate::gui::panels::{
@@ -19,8 +19,8 @@ use crate::gui::timeline::core_count;
 const CONTROLS_WIDTH: f32 = 276.0;
 /// Width of the results on the right, in points.
 const RESULTS_WIDTH: f32 = 300.0;
-/// Share of the window's width the code panel takes in its place.
-const CODE_SHARE: f32 = 0.4;
+/// The largest share of the window's width the code panel takes.
+const CODE_SHARE_MAX: f32 = 0.5;
 
 impl ThreadlabApp {
     /// Draws the whole window for one frame, then carries out what was asked
@@ -76,8 +76,13 @@ impl ThreadlabApp {
         let folded = self.presenter.view.results_folded;
         let width = match (folded, self.code.open) {
             (true, _) => FOLDED_WIDTH,
-            // A program needs room for its lines.
-            (false, true) => (ui.available_width() * CODE_SHARE).max(RESULTS_WIDTH),
+            // A program needs room for its lines: all of them whole when
+            // the window has it, leaving the middle at least half.
+            (false, true) => {
+                let most = ui.available_width() * CODE_SHARE_MAX;
+                code_panel_width(ui.ctx(), &self.code, &self.scenario)
+                    .clamp(RESULTS_WIDTH, most.max(RESULTS_WIDTH))
+            }
             (false, false) => RESULTS_WIDTH,
         };
         egui::Panel::right("results")

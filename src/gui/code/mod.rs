@@ -6,5 +6,5 @@
 mod panel;
 mod state;
 
-pub use panel::code_panel_ui;
+pub use panel::{code_panel_ui, code_panel_width};
 pub use state::CodeView;

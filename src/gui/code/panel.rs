@@ -11,8 +11,42 @@ use crate::python::highlight::{Token, tokens};
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText, Ui};
 
-/// Points per character of code: the panel's text size.
+/// The code's text size in points where the panel has room for it.
 const CODE_SIZE: f32 = 13.0;
+/// The smallest and largest size the code is fitted to: every line is
+/// shown whole in the panel's width (a slide has no sideways scrolling),
+/// larger when there is room, and scrolls sideways only below the least.
+const CODE_SIZE_MIN: f32 = 10.0;
+const CODE_SIZE_MAX: f32 = 16.0;
+/// Characters of the line-number gutter before each line.
+const GUTTER_CHARS: usize = 6;
+
+/// The panel's width, in points, that shows every line of the program of
+/// `scenario` whole at [`CODE_SIZE`]: the window gives the code this much
+/// room when it can (a program cut at the right edge is no slide).
+pub fn code_panel_width(ctx: &egui::Context, view: &CodeView, scenario: &Scenario) -> f32 {
+    let program = crate::python::program(scenario);
+    let longest = program
+        .shown(view.measuring)
+        .map(|l| l.rendered.chars().count())
+        .max()
+        .unwrap_or(0);
+    let glyph = ctx.fonts_mut(|f| f.glyph_width(&FontId::monospace(CODE_SIZE), '0'));
+    // The gutter, the panel's margins and the scroll bar.
+    (longest + GUTTER_CHARS) as f32 * glyph + 40.0
+}
+
+/// The text size at which the longest of `lines` (characters) fits `width`.
+fn fitted_size(ui: &Ui, longest: usize, width: f32) -> f32 {
+    let at_code = ui
+        .ctx()
+        .fonts_mut(|f| f.glyph_width(&FontId::monospace(CODE_SIZE), '0'));
+    let chars = (longest + GUTTER_CHARS) as f32;
+    if at_code <= 0.0 || chars <= 0.0 {
+        return CODE_SIZE;
+    }
+    (CODE_SIZE * width / (chars * at_code)).clamp(CODE_SIZE_MIN, CODE_SIZE_MAX)
+}
 
 fn color(pal: Palette, token: Token) -> Color32 {
     match token {
@@ -97,7 +131,14 @@ pub fn code_panel_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.spacing_mut().item_spacing.y = 0.0;
-            let font = FontId::monospace(CODE_SIZE);
+            let longest = program
+                .shown(view.measuring)
+                .map(|l| l.rendered.chars().count())
+                .max()
+                .unwrap_or(0);
+            // A little short of the width, for the scroll bar's room.
+            let size = fitted_size(ui, longest, ui.available_width() - 16.0);
+            let font = FontId::monospace(size);
             let mut in_docstring = false;
             let mut number = 0;
             for shown in program.shown(view.measuring) {

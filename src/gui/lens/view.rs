@@ -54,23 +54,29 @@ fn lens_view_ui(
     commands: &mut Vec<Command>,
 ) -> TimeView {
     let pal = ui.palette();
+    // The width the view has, taken before anything is laid out: a row
+    // wider than the panel would widen the Ui and push the lanes under
+    // whatever stands to the right (the code panel).
+    let width = ui.available_width();
     ui.horizontal(|ui| {
+        ui.set_max_width(width);
         ui.label(
             RichText::new("Model and CPython")
                 .size(16.0)
                 .strong()
                 .color(pal.strong_text()),
         );
-        ui.label(
-            RichText::new("the same program, one time axis: threadlab's model on top, the real interpreter under it")
-                .size(13.0)
-                .color(pal.weak_text()),
+        if !lens.view.is_fit() && ui.button("Fit").clicked() {
+            commands.push(Command::Fit);
+        }
+        ui.add(
+            egui::Label::new(
+                RichText::new("the same program, one time axis: threadlab's model on top, the real interpreter under it")
+                    .size(13.0)
+                    .color(pal.weak_text()),
+            )
+            .truncate(),
         );
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if !lens.view.is_fit() && ui.button("Fit").clicked() {
-                commands.push(Command::Fit);
-            }
-        });
     });
     legend_ui(ui);
     // The view moves while the blocks borrow the runs: it is put back below.
@@ -94,7 +100,7 @@ fn lens_view_ui(
         + counts.iter().sum::<usize>() as f32 * MAX_LANE_H
         + 4.0;
     let lanes_h = (avail.y - numbers_h - 8.0).min(wanted).max(120.0);
-    let (rect, response) = ui.allocate_exact_size(vec2(avail.x, lanes_h), Sense::click_and_drag());
+    let (rect, response) = ui.allocate_exact_size(vec2(width, lanes_h), Sense::click_and_drag());
     let plot = Rect::from_min_max(
         pos2(rect.left() + LABEL_W, rect.top() + AXIS_H),
         pos2(rect.right() - RIGHT_PAD, rect.bottom() - 2.0),
@@ -203,6 +209,7 @@ fn legend_ui(ui: &mut Ui) {
         ui.spacing_mut().item_spacing.x = 5.0;
         for state in [
             State::Running,
+            State::CoreWait,
             State::GilWait,
             State::LockWait,
             State::IoWait,

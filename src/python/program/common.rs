@@ -29,11 +29,44 @@ pub fn header(w: &mut Writer, s: &Scenario, knobs: &str) {
     } else {
         format!(": {}", s.title.trim_end_matches('.'))
     };
-    w.line(&format!("\"\"\"{}{title}.", s.name))
-        .blank()
-        .line(&format!("threadlab wrote this from its knobs ({knobs})."))
-        .line("Run it with python3: it prints what it measured.")
-        .line("\"\"\"");
+    let mut lines = wrap(&format!("\"\"\"{}{title}.", s.name), DOC_WIDTH);
+    lines.push(String::new());
+    lines.extend(wrap(
+        &format!("threadlab wrote this from its knobs ({knobs})."),
+        DOC_WIDTH,
+    ));
+    lines.push("Run it with python3: it prints what it measured.".to_owned());
+    lines.push("\"\"\"".to_owned());
+    for line in lines {
+        if line.is_empty() {
+            w.blank();
+        } else {
+            w.line(&line);
+        }
+    }
+}
+
+/// The docstring's width: PEP 8's for text, so the program fits a slide.
+const DOC_WIDTH: usize = 72;
+
+/// `text` cut at spaces into lines of at most `width` characters (a word
+/// longer than that stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The imports, sorted, then the probe's (a measuring line).

@@ -184,7 +184,7 @@ pub fn daemon(w: &mut Writer, s: &Scenario) {
         .line("      f\"{len(names) - half} tasks committed, {half} half-written\")");
     if s.daemon {
         w.line("shutil.rmtree(folder, ignore_errors=True)")
-            .line("# Now the interpreter exits, and the daemon workers die wherever they are.");
+            .line("# The interpreter exits now: daemon workers die wherever they are.");
     } else {
         w.line("# The workers are not daemons: the interpreter waits for them, and they")
             .line("# wait in get() for ever. Stop the program to end it.");

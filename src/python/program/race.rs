@@ -104,7 +104,7 @@ fn add(w: &mut Writer, s: &Scenario) {
         }
         Update::Wait => {
             w.line("value = counter  # read");
-            wait(w, "a round trip to a database");
+            wait(w, "a database round trip");
             w.line("counter = value + 1  # write back")
                 .probe("probe.wrote(counter)");
         }

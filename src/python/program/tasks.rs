@@ -158,11 +158,10 @@ fn main(w: &mut Writer, s: &Scenario) {
     w.probe("probe.begin()").line("start = time.perf_counter()");
     if s.uses_processes() {
         w.line("answers = multiprocessing.Queue()")
-            .line("processes = [multiprocessing.Process(target=process_main,")
-            .line(
-                "                                     args=(range(p, TASKS, PROCESSES), answers))",
-            )
-            .line("             for p in range(PROCESSES)]")
+            .line("processes = [")
+            .line("    multiprocessing.Process(target=process_main,")
+            .line("                            args=(range(p, TASKS, PROCESSES), answers))")
+            .line("    for p in range(PROCESSES)]")
             .open("for p in processes:")
             .line("p.start()")
             .close()
