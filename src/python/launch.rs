@@ -82,8 +82,10 @@ impl Output {
 
 impl Launched {
     /// Starts `command` as the leader of a new process group that dies with
-    /// the calling thread.
-    pub fn start(mut command: Command) -> std::io::Result<Self> {
+    /// the calling thread, allowed to run only on `cores` (logical cores;
+    /// empty: wherever it may now). Every thread and process it starts
+    /// inherits that, as the model's workers keep to the cores knob.
+    pub fn start(mut command: Command, cores: Vec<u32>) -> std::io::Result<Self> {
         // SAFETY: getpid has no preconditions.
         let parent = unsafe { libc::getpid() };
         command
@@ -91,11 +93,15 @@ impl Launched {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         // SAFETY: between fork and exec the closure calls only
-        // async-signal-safe functions (setpgid, prctl, getppid, _exit) and
-        // allocates nothing.
+        // async-signal-safe functions (setpgid, prctl, getppid, _exit,
+        // sched_setaffinity on a set built on the stack) and allocates
+        // nothing: `cores` was made before the fork.
         unsafe {
             command.pre_exec(move || {
                 if libc::setpgid(0, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if !crate::engine::platform::pin_current_thread(&cores) {
                     return Err(std::io::Error::last_os_error());
                 }
                 #[cfg(target_os = "linux")]

@@ -294,7 +294,13 @@ fn supervise(
     if interp.free_threaded_build {
         command.env("PYTHON_GIL", if scenario.gil { "1" } else { "0" });
     }
-    let mut launched = Launched::start(command).map_err(|source| {
+    // The cores knob holds for the interpreter too: the same logical cores
+    // the model's workers would get.
+    let cores = match scenario.cores {
+        0 => Vec::new(),
+        n => crate::sampling::topology::Topology::cached().pick(n as usize),
+    };
+    let mut launched = Launched::start(command, cores).map_err(|source| {
         LensError::Start {
             path: interp.path.display().to_string(),
             source,

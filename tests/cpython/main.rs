@@ -282,3 +282,31 @@ fn every_presets_program_runs_on_its_own() {
         );
     }
 }
+
+#[test]
+fn on_one_core_two_processes_take_turns_and_wait_for_it_in_both() {
+    let Some(_py) = python() else { return };
+    let _g = serial();
+    // The cores knob holds for the interpreter as for the model: two
+    // processes on one core never compute at once (their CPU time fits in
+    // the wall time), and one of them is always waiting for the core.
+    let s = Scenario {
+        cores: 1,
+        ..cpu_work(2, 1)
+    };
+    for (label, sum) in [("model", model(&s)), ("cpython", real(&s).summary)] {
+        assert_eq!(sum.result_ok, Some(true), "{label}");
+        assert!(
+            sum.cpu_ms <= sum.wall_ms * 1.1,
+            "{label}: one core, yet {:.0} ms of CPU in {:.0} ms",
+            sum.cpu_ms,
+            sum.wall_ms
+        );
+        assert!(
+            sum.core_wait_ms >= 0.3 * sum.wall_ms,
+            "{label}: two processes on one core waited {:.0} ms for it in {:.0} ms",
+            sum.core_wait_ms,
+            sum.wall_ms
+        );
+    }
+}
