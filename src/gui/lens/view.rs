@@ -13,8 +13,8 @@ use crate::gui::format::duration_text;
 use crate::gui::present::{ContextExt as _, Palette};
 use crate::gui::run_state::RunData;
 use crate::gui::timeline::{
-    AXIS_H, Holder, LABEL_W, LanePainter, RIGHT_PAD, Row, TimeView, XMap, axis, executing_share,
-    hold_lane, label_tooltip, navigate, row_tooltip, state_lane,
+    AXIS_H, Holder, LABEL_W, LanePainter, RIGHT_PAD, Row, TimeView, XMap, axis, hold_lane,
+    label_tooltip, lane_label, navigate, row_tooltip, state_lane,
 };
 use crate::model::Scenario;
 use egui::{Align2, Color32, FontId, Painter, Rect, RichText, Sense, Stroke, Ui, pos2, vec2};
@@ -334,29 +334,4 @@ fn block_ui<'a>(
         }
         y += lane_h;
     }
-}
-
-/// "process 2" or "thread 1", and how much of its life it computed.
-fn lane_label(painter: &Painter, left: f32, bar: Rect, track: &Track, font: &FontId, horizon: u64) {
-    let pal = painter.palette();
-    let name = if track.id.process > 0 {
-        format!("process {}", track.id.process)
-    } else {
-        format!("thread {}", track.id.thread)
-    };
-    painter.text(
-        pos2(left + 14.0, bar.center().y),
-        Align2::LEFT_CENTER,
-        name,
-        font.clone(),
-        pal.weak_text(),
-    );
-    let share = executing_share(track, horizon);
-    painter.text(
-        pos2(left + LABEL_W - 8.0, bar.center().y),
-        Align2::RIGHT_CENTER,
-        crate::gui::format::percent_text(share * 100.0),
-        font.clone(),
-        pal.state_color(State::Running),
-    );
 }

@@ -3,10 +3,13 @@
 //! (who held the GIL, the lock, or a core), which overlay every holder.
 
 use super::paint::{LanePainter, may_hold};
+use super::rows::executing_share;
+use super::widget::LABEL_W;
+use crate::analysis::timeline::State;
 use crate::analysis::timeline::{HoldSpan, Lane, LodItem, PixelWindow, StateSpan, Track};
-use crate::gui::format::worker_short;
+use crate::gui::format::{percent_text, worker_short};
 use crate::gui::present::ContextExt as _;
-use egui::{Painter, Rect, Stroke, pos2};
+use egui::{Align2, FontId, Painter, Rect, Stroke, pos2};
 
 /// Where time maps to x on screen.
 #[derive(Clone, Copy, Debug)]
@@ -176,4 +179,37 @@ fn cut_off_mark(lp: &mut LanePainter, row: Rect, x: f32) {
         [c + egui::vec2(-s, s), c + egui::vec2(s, -s)],
         stroke,
     ));
+}
+
+/// A block's lane label, as the compare and CPython views draw them:
+/// "process 2" or "thread 1", and how much of its life it computed.
+pub fn lane_label(
+    painter: &Painter,
+    left: f32,
+    bar: Rect,
+    track: &Track,
+    font: &FontId,
+    horizon: u64,
+) {
+    let pal = painter.palette();
+    let name = if track.id.process > 0 {
+        format!("process {}", track.id.process)
+    } else {
+        format!("thread {}", track.id.thread)
+    };
+    painter.text(
+        pos2(left + 14.0, bar.center().y),
+        Align2::LEFT_CENTER,
+        name,
+        font.clone(),
+        pal.weak_text(),
+    );
+    let share = executing_share(track, horizon);
+    painter.text(
+        pos2(left + LABEL_W - 8.0, bar.center().y),
+        Align2::RIGHT_CENTER,
+        percent_text(share * 100.0),
+        font.clone(),
+        pal.state_color(State::Running),
+    );
 }

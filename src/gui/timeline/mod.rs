@@ -20,7 +20,7 @@ mod widget;
 
 pub use cores::{core_count, cores_at_ui, cores_min_height, cores_ui};
 pub use cursor::Overlay;
-pub use lanes::{Holder, XMap, hold_lane, state_lane};
+pub use lanes::{Holder, XMap, hold_lane, lane_label, state_lane};
 pub use navigate::navigate;
 pub use paint::LanePainter;
 pub use rows::{Row, executing_share};

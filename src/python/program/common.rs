@@ -84,6 +84,27 @@ pub fn imports(w: &mut Writer, s: &Scenario, modules: &[&str]) {
     w.blank();
 }
 
+/// The constants of a unit of work, one `what` (a task, an item): the
+/// integers it sums and the milliseconds it waits, as far as it does either.
+pub fn work_constants(w: &mut Writer, s: &Scenario, what: &str) {
+    if s.workload.computes() {
+        constant(
+            w,
+            "TASK_SIZE",
+            &py_int(s.task_size),
+            &format!("integers per {what}"),
+        );
+    }
+    if s.workload.waits() {
+        constant(
+            w,
+            "IO_MS",
+            &s.io_ms.to_string(),
+            &format!("milliseconds each {what} waits"),
+        );
+    }
+}
+
 /// A knob as a constant with a comment: `THREADS = 4  # threads doing the work`.
 pub fn constant(w: &mut Writer, name: &str, value: &str, comment: &str) {
     w.line(&format!("{name} = {value}  # {comment}"));

@@ -3,7 +3,7 @@
 //! the main thread is a worker too, lane 0, as in the model.
 
 use super::Writer;
-use super::common::{constant, header, imports, py_int, shape, sum_of_squares, wait};
+use super::common::{constant, header, imports, shape, sum_of_squares, wait, work_constants};
 use crate::model::Scenario;
 
 /// Waits of `io_ms` the daemon lab's main program spends on its own job.
@@ -43,17 +43,7 @@ pub fn queue(w: &mut Writer, s: &Scenario) {
         "0: no limit; else put() waits when full",
     );
     let computes = s.workload.computes();
-    if computes {
-        constant(w, "TASK_SIZE", &py_int(s.task_size), "integers per item");
-    }
-    if s.workload.waits() {
-        constant(
-            w,
-            "IO_MS",
-            &s.io_ms.to_string(),
-            "milliseconds each item waits",
-        );
-    }
+    work_constants(w, s, "item");
     w.blank();
     if computes {
         sum_of_squares(w);

@@ -11,7 +11,7 @@
 use super::Writer;
 use super::common::{
     closed_form, constant, header, imports, native_work, py_int, shape, sum_of_squares, task_words,
-    wait,
+    wait, work_constants,
 };
 use crate::model::{Scenario, Workload};
 
@@ -52,17 +52,7 @@ pub fn pool(w: &mut Writer, s: &Scenario) {
         );
     }
     constant(w, "TASKS", &s.tasks.to_string(), "tasks in all");
-    if s.workload.computes() {
-        constant(w, "TASK_SIZE", &py_int(s.task_size), "integers per task");
-    }
-    if s.workload.waits() {
-        constant(
-            w,
-            "IO_MS",
-            &s.io_ms.to_string(),
-            "milliseconds each task waits",
-        );
-    }
+    work_constants(w, s, "task");
     w.blank();
     match s.workload {
         Workload::Cpu | Workload::Mixed => {
