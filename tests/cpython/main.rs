@@ -58,16 +58,8 @@ fn model(s: &Scenario) -> RunSummary {
     run(s.clone()).0
 }
 
-/// The faster of two runs, in both: timing claims compare best cases.
-fn best_real(s: &Scenario) -> RunSummary {
-    let (a, b) = (real(s).summary, real(s).summary);
-    if a.wall_ms <= b.wall_ms { a } else { b }
-}
-
-fn best_model(s: &Scenario) -> RunSummary {
-    let (a, b) = (model(s), model(s));
-    if a.wall_ms <= b.wall_ms { a } else { b }
-}
+/// A way to run a scenario: the model's, or the real interpreter's.
+type Runner = fn(&Scenario) -> RunSummary;
 
 /// CPU work of about half a second on one thread, in both.
 fn cpu_work(processes: u32, threads: u32) -> Scenario {
@@ -84,24 +76,36 @@ fn cpu_work(processes: u32, threads: u32) -> Scenario {
 fn cpu_bound_threads_do_not_speed_up_in_either() {
     let Some(_py) = python() else { return };
     let _g = serial();
-    for (label, one, four) in [
-        (
-            "model",
-            best_model(&cpu_work(1, 1)),
-            best_model(&cpu_work(1, 4)),
-        ),
-        (
-            "cpython",
-            best_real(&cpu_work(1, 1)),
-            best_real(&cpu_work(1, 4)),
-        ),
-    ] {
+    let (one_s, four_s) = (cpu_work(1, 1), cpu_work(1, 4));
+    let runners: [(&str, Runner); 2] = [("model", model), ("cpython", |s| real(s).summary)];
+    for (label, runner) in runners {
+        // The fastest of three interleaved runs of each: on this shared
+        // host the same CPU work takes from 0.5 to 0.75 s from one run to
+        // the next, so single runs compare the host, not the GIL.
+        let (mut one, mut four) = (runner(&one_s), runner(&four_s));
+        for _ in 0..2 {
+            let (o, f) = (runner(&one_s), runner(&four_s));
+            if o.wall_ms < one.wall_ms {
+                one = o;
+            }
+            if f.wall_ms < four.wall_ms {
+                four = f;
+            }
+        }
         let ratio = four.wall_ms / one.wall_ms;
         assert!(
             (0.75..=1.35).contains(&ratio),
             "{label}: 4 threads took {:.0} ms vs {:.0} ms for 1 (ratio {ratio:.2})",
             four.wall_ms,
             one.wall_ms
+        );
+        // The reason, which holds whatever the host does: under one GIL
+        // only one thread computes at a time.
+        assert!(
+            four.cpu_ms <= 1.3 * four.wall_ms,
+            "{label}: 4 threads under one GIL used {:.0} ms of CPU in {:.0} ms",
+            four.cpu_ms,
+            four.wall_ms
         );
         assert_eq!(four.tasks_done, 8, "{label}");
         assert_eq!(four.result_ok, Some(true), "{label}");
