@@ -8,14 +8,14 @@
 use super::bars::{Bar, BarScale, NUMBER_ROOM, bar_ui, scale_axis};
 use super::mode::CompareMode;
 use super::run::{Comparison, Ghost, Progress};
-use crate::analysis::timeline::{State, Timeline, Track};
+use crate::analysis::timeline::{State, Timeline};
 use crate::gui::command::Command;
 use crate::gui::format::{compare_work_text, duration_text, speedup_text};
 use crate::gui::present::{ContextExt as _, Palette, faded};
 use crate::gui::run_state::RunData;
 use crate::gui::timeline::{
-    AXIS_H, Holder, LABEL_W, LanePainter, RIGHT_PAD, Row, XMap, axis, hold_lane, label_tooltip,
-    lane_label, navigate, row_tooltip, state_lane,
+    AXIS_H, BlockRows, LABEL_W, LanePainter, RIGHT_PAD, Row, XMap, axis, block_lanes,
+    label_tooltip, navigate, row_tooltip,
 };
 use crate::model::{Scenario, Workload};
 use egui::{
@@ -321,65 +321,15 @@ fn block_ui<'a>(
         color,
     );
     let data = c.data(i);
-    let horizon = data.map_or(0, RunData::horizon_ns);
-    let lane_h = block.lane_h;
-    let mut y = block.top + HEADER_H;
-    let row_rect = |y: f32| {
-        let gap = if lane_h >= 12.0 { 3.0 } else { 1.0 };
-        Rect::from_x_y_ranges(map.left..=map.right, (y + 1.0)..=(y + lane_h - gap))
+    let rows = BlockRows {
+        timeline: data.map(|d| &d.timeline),
+        gil_lane: has_gil_lane(s),
+        lanes: lane_count(c, i) - usize::from(has_gil_lane(s)),
+        top: block.top + HEADER_H,
+        lane_h: block.lane_h,
+        horizon: data.map_or(0, RunData::horizon_ns),
     };
-    let font = FontId::proportional((lane_h * 0.62).clamp(9.0, 13.0));
-    if has_gil_lane(s) {
-        let bar = row_rect(y);
-        painter.rect_filled(bar, 0.0, pal.lane_bg());
-        if lane_h >= 9.0 {
-            painter.text(
-                pos2(rect.left() + 4.0, bar.center().y),
-                Align2::LEFT_CENTER,
-                "GIL held by",
-                font.clone(),
-                pal.lane_title(),
-            );
-        }
-        if let Some(d) = data {
-            let holders = d
-                .timeline
-                .process_tracks(0)
-                .enumerate()
-                .map(|(k, t)| Holder {
-                    lane: &t.gil,
-                    open: t.open_gil(horizon),
-                    color: pal.worker_color(k),
-                });
-            hold_lane(lp, painter, bar, map, holders, false);
-            hover.push((
-                &d.timeline,
-                Row::Gil(0),
-                Rect::from_x_y_ranges(rect.x_range(), bar.y_range()),
-            ));
-        }
-        y += lane_h;
-    }
-    let tracks: Vec<&Track> = data
-        .map(|d| d.timeline.tracks().collect())
-        .unwrap_or_default();
-    let lanes = lane_count(c, i) - usize::from(has_gil_lane(s));
-    for k in 0..lanes {
-        let bar = row_rect(y);
-        painter.rect_filled(bar, 0.0, pal.lane_bg());
-        if let (Some(track), Some(d)) = (tracks.get(k), data) {
-            if lane_h >= 9.0 {
-                lane_label(painter, rect.left(), bar, track, &font, horizon);
-            }
-            state_lane(lp, painter, bar, map, track, horizon);
-            hover.push((
-                &d.timeline,
-                Row::Worker(track, k),
-                Rect::from_x_y_ranges(rect.x_range(), bar.y_range()),
-            ));
-        }
-        y += lane_h;
-    }
+    block_lanes(lp, painter, &rows, map, rect, hover);
 }
 
 /// A line through every block where the serial run ended: what each other

@@ -7,14 +7,14 @@
 
 use super::numbers::numbers_ui;
 use super::state::{LensLive, LensMode};
-use crate::analysis::timeline::{State, Timeline, Track};
+use crate::analysis::timeline::{State, Timeline};
 use crate::gui::command::Command;
 use crate::gui::format::duration_text;
 use crate::gui::present::{ContextExt as _, Palette};
 use crate::gui::run_state::RunData;
 use crate::gui::timeline::{
-    AXIS_H, Holder, LABEL_W, LanePainter, RIGHT_PAD, Row, TimeView, XMap, axis, hold_lane,
-    label_tooltip, lane_label, navigate, row_tooltip, state_lane,
+    AXIS_H, BlockRows, LABEL_W, LanePainter, RIGHT_PAD, Row, TimeView, XMap, axis, block_lanes,
+    label_tooltip, navigate, row_tooltip,
 };
 use crate::model::Scenario;
 use egui::{Align2, Color32, FontId, Painter, Rect, RichText, Sense, Stroke, Ui, pos2, vec2};
@@ -275,63 +275,13 @@ fn block_ui<'a>(
         FontId::proportional(15.5),
         b.words.1,
     );
-    let horizon = b.data.map_or(0, RunData::horizon_ns);
-    let mut y = top + HEADER_H;
-    let row_rect = |y: f32| {
-        let gap = if lane_h >= 12.0 { 3.0 } else { 1.0 };
-        Rect::from_x_y_ranges(map.left..=map.right, (y + 1.0)..=(y + lane_h - gap))
+    let rows = BlockRows {
+        timeline: b.data.map(|d| &d.timeline),
+        gil_lane: has_gil_lane(b.scenario),
+        lanes: lane_count(b) - usize::from(has_gil_lane(b.scenario)),
+        top: top + HEADER_H,
+        lane_h,
+        horizon: b.data.map_or(0, RunData::horizon_ns),
     };
-    let font = FontId::proportional((lane_h * 0.62).clamp(9.0, 13.0));
-    if has_gil_lane(b.scenario) {
-        let bar = row_rect(y);
-        painter.rect_filled(bar, 0.0, pal.lane_bg());
-        if lane_h >= 9.0 {
-            painter.text(
-                pos2(rect.left() + 4.0, bar.center().y),
-                Align2::LEFT_CENTER,
-                "GIL held by",
-                font.clone(),
-                pal.lane_title(),
-            );
-        }
-        if let Some(d) = b.data {
-            let holders = d
-                .timeline
-                .process_tracks(0)
-                .enumerate()
-                .map(|(k, t)| Holder {
-                    lane: &t.gil,
-                    open: t.open_gil(horizon),
-                    color: pal.worker_color(k),
-                });
-            hold_lane(lp, painter, bar, map, holders, false);
-            hover.push((
-                &d.timeline,
-                Row::Gil(0),
-                Rect::from_x_y_ranges(rect.x_range(), bar.y_range()),
-            ));
-        }
-        y += lane_h;
-    }
-    let tracks: Vec<&Track> = b
-        .data
-        .map(|d| d.timeline.tracks().collect())
-        .unwrap_or_default();
-    let lanes = lane_count(b) - usize::from(has_gil_lane(b.scenario));
-    for k in 0..lanes {
-        let bar = row_rect(y);
-        painter.rect_filled(bar, 0.0, pal.lane_bg());
-        if let (Some(track), Some(d)) = (tracks.get(k), b.data) {
-            if lane_h >= 9.0 {
-                lane_label(painter, rect.left(), bar, track, &font, horizon);
-            }
-            state_lane(lp, painter, bar, map, track, horizon);
-            hover.push((
-                &d.timeline,
-                Row::Worker(track, k),
-                Rect::from_x_y_ranges(rect.x_range(), bar.y_range()),
-            ));
-        }
-        y += lane_h;
-    }
+    block_lanes(lp, painter, &rows, map, rect, hover);
 }

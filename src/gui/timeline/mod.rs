@@ -4,9 +4,10 @@
 //! painted in a few meshes (`paint.rs`); the replay cursor and the ghost's
 //! end over them (`cursor.rs`); what is under the pointer, in words
 //! (`tooltip.rs`); per-core lanes (`cores.rs`) over the cores kept busy,
-//! and by whom (`load.rs`). The
-//! compare view draws its blocks with the same lane painters.
+//! and by whom (`load.rs`). The compare view and the CPython lens stack
+//! runs as blocks of the same lanes (`block.rs`).
 
+mod block;
 mod cores;
 mod cursor;
 mod lanes;
@@ -18,9 +19,10 @@ mod tooltip;
 mod view;
 mod widget;
 
+pub use block::{BlockRows, block_lanes};
 pub use cores::{core_count, cores_at_ui, cores_min_height, cores_ui};
 pub use cursor::Overlay;
-pub use lanes::{Holder, XMap, hold_lane, lane_label, state_lane};
+pub use lanes::{Holder, XMap, hold_lane, state_lane};
 pub use navigate::navigate;
 pub use paint::LanePainter;
 pub use rows::{Row, executing_share};
