@@ -4,7 +4,8 @@
 # Mesa's software renderers (so it runs and its UI tests render with no GPU),
 # python3 for the CPython lens and its tests (unless a python3 is already on
 # PATH, from pyenv say), and the tools the checks use (Xvfb, imagemagick,
-# xdotool, desktop-file-utils, appstream, GNU time). Safe to run again. Needs
+# xdotool, desktop-file-utils, appstream, GNU time), and ffmpeg for MP4 and
+# WebM clips. Safe to run again. Needs
 # root (or sudo).
 set -euo pipefail
 
@@ -19,6 +20,8 @@ packages=(
   desktop-file-utils appstream
   # peak memory of a run (/usr/bin/time -v), for BENCHMARKS.md
   time
+  # clips as MP4 and WebM (the window pipes raw frames to it); ffprobe checks them
+  ffmpeg
 )
 
 sudo=""

@@ -19,4 +19,5 @@ pub mod model;
 pub mod python;
 pub mod recording;
 pub mod sampling;
+pub mod video;
 pub mod wire;

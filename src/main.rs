@@ -21,8 +21,15 @@ fn main() -> ExitCode {
             }
             // One line, naming the flag: clap's first line says it all.
             let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("bad arguments");
-            cli::out::warn(first.trim_start_matches("error: "));
+            let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+            let first = lines.next().unwrap_or("bad arguments");
+            // "the following required arguments were not provided:" names
+            // them on the next line.
+            let line = match lines.next() {
+                Some(next) if first.ends_with(':') => format!("{first} {next}"),
+                _ => first.to_owned(),
+            };
+            cli::out::warn(line.trim_start_matches("error: "));
             return ExitCode::from(cli::EXIT_BAD_INPUT);
         }
     };
@@ -73,8 +80,10 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
         };
         Some(cli::resolve_scenario(&source, &args.overrides)?)
     };
+    let record = clip_request(&args, size)?;
     let options = WindowOptions {
         app: AppOptions {
+            record,
             knobs,
             preset: args.preset,
             run: args.run,
@@ -93,6 +102,48 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
         WindowError::BadOptions(message) => cli::BadInput(message).into(),
         WindowError::Failed(e) => e,
     })
+}
+
+/// `--record` and its options, checked before the window opens: the
+/// format, the folder, the speed, the frame rate and the range.
+#[cfg(feature = "gui")]
+fn clip_request(
+    args: &GuiArgs,
+    size: Option<[f32; 2]>,
+) -> anyhow::Result<Option<threadlab::gui::ClipRequest>> {
+    use threadlab::video::{ClipTarget, options};
+    let Some(path) = &args.record else {
+        return Ok(None);
+    };
+    let bad = |m: String| anyhow::Error::from(cli::BadInput(m));
+    ClipTarget::check(path).map_err(|e| bad(format!("--record {e}")))?;
+    options::check_speed(args.speed).map_err(bad)?;
+    options::check_fps(args.fps).map_err(bad)?;
+    for (name, v) in [("--from", args.from), ("--to", args.to)] {
+        if let Some(v) = v.filter(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(bad(format!(
+                "{name} {v}: a time in ms from the run's start, 0 or more"
+            )));
+        }
+    }
+    if let (Some(from), Some(to)) = (args.from, args.to)
+        && from >= to
+    {
+        return Err(bad(format!(
+            "--from {from} --to {to}: the clip must end after it starts"
+        )));
+    }
+    let size = size.unwrap_or(threadlab::gui::WINDOW_SIZE);
+    Ok(Some(threadlab::gui::ClipRequest {
+        path: path.clone(),
+        size: [size[0] as u32, size[1] as u32],
+        speed: args.speed,
+        fps: args.fps,
+        from_ms: args.from,
+        to_ms: args.to,
+        panels: !args.no_panels,
+        title_card: args.title_card,
+    }))
 }
 
 /// Without the `gui` feature there is no window: say so in one line, exit 2.

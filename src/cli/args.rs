@@ -76,6 +76,29 @@ pub struct GuiArgs {
     /// The interpreter for the CPython switch (python3 on PATH by default).
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
+    /// Record the run's replay as a clip, frame by frame: .gif, .mp4 or
+    /// .webm (MP4 and WebM need ffmpeg). Needs --run; with --exit the
+    /// window closes once the clip is written.
+    #[arg(long, value_name = "FILE", requires = "run")]
+    pub record: Option<PathBuf>,
+    /// Replay speed of the clip, 0.001 to 1 (real time).
+    #[arg(long, value_name = "X", default_value_t = 0.1, requires = "record")]
+    pub speed: f64,
+    /// Frames per second of the clip, 1 to 60.
+    #[arg(long, value_name = "N", default_value_t = 30, requires = "record")]
+    pub fps: u32,
+    /// The clip starts this many ms into the run (0 by default).
+    #[arg(long, value_name = "MS", requires = "record")]
+    pub from: Option<f64>,
+    /// The clip ends this many ms into the run (its end by default).
+    #[arg(long, value_name = "MS", requires = "record")]
+    pub to: Option<f64>,
+    /// The clip shows the timeline alone, without the controls and results.
+    #[arg(long, requires = "record")]
+    pub no_panels: bool,
+    /// The clip opens with a second of the preset's title.
+    #[arg(long, requires = "record")]
+    pub title_card: bool,
     /// Knob overrides, as `run` takes them.
     #[command(flatten)]
     pub overrides: Overrides,
@@ -140,7 +163,8 @@ pub struct Overrides {
     #[arg(long, value_enum)]
     pub update: Option<UpdateArg>,
     /// Record events (on by default; summaries are measured either way).
-    #[arg(long, value_enum)]
+    /// Named `--events`, since `gui --record FILE` records a clip.
+    #[arg(id = "events", long = "events", value_enum)]
     pub record: Option<OnOff>,
     /// Run the workers on N logical cores of this machine (CPU affinity);
     /// 0 = every core.

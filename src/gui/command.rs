@@ -55,6 +55,8 @@ pub enum Command {
     ExportTrace,
     /// Save the last run's summary as CSV.
     ExportCsv,
+    /// Record the finished run's replay as a clip (GIF, MP4, WebM).
+    Record,
     /// Run in the real CPython too, under the model's run (the CPython switch).
     CpythonLens,
     /// Show or hide the scenario as a Python program.
@@ -87,4 +89,6 @@ pub enum Command {
     CopyCode,
     /// Save the program as a `.py` file.
     SaveCode,
+    /// Stop the clip being recorded; nothing is written.
+    CancelClip,
 }

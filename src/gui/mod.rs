@@ -26,7 +26,7 @@ pub mod present;
 pub mod run_state;
 pub mod timeline;
 
-pub use app::{AppOptions, CompareState, Mode, ThreadlabApp};
+pub use app::{AppOptions, ClipRequest, CompareState, Mode, ThreadlabApp};
 pub use command::Command;
 pub use present::parse_size;
 

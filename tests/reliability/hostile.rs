@@ -63,7 +63,7 @@ const CHOICES: &[&str] = &[
     "--daemon",
     "--lock",
     "--update",
-    "--record",
+    "--events",
 ];
 const BAD_CHOICES: &[&str] = &["maybe", "", "ON", "1", "-1", "yes"];
 

@@ -44,6 +44,8 @@ impl ThreadlabApp {
             Command::Screenshot => self.request_export(ExportKind::Png),
             Command::ExportTrace => self.request_export(ExportKind::Trace),
             Command::ExportCsv => self.request_export(ExportKind::Csv),
+            Command::Record => self.record_clip(ctx),
+            Command::CancelClip => self.cancel_clip(),
             // The replay of the finished run.
             Command::PlayPause => self.replay.toggle_play(),
             Command::StepBack => self.replay_step(false),

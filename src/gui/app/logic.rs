@@ -30,6 +30,7 @@ impl ThreadlabApp {
         self.poll(ctx);
         self.compare.poll(&mut self.reaper);
         self.exporter.poll(ctx, self.run.as_ref().map(|r| &r.data));
+        self.poll_clip();
         self.advance_replay(ctx);
         self.schedule_repaint(ctx);
         self.update_smoke(ctx);
@@ -146,6 +147,9 @@ impl ThreadlabApp {
         let started =
             self.run.is_some() || self.compare.comparison().is_some() || self.start_error.is_some();
         let ready = !self.is_busy() && (started || !(self.options.run || self.options.compare));
+        // `--record`: the clip is drawn once the run is done, and the window
+        // closes only after it.
+        let ready = self.scripted_clip_done(ctx, ready) && ready;
         let Some(smoke) = &mut self.smoke else {
             return;
         };

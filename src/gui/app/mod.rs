@@ -5,21 +5,28 @@
 //! frame, the smoke mode); `ui.rs` draws the panels; `dispatch.rs` carries
 //! out the frame's commands, the one `match` on [`Command`].
 
+mod clip;
 mod dispatch;
 mod logic;
+mod offline;
 mod ui;
+
+pub use clip::ClipRequest;
 
 use crate::gui::code::CodeView;
 use crate::gui::command::Command;
 use crate::gui::compare::{CompareMode, Comparison, Ghost as CompareGhost, Progress};
 use crate::gui::lens::LensMode;
+use crate::gui::panels::ClipSettings;
 use crate::gui::panels::ControlSettings;
 use crate::gui::playback::{Ghost, Replay};
 use crate::gui::present::{
     ExitStatus, FirstFrameProbe, Presenter, Smoke, SmokeReport, StoredScenario, ViewSettings,
     load_settings, save_settings,
 };
-use crate::gui::run_state::{Baselines, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData};
+use crate::gui::run_state::{
+    Baselines, ClipJob, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData,
+};
 use crate::gui::timeline::{DrawStats, TimeView};
 use crate::model::{DEFAULT_PRESET, Scenario, all_presets, load_preset, preset_names};
 use std::path::PathBuf;
@@ -58,6 +65,9 @@ pub struct AppOptions {
     /// The preset's knobs as the command line changed them (`gui --preset
     /// cpu-bound --threads 8`); they win over the remembered scenario.
     pub knobs: Option<Scenario>,
+    /// Record the finished run's replay as a clip (`--record`), then, with
+    /// `exit`, close.
+    pub record: Option<ClipRequest>,
 }
 
 /// What the middle of the window shows.
@@ -84,6 +94,14 @@ pub struct ThreadlabApp {
     compare: CompareMode,
     lens: LensMode,
     exporter: Exporter,
+    /// The clip being recorded, its options, and what the last one did.
+    clip: Option<ClipJob>,
+    clip_settings: ClipSettings,
+    clip_notice: Option<Notice>,
+    /// Whether the clip the command line asked for was started.
+    clip_started: bool,
+    /// A copy drawing a clip's frames (`offline.rs`): no clip row in them.
+    offline: bool,
     reaper: Reaper,
     start_error: Option<String>,
     // What is on screen.
@@ -179,6 +197,11 @@ impl ThreadlabApp {
             compare: CompareMode::default(),
             lens: LensMode::new(options.cpython, options.python.clone()),
             exporter: Exporter::default(),
+            clip: None,
+            clip_settings: ClipSettings::default(),
+            clip_notice: None,
+            clip_started: false,
+            offline: false,
             reaper: Reaper::default(),
             start_error: None,
             mode: Mode::Single,
@@ -292,6 +315,21 @@ impl ThreadlabApp {
         self.exporter.notice()
     }
 
+    /// The clip being recorded, if one is.
+    pub fn clip(&self) -> Option<&ClipJob> {
+        self.clip.as_ref()
+    }
+
+    /// What the last clip did: its path, or why there is none.
+    pub fn clip_notice(&self) -> Option<&Notice> {
+        self.clip_notice.as_ref()
+    }
+
+    /// The options the next clip is made with (the clip row's).
+    pub fn clip_settings_mut(&mut self) -> &mut ClipSettings {
+        &mut self.clip_settings
+    }
+
     /// Whether an export is still being written.
     pub fn is_exporting(&self) -> bool {
         self.exporter.is_busy()
@@ -382,6 +420,8 @@ impl ThreadlabApp {
 
     /// Stops every run and joins every thread the window started.
     pub fn shutdown(&mut self) {
+        // A clip not done stops, leaves no file, and its thread is joined.
+        drop(self.clip.take());
         if let Some(run) = self.run.take()
             && let (Some(handle), _) = run.into_parts()
         {

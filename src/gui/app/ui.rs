@@ -9,7 +9,8 @@ use crate::gui::code::{code_panel_ui, code_panel_width};
 use crate::gui::compare;
 use crate::gui::lens::lens_ui;
 use crate::gui::panels::{
-    Central, FOLDED_WIDTH, brand_ui, central_ui, controls_ui, export_row_ui, lesson_ui, results_ui,
+    Central, FOLDED_WIDTH, brand_ui, central_ui, clip_row_ui, controls_ui, export_row_ui,
+    lesson_ui, results_ui,
 };
 use crate::gui::present::{folded_strip_ui, overlays_ui, view_bar_ui};
 use crate::gui::run_state::LiveRun;
@@ -103,6 +104,17 @@ impl ThreadlabApp {
                 let data = self.run.as_ref().map(|r| &r.data);
                 egui::Panel::bottom("export").show(ui, |ui| {
                     export_row_ui(ui, &self.exporter, data, &mut self.commands);
+                    if !self.offline {
+                        clip_row_ui(
+                            ui,
+                            &mut self.clip_settings,
+                            data,
+                            self.clip.as_ref(),
+                            self.clip_notice.as_ref(),
+                            &mut self.commands,
+                        );
+                    }
+                    ui.add_space(2.0);
                 });
                 let at = self.replay.cursor_ns();
                 results_ui(ui, data, &self.baselines, cores, at, &mut self.commands);

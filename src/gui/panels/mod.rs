@@ -6,6 +6,7 @@
 //! timeline in the middle (`layout.rs`). Panels draw the window's state and
 //! push commands; only the knobs edit the scenario in place.
 
+mod clip_row;
 mod controls;
 mod counters;
 mod export_row;
@@ -14,6 +15,7 @@ mod layout;
 mod summary;
 mod why;
 
+pub use clip_row::{CLIP_FPS, CLIP_SIZES, ClipSettings, clip_row_ui};
 pub use controls::{ControlSettings, controls_ui};
 pub use export_row::export_row_ui;
 pub use layout::{Central, CentralOutput, FOLDED_WIDTH, brand_ui, central_ui, results_ui};

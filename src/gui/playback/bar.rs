@@ -181,7 +181,7 @@ fn paint_icon(painter: &egui::Painter, c: egui::Pos2, s: f32, icon: Icon, color:
 fn speed_ui(ui: &mut Ui, replay: &Replay, commands: &mut Vec<Command>) {
     let mut speed = replay.speed_index();
     egui::ComboBox::from_id_salt("replay-speed")
-        .selected_text(speed_text(SPEEDS[speed]))
+        .selected_text(speed_text(replay.speed()))
         .width(64.0)
         .show_ui(ui, |ui| {
             for (i, s) in SPEEDS.iter().enumerate() {

@@ -27,6 +27,9 @@ pub struct Replay {
     cursor_ns: Option<f64>,
     playing: bool,
     speed: usize,
+    /// A speed not in [`SPEEDS`], as a clip may play at (`--speed 0.05`);
+    /// it wins over `speed` until one of the list is picked.
+    exact_speed: Option<f64>,
     /// The window's clock at the last frame that moved the cursor, s.
     last_time: Option<f64>,
     /// End of the run being replayed, ns.
@@ -42,6 +45,7 @@ impl Default for Replay {
             cursor_ns: None,
             playing: false,
             speed: DEFAULT_SPEED,
+            exact_speed: None,
             last_time: None,
             end_ns: 0.0,
             px_ns: 0.0,
@@ -72,7 +76,7 @@ impl Replay {
 
     /// The speed, as a fraction of real time.
     pub fn speed(&self) -> f64 {
-        SPEEDS[self.speed]
+        self.exact_speed.unwrap_or(SPEEDS[self.speed])
     }
 
     /// Which of [`SPEEDS`] it plays at.
@@ -83,6 +87,17 @@ impl Replay {
     /// Plays at [`SPEEDS`]`[index]` (the slowest when out of range).
     pub fn set_speed(&mut self, index: usize) {
         self.speed = index.min(SPEEDS.len() - 1);
+        self.exact_speed = None;
+    }
+
+    /// Plays at `speed` (a fraction of real time), in the list or not; the
+    /// list's nearest is what faster and slower step from.
+    pub fn set_speed_exact(&mut self, speed: f64) {
+        let gap = |s: f64| (s.ln() - speed.ln()).abs();
+        self.speed = (0..SPEEDS.len())
+            .min_by(|&a, &b| gap(SPEEDS[a]).total_cmp(&gap(SPEEDS[b])))
+            .unwrap_or(DEFAULT_SPEED);
+        self.exact_speed = (SPEEDS[self.speed] != speed).then_some(speed);
     }
 
     /// End of the run being replayed, ns (as of the last frame).
@@ -131,11 +146,13 @@ impl Replay {
     /// Ten times faster (up to real time).
     pub fn faster(&mut self) {
         self.speed = self.speed.saturating_sub(1);
+        self.exact_speed = None;
     }
 
     /// Ten times slower (down to 0.001×).
     pub fn slower(&mut self) {
         self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+        self.exact_speed = None;
     }
 
     /// The cursor to the run's start (a replay starts if none is on).

@@ -11,6 +11,7 @@ mod help;
 mod palette;
 mod presenter;
 mod presenter_ui;
+mod raster;
 mod screenshot;
 mod settings;
 mod shortcuts;
@@ -20,6 +21,7 @@ pub use first_frame::{FIRST_FRAME_ENV, FirstFrameProbe};
 pub use palette::{ContextExt, Fill, HATCH_PX, Palette, Theme, faded, hatch_texture, state_fill};
 pub use presenter::{Presenter, SIZE_720, SIZE_1080, parse_size, set_window_size};
 pub use presenter_ui::{folded_strip_ui, overlays_ui, view_bar_ui};
+pub use raster::Raster;
 pub use screenshot::{ExitStatus, Smoke, SmokeReport, save_png, set_status};
 pub use settings::{
     MemoryStorage, Restored, SCENARIO_KEY, StoredScenario, ViewSettings, load as load_settings,

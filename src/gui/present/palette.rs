@@ -193,6 +193,25 @@ impl Palette {
         }
     }
 
+    /// The colours whose meaning a picture must keep exactly: every state's,
+    /// every worker's, and the surfaces and text they are drawn with. A
+    /// clip's palette holds these first (`video::palette`).
+    pub fn key_colours(self) -> Vec<Color32> {
+        let mut c: Vec<Color32> = State::ALL.iter().map(|s| self.state_color(*s)).collect();
+        c.extend((0..WORKERS_DARK.len()).map(|i| self.worker_color(i)));
+        c.extend([
+            self.lane_bg(),
+            self.grid(),
+            self.text(),
+            self.strong_text(),
+            self.weak_text(),
+            self.cursor(),
+            self.warning(),
+            self.error(),
+        ]);
+        c
+    }
+
     /// The identity colour of the `index`-th worker of a run.
     pub fn worker_color(self, index: usize) -> Color32 {
         let set = match self.theme {

@@ -59,6 +59,12 @@ const fn ctrl(k: Key) -> KeyboardShortcut {
 /// same key without one (egui matches Shift and Alt loosely).
 pub const SHORTCUTS: &[Shortcut] = &[
     Shortcut {
+        command: Command::Record,
+        keys: &[ctrl(Key::R)],
+        what: "Record the replay as a clip for a slide",
+        group: Group::Replay,
+    },
+    Shortcut {
         command: Command::Run,
         keys: &[key(Key::R), key(Key::F5)],
         what: "Run the experiment (again)",

@@ -119,6 +119,18 @@ impl Baselines {
             .is_some_and(|m| Some(&m.key) == key.as_ref())
     }
 
+    /// What is known so far, without the measurement under way: for a copy
+    /// of the window drawn elsewhere (a clip) to show the same speedups.
+    pub fn measured(&self) -> Self {
+        Self {
+            known: self.known.clone(),
+            known_cpu: self.known_cpu.clone(),
+            known_others: self.known_others.clone(),
+            pending: None,
+            error: self.error.clone(),
+        }
+    }
+
     /// Whether any measurement is under way.
     pub fn busy(&self) -> bool {
         self.pending.is_some()

@@ -74,6 +74,11 @@ impl Exporter {
         self.dir = Some(dir);
     }
 
+    /// The folder exports (and clips) go to.
+    pub fn dir(&self) -> PathBuf {
+        self.dir.clone().unwrap_or_else(export_dir)
+    }
+
     /// Asks for an export; it is made at the next frame (a PNG needs the
     /// frame's pixels).
     pub fn request(&mut self, kind: ExportKind) {
