@@ -57,6 +57,8 @@ pub enum Command {
     ExportCsv,
     /// Record the finished run's replay as a clip (GIF, MP4, WebM).
     Record,
+    /// Copy the window to the clipboard as a picture.
+    CopyPicture,
     /// Run in the real CPython too, under the model's run (the CPython switch).
     CpythonLens,
     /// Show or hide the scenario as a Python program.

@@ -56,10 +56,18 @@ impl<W: Write> GifWriter<W> {
             ));
         }
         self.current.clear();
-        self.current.extend(
-            rgba.chunks_exact(4)
-                .map(|p| self.palette.index([p[0], p[1], p[2]])),
-        );
+        // A window is mostly runs of one colour: ask the palette only when
+        // the colour changes along a row.
+        let mut last: Option<([u8; 3], u8)> = None;
+        for p in rgba.chunks_exact(4) {
+            let rgb = [p[0], p[1], p[2]];
+            let i = match last {
+                Some((c, i)) if c == rgb => i,
+                _ => self.palette.index(rgb),
+            };
+            last = Some((rgb, i));
+            self.current.push(i);
+        }
         let frame = match &self.previous {
             None => gif::Frame {
                 width: self.size[0],

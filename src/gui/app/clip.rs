@@ -132,6 +132,7 @@ impl ThreadlabApp {
         let job = self.clip.take();
         let scripted = self.options.record.is_some();
         let frames = job.as_ref().map_or(0, |j| j.progress().1);
+        let secs = job.as_ref().map_or(0.0, |j| j.elapsed().as_secs_f64());
         let note = job.as_ref().and_then(|j| j.target().note.clone());
         self.clip_notice = Some(match result {
             Ok(path) => {

@@ -45,6 +45,7 @@ impl ThreadlabApp {
             Command::ExportTrace => self.request_export(ExportKind::Trace),
             Command::ExportCsv => self.request_export(ExportKind::Csv),
             Command::Record => self.record_clip(ctx),
+            Command::CopyPicture => self.request_export(ExportKind::Clipboard),
             Command::CancelClip => self.cancel_clip(),
             // The replay of the finished run.
             Command::PlayPause => self.replay.toggle_play(),

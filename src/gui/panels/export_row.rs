@@ -19,8 +19,14 @@ pub fn export_row_ui(
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.label(RichText::new("Export").strong());
-        for kind in [ExportKind::Png, ExportKind::Trace, ExportKind::Csv] {
-            let enabled = finished.is_some() || kind == ExportKind::Png;
+        for kind in [
+            ExportKind::Png,
+            ExportKind::Clipboard,
+            ExportKind::Trace,
+            ExportKind::Csv,
+        ] {
+            let enabled =
+                finished.is_some() || matches!(kind, ExportKind::Png | ExportKind::Clipboard);
             let button = ui
                 .add_enabled(enabled, egui::Button::new(label(kind)))
                 .on_hover_text(hover(kind))
@@ -45,6 +51,7 @@ pub fn export_row_ui(
 fn command(kind: ExportKind) -> Command {
     match kind {
         ExportKind::Png => Command::Screenshot,
+        ExportKind::Clipboard => Command::CopyPicture,
         ExportKind::Trace => Command::ExportTrace,
         ExportKind::Csv => Command::ExportCsv,
     }
@@ -54,6 +61,7 @@ fn command(kind: ExportKind) -> Command {
 fn label(kind: ExportKind) -> &'static str {
     match kind {
         ExportKind::Png => "PNG",
+        ExportKind::Clipboard => "Copy",
         ExportKind::Trace => "Trace",
         ExportKind::Csv => "CSV",
     }
@@ -62,6 +70,9 @@ fn label(kind: ExportKind) -> &'static str {
 fn hover(kind: ExportKind) -> &'static str {
     match kind {
         ExportKind::Png => "Save the window as a PNG picture.",
+        ExportKind::Clipboard => {
+            "Copy the window to the clipboard as a picture (Ctrl+Shift+C), to paste into a slide."
+        }
         ExportKind::Trace => {
             "Save the run as a trace: open it in ui.perfetto.dev to see every \
              thread, who held the GIL and the lock, and the counters."

@@ -55,9 +55,26 @@ const fn ctrl(k: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::COMMAND, k)
 }
 
+const fn ctrl_shift(k: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(
+        Modifiers {
+            shift: true,
+            ..Modifiers::COMMAND
+        },
+        k,
+    )
+}
+
 /// Every key the window answers to. Keys with a modifier come before the
 /// same key without one (egui matches Shift and Alt loosely).
 pub const SHORTCUTS: &[Shortcut] = &[
+    Shortcut {
+        command: Command::CopyPicture,
+        // Not Ctrl+C: that copies the text selected in a field or the code.
+        keys: &[ctrl_shift(Key::C)],
+        what: "Copy the window to the clipboard, for a slide",
+        group: Group::View,
+    },
     Shortcut {
         command: Command::Record,
         keys: &[ctrl(Key::R)],

@@ -111,6 +111,11 @@ impl ClipJob {
         })
     }
 
+    /// Time since the recording started.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
     /// Asks the recording to stop; it ends (and removes its file) soon.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);

@@ -26,13 +26,15 @@ pub enum ExportKind {
     Trace,
     /// The last run's summary as CSV.
     Csv,
+    /// The window as a picture on the clipboard, to paste into a slide.
+    Clipboard,
 }
 
 impl ExportKind {
     /// The file extension.
     pub fn ext(self) -> &'static str {
         match self {
-            ExportKind::Png => "png",
+            ExportKind::Png | ExportKind::Clipboard => "png",
             ExportKind::Trace => "json",
             ExportKind::Csv => "csv",
         }
@@ -62,7 +64,9 @@ const SHOT_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Exporter {
     dir: Option<PathBuf>,
     requested: Option<ExportKind>,
-    shot: Option<(PathBuf, PendingShot, Instant)>,
+    /// A picture asked of the window: the file it goes to, or the
+    /// clipboard (`None`).
+    shot: Option<(Option<PathBuf>, PendingShot, Instant)>,
     writers: Vec<JoinHandle<Saved>>,
     notice: Option<Notice>,
 }
@@ -119,13 +123,28 @@ impl Exporter {
         if let Some(image) = delivered
             && let Some((path, _, _)) = self.shot.take()
         {
-            self.spawn(ctx, move || {
-                save_png(&path, &image).map(|()| format!("Saved the window: {}", path.display()))
-            });
+            match path {
+                Some(path) => self.spawn(ctx, move || {
+                    save_png(&path, &image)
+                        .map(|()| format!("Saved the window: {}", path.display()))
+                }),
+                None => {
+                    ctx.copy_image((*image).clone());
+                    let [w, h] = image.size;
+                    self.say(
+                        format!(
+                            "Copied the window to the clipboard ({w}×{h}): paste it into a slide."
+                        ),
+                        false,
+                    );
+                }
+            }
         } else if let Some((path, _, asked)) = &self.shot
             && asked.elapsed() > SHOT_TIMEOUT
         {
-            let _ = std::fs::remove_file(path);
+            if let Some(path) = path {
+                let _ = std::fs::remove_file(path);
+            }
             self.shot = None;
             self.say(
                 "Cannot export: the window did not hand over its picture.".to_owned(),
@@ -152,6 +171,11 @@ impl Exporter {
         ctx: &Context,
         data: Option<&RunData>,
     ) -> Result<(), String> {
+        if kind == ExportKind::Clipboard {
+            self.shot = Some((None, self.ask_for_picture(ctx), Instant::now()));
+            self.notice = None;
+            return Ok(());
+        }
         let preset = data.map_or("run", |d| d.scenario.name.as_str());
         let dir = self.dir.clone().unwrap_or_else(export_dir);
         if !dir.is_dir() {
@@ -163,15 +187,7 @@ impl Exporter {
         std::fs::File::create(&path).map_err(|e| cannot_write(&path, &e))?;
         match kind {
             ExportKind::Png => {
-                let slot: PendingShot = Arc::default();
-                let (into, waker) = (slot.clone(), ctx.clone());
-                ctx.request_screenshot(move |image| {
-                    if let Ok(mut s) = into.lock() {
-                        *s = Some(image);
-                    }
-                    waker.request_repaint();
-                });
-                self.shot = Some((path, slot, Instant::now()));
+                self.shot = Some((Some(path), self.ask_for_picture(ctx), Instant::now()));
                 // The picture is of a coming frame: keep old news out of it.
                 self.notice = None;
             }
@@ -192,6 +208,7 @@ impl Exporter {
                         .map(|()| format!("Saved the trace{note}: {}", path.display()))
                 });
             }
+            ExportKind::Clipboard => {}
             ExportKind::Csv => {
                 let (summary, _, _) = finished_run(data, &path)?;
                 self.spawn(ctx, move || {
@@ -202,6 +219,19 @@ impl Exporter {
             }
         }
         Ok(())
+    }
+
+    /// Asks the window for its pixels at a coming frame.
+    fn ask_for_picture(&self, ctx: &Context) -> PendingShot {
+        let slot: PendingShot = Arc::default();
+        let (into, waker) = (slot.clone(), ctx.clone());
+        ctx.request_screenshot(move |image| {
+            if let Ok(mut s) = into.lock() {
+                *s = Some(image);
+            }
+            waker.request_repaint();
+        });
+        slot
     }
 
     /// Writes on a named thread; the row hears of it at a later frame.
