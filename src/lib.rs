@@ -18,5 +18,6 @@ pub mod gui;
 pub mod model;
 pub mod python;
 pub mod recording;
+pub mod runfile;
 pub mod sampling;
 pub mod wire;

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => cli::run(&args),
         Some(Command::Compare(args)) => cli::compare(&args),
         Some(Command::Code(args)) => cli::lens::code(&args),
+        Some(Command::Show(args)) => cli::show::show(&args),
         Some(Command::Worker) => {
             return ExitCode::from(threadlab::engine::child::run_as_program() as u8);
         }
@@ -86,6 +87,7 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
             cpython: args.cpython,
             code: args.code,
             python: args.python,
+            open: args.open,
         },
         size,
     };

@@ -87,4 +87,10 @@ pub enum Command {
     CopyCode,
     /// Save the program as a `.py` file.
     SaveCode,
+    /// Save the last finished run as a `.tlrun` file, to open it later.
+    SaveRun,
+    /// Show or hide the field to open a saved run.
+    ToggleOpenRun,
+    /// Open the saved run whose path is in the field.
+    OpenRun,
 }

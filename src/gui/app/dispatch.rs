@@ -44,6 +44,12 @@ impl ThreadlabApp {
             Command::Screenshot => self.request_export(ExportKind::Png),
             Command::ExportTrace => self.request_export(ExportKind::Trace),
             Command::ExportCsv => self.request_export(ExportKind::Csv),
+            Command::SaveRun => self.request_export(ExportKind::Run),
+            Command::ToggleOpenRun => self.open_field.toggle(),
+            Command::OpenRun => {
+                let path = self.open_field.path();
+                self.open_run_file(&path);
+            }
             // The replay of the finished run.
             Command::PlayPause => self.replay.toggle_play(),
             Command::StepBack => self.replay_step(false),
@@ -154,7 +160,7 @@ impl ThreadlabApp {
     }
 
     /// Ends the run and forgets its picture; returns what it recorded.
-    fn clear(&mut self) -> Option<RunData> {
+    pub(super) fn clear(&mut self) -> Option<RunData> {
         let mut last = None;
         if let Some(run) = self.run.take() {
             let (handle, data) = run.into_parts();

@@ -13,13 +13,15 @@ use crate::gui::code::CodeView;
 use crate::gui::command::Command;
 use crate::gui::compare::{CompareMode, Comparison, Ghost as CompareGhost, Progress};
 use crate::gui::lens::LensMode;
-use crate::gui::panels::ControlSettings;
+use crate::gui::panels::{ControlSettings, OpenRunField};
 use crate::gui::playback::{Ghost, Replay};
 use crate::gui::present::{
     ExitStatus, FirstFrameProbe, Presenter, Smoke, SmokeReport, StoredScenario, ViewSettings,
     load_settings, save_settings,
 };
-use crate::gui::run_state::{Baselines, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData};
+use crate::gui::run_state::{
+    Baselines, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData, open_run,
+};
 use crate::gui::timeline::{DrawStats, TimeView};
 use crate::model::{DEFAULT_PRESET, Scenario, all_presets, load_preset, preset_names};
 use std::path::PathBuf;
@@ -58,6 +60,10 @@ pub struct AppOptions {
     /// The preset's knobs as the command line changed them (`gui --preset
     /// cpu-bound --threads 8`); they win over the remembered scenario.
     pub knobs: Option<Scenario>,
+    /// A saved run to open instead of running anything (`gui --open
+    /// FILE.tlrun`); a file that cannot be opened is an error of
+    /// [`ThreadlabApp::new`], naming it.
+    pub open: Option<PathBuf>,
 }
 
 /// What the middle of the window shows.
@@ -84,6 +90,7 @@ pub struct ThreadlabApp {
     compare: CompareMode,
     lens: LensMode,
     exporter: Exporter,
+    open_field: OpenRunField,
     reaper: Reaper,
     start_error: Option<String>,
     // What is on screen.
@@ -169,7 +176,8 @@ impl ThreadlabApp {
         let preset = presets.iter().position(|p| p.name == name).unwrap_or(0);
         let scenario = options.knobs.clone().unwrap_or(scenario);
         let view = ViewSettings::default().with_command_line(options.present, options.light);
-        Ok(Self {
+        let opened = options.open.as_deref().map(open_run).transpose()?;
+        let mut app = Self {
             presets,
             preset,
             scenario,
@@ -179,6 +187,7 @@ impl ThreadlabApp {
             compare: CompareMode::default(),
             lens: LensMode::new(options.cpython, options.python.clone()),
             exporter: Exporter::default(),
+            open_field: OpenRunField::default(),
             reaper: Reaper::default(),
             start_error: None,
             mode: Mode::Single,
@@ -197,7 +206,11 @@ impl ThreadlabApp {
             live_frames: 0,
             first_frame: None,
             options,
-        })
+        };
+        if let Some(data) = opened {
+            app.show_recorded(data);
+        }
+        Ok(app)
     }
 
     /// Takes the settings and the last scenario from `storage`. What the
@@ -244,6 +257,40 @@ impl ThreadlabApp {
         self.scenario = data.scenario.clone();
         self.run = Some(LiveRun::recorded(data));
         self
+    }
+
+    /// Shows a saved run in place of the one on screen (which becomes the
+    /// ghost, as a re-run's predecessor does), on its own preset.
+    fn show_recorded(&mut self, data: RunData) {
+        let last = self.clear();
+        self.ghost.after_rerun(last, &data.scenario);
+        if let Some(i) = self
+            .presets
+            .iter()
+            .position(|p| p.name == data.scenario.name)
+        {
+            self.preset = i;
+        }
+        self.scenario = data.scenario.clone();
+        self.run = Some(LiveRun::recorded(data));
+    }
+
+    /// Opens the saved run at `path` (the Open button, a file dropped on
+    /// the window); one that cannot be opened leaves the window as it was
+    /// and says why.
+    pub fn open_run_file(&mut self, path: &std::path::Path) {
+        match open_run(path) {
+            Ok(data) => {
+                self.show_recorded(data);
+                self.open_field.opened(path);
+                self.exporter
+                    .notify(format!("Opened the saved run {}", path.display()), false);
+            }
+            Err(e) => {
+                self.presenter.notify(format!("Cannot open: {e}"));
+                self.exporter.notify(format!("Cannot open {e}"), true);
+            }
+        }
     }
 
     /// A window showing a comparison recorded elsewhere (tests, fixed

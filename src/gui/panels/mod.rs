@@ -15,6 +15,6 @@ mod summary;
 mod why;
 
 pub use controls::{ControlSettings, controls_ui};
-pub use export_row::export_row_ui;
+pub use export_row::{OpenRunField, export_row_ui};
 pub use layout::{Central, CentralOutput, FOLDED_WIDTH, brand_ui, central_ui, results_ui};
 pub use summary::lesson_ui;
