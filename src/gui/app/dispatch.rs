@@ -45,7 +45,7 @@ impl ThreadlabApp {
             Command::ExportTrace => self.request_export(ExportKind::Trace),
             Command::ExportCsv => self.request_export(ExportKind::Csv),
             Command::SaveRun => self.request_export(ExportKind::Run),
-            Command::ToggleOpenRun => self.open_field.toggle(),
+            Command::ToggleOpenRun => self.open_field.toggle(&self.exporter.dir()),
             Command::OpenRun => {
                 let path = self.open_field.path();
                 self.open_run_file(&path);

@@ -25,11 +25,12 @@ pub struct OpenRunField {
 }
 
 impl OpenRunField {
-    /// Shows or hides the field; shown empty, it starts in the export folder.
-    pub fn toggle(&mut self) {
+    /// Shows or hides the field; shown empty, it starts in `dir`, the
+    /// export folder, where saved runs go.
+    pub fn toggle(&mut self, dir: &Path) {
         self.shown = !self.shown;
         if self.shown && self.text.is_empty() {
-            let mut dir = crate::export::export_dir().display().to_string();
+            let mut dir = dir.display().to_string();
             if !dir.ends_with(std::path::MAIN_SEPARATOR) {
                 dir.push(std::path::MAIN_SEPARATOR);
             }

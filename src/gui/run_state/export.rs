@@ -84,6 +84,11 @@ impl Exporter {
         self.requested = Some(kind);
     }
 
+    /// The folder exports go to.
+    pub fn dir(&self) -> PathBuf {
+        self.dir.clone().unwrap_or_else(export_dir)
+    }
+
     /// Says `text` in the export row (a saved run opened, or why not).
     pub fn notify(&mut self, text: String, error: bool) {
         self.say(text, error);
@@ -157,7 +162,7 @@ impl Exporter {
         data: Option<&RunData>,
     ) -> Result<(), String> {
         let preset = data.map_or("run", |d| d.scenario.name.as_str());
-        let dir = self.dir.clone().unwrap_or_else(export_dir);
+        let dir = self.dir();
         if !dir.is_dir() {
             return Err(format!("Cannot export: {} is not a folder.", dir.display()));
         }
