@@ -17,7 +17,9 @@ pub fn show(args: &ShowArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.csv {
         check_output("--csv", path)?;
     }
-    let saved = load_run(&args.file).map_err(|e| BadInput(e.to_string()))?;
+    // One line, whatever the file's name holds.
+    let saved =
+        load_run(&args.file).map_err(|e| BadInput(e.to_string().replace(['\n', '\r'], " ")))?;
     let mut failures = Vec::new();
     if let Some(path) = &args.trace
         && let Err(e) = write_chrome_trace(path, &trace_summary(&saved), &saved.events.events)

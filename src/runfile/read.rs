@@ -160,8 +160,9 @@ pub fn decode(input: impl BufRead, sink: &mut dyn RunSink) -> Result<RunInfo, Pr
                 if info.is_some() {
                     return Err(Problem::Damaged("it holds two summaries".to_owned()));
                 }
-                let ending: Ending = serde_json::from_slice(&payload)
-                    .map_err(|e| Problem::Damaged(format!("its summary does not parse ({e})")))?;
+                let ending: Ending = serde_json::from_slice(&payload).map_err(|e| {
+                    Problem::Damaged(format!("its summary does not parse ({})", words_of(&e)))
+                })?;
                 let parsed = RunInfo::from_parts(scenario.clone(), ending);
                 parsed.check().map_err(Problem::Invalid)?;
                 info = Some(parsed);
@@ -211,7 +212,7 @@ fn read_scenario(
     crc.update(&super::format::record_head(kind, len));
     crc.update(payload);
     let scenario: Scenario = serde_json::from_slice(payload)
-        .map_err(|e| Problem::Damaged(format!("its scenario does not parse ({e})")))?;
+        .map_err(|e| Problem::Damaged(format!("its scenario does not parse ({})", words_of(&e))))?;
     scenario
         .validate()
         .map_err(|e| Problem::Invalid(format!("its scenario: {e}")))?;
@@ -317,6 +318,21 @@ fn check_event(e: &Event, index: u64, last_t: &mut HashMap<WorkerId, u64>) -> Re
     }
     *last = e.t_ns;
     Ok(())
+}
+
+/// A parser's complaint, which may quote the file (a field's name), as a
+/// short line: the error is one line on a terminal, whatever the file holds.
+fn words_of(e: &serde_json::Error) -> String {
+    const MOST: usize = 160;
+    let text: String = e
+        .to_string()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    match text.char_indices().nth(MOST) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
 }
 
 /// Fills `buf` as far as the input goes; returns how much it got.

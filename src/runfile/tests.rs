@@ -205,3 +205,14 @@ fn files_are_named_in_errors_and_folders_refused() {
     assert!(has_run_extension(Path::new("a/b.TLRUN")));
     assert!(!has_run_extension(Path::new("b.json")));
 }
+
+#[test]
+fn a_complaint_quoting_the_file_stays_one_short_line() {
+    let name = "x\n".repeat(500);
+    let json = format!("{{\"{name}\": 1}}");
+    let mut body = record_head(RecordKind::Scenario, json.len()).to_vec();
+    body.extend_from_slice(json.as_bytes());
+    let e = decode_bytes(&with_body(&body)).unwrap_err().to_string();
+    assert!(e.contains("does not parse"), "{e}");
+    assert!(!e.contains('\n') && e.chars().count() < 300, "{e}");
+}
