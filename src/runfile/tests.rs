@@ -216,3 +216,20 @@ fn a_complaint_quoting_the_file_stays_one_short_line() {
     assert!(e.contains("does not parse"), "{e}");
     assert!(!e.contains('\n') && e.chars().count() < 300, "{e}");
 }
+
+#[test]
+fn summaries_no_run_has_are_refused() {
+    assert_eq!(info().check(), Ok(()));
+    let mut i = info();
+    i.summary.wall_ms = -1.0;
+    assert!(i.check().unwrap_err().contains("wall_ms"));
+    let mut i = info();
+    i.summary.cpu_ms = 1e300;
+    assert!(i.check().unwrap_err().contains("cpu_ms"));
+    let mut i = info();
+    i.machine.logical_cores = 1 << 20;
+    assert!(i.check().unwrap_err().contains("cores"));
+    let mut i = info();
+    i.scenario.threads = 0;
+    assert!(i.check().unwrap_err().contains("scenario"));
+}
