@@ -18,6 +18,7 @@ pub mod gui;
 pub mod model;
 pub mod python;
 pub mod recording;
+pub mod runfile;
 pub mod sampling;
 pub mod video;
 pub mod wire;

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => cli::run(&args),
         Some(Command::Compare(args)) => cli::compare(&args),
         Some(Command::Code(args)) => cli::lens::code(&args),
+        Some(Command::Show(args)) => cli::show::show(&args),
         Some(Command::Worker) => {
             return ExitCode::from(threadlab::engine::child::run_as_program() as u8);
         }
@@ -95,6 +96,7 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
             cpython: args.cpython,
             code: args.code,
             python: args.python,
+            open: args.open,
         },
         size,
     };
@@ -116,6 +118,11 @@ fn clip_request(
         return Ok(None);
     };
     let bad = |m: String| anyhow::Error::from(cli::BadInput(m));
+    if !args.run && args.open.is_none() {
+        return Err(bad(
+            "--record needs a run to record: add --run, or --open FILE.tlrun".to_owned(),
+        ));
+    }
     ClipTarget::check(path).map_err(|e| bad(format!("--record {e}")))?;
     options::check_speed(args.speed).map_err(bad)?;
     options::check_fps(args.fps).map_err(bad)?;

@@ -32,6 +32,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Print the scenario as a Python program (standard library only).
     Code(CodeArgs),
+    /// Print a saved run's summary (and convert it) without running anything.
+    Show(ShowArgs),
     /// Internal: a child process of a run (started by threadlab itself).
     #[command(hide = true)]
     Worker,
@@ -73,13 +75,16 @@ pub struct GuiArgs {
     /// Open the code panel: the experiment as a Python program.
     #[arg(long)]
     pub code: bool,
+    /// Open a saved run (`run --save`, "Save run") instead of running anything.
+    #[arg(long, value_name = "FILE.tlrun")]
+    pub open: Option<PathBuf>,
     /// The interpreter for the CPython switch (python3 on PATH by default).
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Record the run's replay as a clip, frame by frame: .gif, .mp4 or
-    /// .webm (MP4 and WebM need ffmpeg). Needs --run; with --exit the
-    /// window closes once the clip is written.
-    #[arg(long, value_name = "FILE", requires = "run")]
+    /// .webm (MP4 and WebM need ffmpeg). Needs --run or --open; with
+    /// --exit the window closes once the clip is written.
+    #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
     /// Replay speed of the clip, 0.001 to 1 (real time).
     #[arg(long, value_name = "X", default_value_t = 0.1, requires = "record")]
@@ -296,6 +301,10 @@ pub struct RunArgs {
     /// Write the summary as CSV: a header and one row.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Save the run (every event, the summary, the machine) to open later
+    /// with `show` or `gui --open`.
+    #[arg(long, value_name = "FILE.tlrun")]
+    pub save: Option<PathBuf>,
     /// Run in threadlab's model (the default) or in a real CPython.
     #[arg(long = "in", value_enum, default_value = "model")]
     pub engine: Engine,
@@ -312,6 +321,23 @@ pub enum Engine {
     Model,
     /// A real CPython interpreter running the scenario as a Python program.
     Cpython,
+}
+
+/// `threadlab show`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ShowArgs {
+    /// A run saved with `run --save` or the window's "Save run".
+    #[arg(value_name = "FILE.tlrun")]
+    pub file: PathBuf,
+    /// Print the summary as one JSON object, as `run --json` printed it.
+    #[arg(long)]
+    pub json: bool,
+    /// Write its Chrome trace (opens in Perfetto).
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// Write its summary as CSV: a header and one row.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
 }
 
 /// `threadlab code`.

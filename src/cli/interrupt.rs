@@ -67,11 +67,13 @@ impl Watch {
     }
 }
 
-/// Removes this process's scratch folders and exits with 128 + the signal.
+/// Removes this process's scratch folders, and the temporary file of a run
+/// being saved (`--save`), and exits with 128 + the signal.
 /// The children, if any, die with this process (see `engine::child`), and
 /// the next run removes what they left.
 fn give_up() -> ! {
     crate::engine::scratch::remove_own();
+    crate::export::remove_unfinished();
     super::out::warn("interrupted; the run did not stop in time");
     std::process::exit(i32::from(exit_code().unwrap_or(130)))
 }

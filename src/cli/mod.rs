@@ -1,17 +1,19 @@
-//! The headless front end: `list`, `run` and `compare`. Bad input gets one
-//! line naming the flag or the file and line, and exit code 2.
+//! The headless front end: `list`, `run`, `compare` and `show`. Bad input
+//! gets one line naming the flag or the file and line, and exit code 2.
 
 pub mod args;
 pub mod interrupt;
 pub mod lens;
 pub mod out;
 pub mod report;
+pub mod save;
+pub mod show;
 
 use crate::engine::compare::run_compare_until;
 use crate::engine::{RunOptions, start};
 use crate::export::{check_target, compare_csv, summary_csv, write_bytes, write_chrome_trace};
 use crate::model::{
-    EVENTS_KEPT_MAX, LoadError, PRESETS, Scenario, load_preset, load_scenario_file,
+    EVENTS_KEPT_MAX, LoadError, PRESETS, RunMessage, Scenario, load_preset, load_scenario_file,
 };
 use args::{CompareArgs, Overrides, RunArgs, ScenarioSource, flag_for_field};
 use std::ops::ControlFlow;
@@ -101,6 +103,13 @@ pub fn check_output(flag: &str, path: &Path) -> anyhow::Result<()> {
 /// `threadlab run`.
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     if args.engine == args::Engine::Cpython {
+        if args.save.is_some() {
+            return Err(BadInput(
+                "--save: a run of the CPython lens cannot be saved yet; save the model's run"
+                    .to_owned(),
+            )
+            .into());
+        }
         return lens::run(args);
     }
     let scenario = resolve_scenario(&args.source, &args.overrides)?;
@@ -110,6 +119,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.csv {
         check_output("--csv", path)?;
     }
+    if let Some(path) = &args.save {
+        save::check_save_path(path)?;
+    }
+    let saver = args
+        .save
+        .as_deref()
+        .map(|path| save::Saver::start(path, &scenario))
+        .transpose()?;
     // Ctrl-C now stops the run cleanly instead of ending the process.
     interrupt::install();
     let mut watch = interrupt::Watch::default();
@@ -119,15 +136,30 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     } else {
         0
     };
-    let (summary, events) = start(scenario, RunOptions::default())?.wait_for(
+    // A run that cannot start drops the saver: its file goes with it.
+    let handle = start(scenario, RunOptions::default())?;
+    let mut saver = saver;
+    let (summary, events) = handle.wait_for(
         keep,
-        // Status lines (a run that hangs says why) go to stderr as they come.
-        out::warn,
+        |message| {
+            // Status lines (a run that hangs says why) go to stderr as they come.
+            if let RunMessage::Status(text) = message {
+                out::warn(text);
+            }
+            if let Some(saver) = &mut saver {
+                saver.take(message);
+            }
+        },
         || watch.stop_requested(),
     )?;
     // A file that cannot be written loses nothing else: the summary is still
     // printed, and every failure named after it.
     let mut failures = Vec::new();
+    if let Some(saver) = saver
+        && let Err(e) = saver.finish(&summary)
+    {
+        failures.push(e);
+    }
     if let Some(path) = &args.trace
         && let Err(e) = write_chrome_trace(path, &summary, &events)
     {

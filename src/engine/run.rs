@@ -237,7 +237,7 @@ impl RunHandle {
     /// the first [`EVENTS_KEPT_MAX`] events in arrival order (per worker, in
     /// time order); the summary says how many more were only counted.
     pub fn wait(self) -> Result<(RunSummary, Vec<Event>), EngineError> {
-        self.wait_for(EVENTS_KEPT_MAX, |_| {}, || false)
+        self.wait_for(EVENTS_KEPT_MAX, |_: &RunMessage| {}, || false)
     }
 
     /// Like [`RunHandle::wait`], and hands every status line the run sends
@@ -246,18 +246,29 @@ impl RunHandle {
         self,
         on_status: impl FnMut(&str),
     ) -> Result<(RunSummary, Vec<Event>), EngineError> {
-        self.wait_for(EVENTS_KEPT_MAX, on_status, || false)
+        let mut on_status = on_status;
+        self.wait_for(
+            EVENTS_KEPT_MAX,
+            |message| {
+                if let RunMessage::Status(text) = message {
+                    on_status(text);
+                }
+            },
+            || false,
+        )
     }
 
     /// Drains every message until the run finishes, keeping the first
     /// `keep_events` events (the rest are only counted, in the summary's
-    /// `events_summarised`), handing status lines to `on_status`, and asking
+    /// `events_summarised`), showing every message but the summary to
+    /// `on_message` as it comes (status lines to print, events and core
+    /// samples to save, late batches included), and asking
     /// `stop_requested` at least every [`STOP_POLL`]: once it says yes, the
     /// run is stopped and drained to its end.
     pub fn wait_for(
         mut self,
         keep_events: usize,
-        mut on_status: impl FnMut(&str),
+        mut on_message: impl FnMut(&RunMessage),
         mut stop_requested: impl FnMut() -> bool,
     ) -> Result<(RunSummary, Vec<Event>), EngineError> {
         let mut kept = KeptEvents::with_cap(keep_events);
@@ -271,10 +282,14 @@ impl RunHandle {
                 self.cancel.cancel();
             }
             match rx.recv_timeout(STOP_POLL) {
-                Ok(RunMessage::Events(batch)) => kept.take(&batch),
                 Ok(RunMessage::Finished(r)) => break *r,
-                Ok(RunMessage::Status(text)) => on_status(&text),
-                Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+                Ok(message) => {
+                    on_message(&message);
+                    if let RunMessage::Events(batch) = &message {
+                        kept.take(batch);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     break Err("the run ended without a summary".to_owned());
                 }
@@ -282,8 +297,9 @@ impl RunHandle {
         };
         // Late batches (a recorder flushed after the summary was sent) count too.
         for message in rx.try_iter() {
-            if let RunMessage::Events(batch) = message {
-                kept.take(&batch);
+            if let RunMessage::Events(batch) = &message {
+                on_message(&message);
+                kept.take(batch);
             }
         }
         drop(rx);

@@ -63,6 +63,18 @@ fn utc_stamp(at: SystemTime) -> String {
     )
 }
 
+/// `YYYY-mm-dd HH:MM UTC`, for people (a saved run says when it was recorded).
+pub fn utc_minute(at: SystemTime) -> String {
+    let secs = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
 /// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's
 /// `civil_from_days`, proleptic Gregorian calendar).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {

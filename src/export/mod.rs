@@ -13,7 +13,9 @@ pub mod trace;
 pub use chrome::{chrome_trace, write_chrome_trace_to};
 pub use csv::{compare_csv, summary_csv};
 pub use files::{EXPORT_DIR_ENV, export_dir, export_file_name, unused_path};
-pub use target::{TargetError, check_target, write_bytes, write_file};
+pub use target::{
+    StagedFile, TargetError, check_target, remove_unfinished, write_bytes, write_file,
+};
 
 use crate::model::{Event, RunSummary};
 use std::path::Path;

@@ -16,6 +16,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Temporary files made by this process so far (keeps their names unique).
@@ -67,28 +68,9 @@ pub fn write_file(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    match fs::metadata(path) {
-        Ok(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "is a folder")),
-        Ok(m) if m.is_file() => replace(&fs::canonicalize(path)?, Some(m.permissions()), write),
-        Ok(_) => {
-            let mut out = BufWriter::new(OpenOptions::new().write(true).open(path)?);
-            write(&mut out)?;
-            out.flush()
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if fs::symlink_metadata(path).is_ok() {
-                // A link to nothing: replacing it would lose the link, and
-                // writing through it could leave a half-written file that
-                // we may not remove (it is the link's target).
-                return Err(io::Error::new(
-                    io::ErrorKind::NotFound,
-                    "is a symbolic link to nothing",
-                ));
-            }
-            replace(path, None, write)
-        }
-        Err(e) => Err(e),
-    }
+    let mut staged = StagedFile::create(path)?;
+    write(&mut staged)?;
+    staged.commit()
 }
 
 /// Writes `bytes` to `path` as [`write_file`] does.
@@ -96,28 +78,132 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_file(path, |w| w.write_all(bytes))
 }
 
-/// Writes a temporary file beside `target` and renames it into place.
-fn replace(
-    target: &Path,
+/// Temporary files not yet renamed into place, so that a process giving up
+/// at once (a second Ctrl-C) can still remove them: it never runs their
+/// `Drop`.
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every temporary file of this process that was not renamed into
+/// place yet. For a process about to exit without unwinding.
+pub fn remove_unfinished() {
+    let temps = match UNFINISHED.lock() {
+        Ok(mut temps) => std::mem::take(&mut *temps),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    };
+    for temp in temps {
+        let _ = fs::remove_file(temp);
+    }
+}
+
+fn forget_unfinished(temp: &Path) {
+    if let Ok(mut temps) = UNFINISHED.lock() {
+        temps.retain(|t| t != temp);
+    }
+}
+
+/// A file on its way to `path`, for a writer that hands its bytes over
+/// bit by bit (a saved run is written while the run goes on): written as
+/// [`write_file`] writes, to a temporary file beside a regular file (or a
+/// new path) that [`StagedFile::commit`] renames into place, or in place to
+/// a device or a pipe. Dropped without a commit, it removes its temporary
+/// file, so nothing half-written is left behind.
+#[derive(Debug)]
+pub struct StagedFile {
+    out: Option<BufWriter<File>>,
+    /// The temporary file, until it is renamed; `None` when written in place.
+    temp: Option<PathBuf>,
+    target: PathBuf,
     permissions: Option<fs::Permissions>,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let (temp, file) = create_temp(target)?;
-    let written = (|| {
-        let mut out = BufWriter::new(file);
-        write(&mut out)?;
+}
+
+impl StagedFile {
+    /// Starts a file for `path`; fails at once on a folder, a link to
+    /// nothing, or a folder that cannot be written.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        match fs::metadata(path) {
+            Ok(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "is a folder")),
+            Ok(m) if m.is_file() => Self::beside(&fs::canonicalize(path)?, Some(m.permissions())),
+            Ok(_) => Ok(Self {
+                out: Some(BufWriter::new(OpenOptions::new().write(true).open(path)?)),
+                temp: None,
+                target: path.to_path_buf(),
+                permissions: None,
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if fs::symlink_metadata(path).is_ok() {
+                    // A link to nothing: replacing it would lose the link, and
+                    // writing through it could leave a half-written file that
+                    // we may not remove (it is the link's target).
+                    return Err(io::Error::new(
+                        io::ErrorKind::NotFound,
+                        "is a symbolic link to nothing",
+                    ));
+                }
+                Self::beside(path, None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn beside(target: &Path, permissions: Option<fs::Permissions>) -> io::Result<Self> {
+        let (temp, file) = create_temp(target)?;
+        if let Ok(mut temps) = UNFINISHED.lock() {
+            temps.push(temp.clone());
+        }
+        Ok(Self {
+            out: Some(BufWriter::new(file)),
+            temp: Some(temp),
+            target: target.to_path_buf(),
+            permissions,
+        })
+    }
+
+    /// Writes what is buffered and puts the file in place.
+    pub fn commit(mut self) -> io::Result<()> {
+        let out = self
+            .out
+            .take()
+            .ok_or_else(|| io::Error::other("the file was already closed"))?;
         let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
-        if let Some(p) = permissions {
+        if let Some(p) = self.permissions.take() {
             file.set_permissions(p)?;
         }
         drop(file);
-        fs::rename(&temp, target)
-    })();
-    if written.is_err() {
-        // Ours: made above, and not renamed into place.
-        let _ = fs::remove_file(&temp);
+        if let Some(temp) = &self.temp {
+            fs::rename(temp, &self.target)?;
+            forget_unfinished(temp);
+            self.temp = None;
+        }
+        Ok(())
     }
-    written
+}
+
+impl Write for StagedFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.out {
+            Some(out) => out.write(buf),
+            None => Err(io::Error::other("the file was already closed")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.out {
+            Some(out) => out.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            // Close it first; then it is ours to remove: made by us, and not
+            // renamed into place.
+            drop(self.out.take());
+            let _ = fs::remove_file(&temp);
+            forget_unfinished(&temp);
+        }
+    }
 }
 
 /// A new file beside `target`, hidden and named so that it cannot be
@@ -245,6 +331,23 @@ mod tests {
                 .is_symlink()
         );
         assert!(write_bytes(Path::new("/dev/null"), b"x").is_ok());
+    }
+
+    #[test]
+    fn a_staged_file_appears_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.tlrun");
+        let mut staged = StagedFile::create(&path).unwrap();
+        staged.write_all(b"half a run").unwrap();
+        assert_eq!(entries(dir.path()).len(), 1);
+        assert!(!path.exists());
+        drop(staged);
+        assert_eq!(entries(dir.path()), Vec::<String>::new());
+        let mut staged = StagedFile::create(&path).unwrap();
+        staged.write_all(b"a whole run").unwrap();
+        staged.commit().unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "a whole run");
+        assert_eq!(entries(dir.path()), ["run.tlrun"]);
     }
 
     #[test]

@@ -93,4 +93,10 @@ pub enum Command {
     SaveCode,
     /// Stop the clip being recorded; nothing is written.
     CancelClip,
+    /// Save the last finished run as a `.tlrun` file, to open it later.
+    SaveRun,
+    /// Show or hide the field to open a saved run.
+    ToggleOpenRun,
+    /// Open the saved run whose path is in the field.
+    OpenRun,
 }

@@ -135,7 +135,7 @@ pub fn load_scenario_file(path: &Path) -> Result<Scenario, LoadError> {
 
 /// Opens `path` for reading without blocking: opening a pipe that has no
 /// writer would otherwise wait forever.
-fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

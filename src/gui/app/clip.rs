@@ -141,8 +141,9 @@ impl ThreadlabApp {
                         eprintln!("threadlab: {note}");
                     }
                     eprintln!(
-                        "threadlab: recorded {frames} frames into {}",
-                        path.display()
+                        "threadlab: recorded {frames} frames into {} in {secs:.1} s ({:.1} frames/s)",
+                        path.display(),
+                        frames as f64 / secs.max(1e-3)
                     );
                 }
                 Notice {

@@ -47,6 +47,12 @@ impl ThreadlabApp {
             Command::Record => self.record_clip(ctx),
             Command::CopyPicture => self.request_export(ExportKind::Clipboard),
             Command::CancelClip => self.cancel_clip(),
+            Command::SaveRun => self.request_export(ExportKind::Run),
+            Command::ToggleOpenRun => self.open_field.toggle(&self.exporter.dir()),
+            Command::OpenRun => {
+                let path = self.open_field.path();
+                self.open_run_file(&path);
+            }
             // The replay of the finished run.
             Command::PlayPause => self.replay.toggle_play(),
             Command::StepBack => self.replay_step(false),
@@ -157,7 +163,7 @@ impl ThreadlabApp {
     }
 
     /// Ends the run and forgets its picture; returns what it recorded.
-    fn clear(&mut self) -> Option<RunData> {
+    pub(super) fn clear(&mut self) -> Option<RunData> {
         let mut last = None;
         if let Some(run) = self.run.take() {
             let (handle, data) = run.into_parts();

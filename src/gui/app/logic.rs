@@ -24,6 +24,7 @@ impl ThreadlabApp {
         self.presenter.begin_frame(ctx);
         let keys = self.presenter.keys(ctx);
         self.commands.extend(keys);
+        self.open_dropped(ctx);
         if self.run.as_ref().is_some_and(LiveRun::is_running) {
             self.live_frames += 1;
         }
@@ -37,6 +38,27 @@ impl ThreadlabApp {
         if let Some(probe) = &mut self.first_frame {
             probe.update(ctx);
         }
+    }
+
+    /// A file dropped on the window is opened as a saved run; of several,
+    /// the first saved run among them (a run on screen is one run).
+    fn open_dropped(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<_> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        let Some(first) = dropped.first() else {
+            return;
+        };
+        let path = dropped
+            .iter()
+            .find(|p| crate::runfile::has_run_extension(p))
+            .unwrap_or(first)
+            .clone();
+        self.open_run_file(&path);
     }
 
     /// The style, and what the command line asked to start.

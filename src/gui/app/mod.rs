@@ -17,15 +17,14 @@ use crate::gui::code::CodeView;
 use crate::gui::command::Command;
 use crate::gui::compare::{CompareMode, Comparison, Ghost as CompareGhost, Progress};
 use crate::gui::lens::LensMode;
-use crate::gui::panels::ClipSettings;
-use crate::gui::panels::ControlSettings;
+use crate::gui::panels::{ClipSettings, ControlSettings, OpenRunField};
 use crate::gui::playback::{Ghost, Replay};
 use crate::gui::present::{
     ExitStatus, FirstFrameProbe, Presenter, Smoke, SmokeReport, StoredScenario, ViewSettings,
     load_settings, save_settings,
 };
 use crate::gui::run_state::{
-    Baselines, ClipJob, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData,
+    Baselines, ClipJob, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData, open_run,
 };
 use crate::gui::timeline::{DrawStats, TimeView};
 use crate::model::{DEFAULT_PRESET, Scenario, all_presets, load_preset, preset_names};
@@ -68,6 +67,10 @@ pub struct AppOptions {
     /// Record the finished run's replay as a clip (`--record`), then, with
     /// `exit`, close.
     pub record: Option<ClipRequest>,
+    /// A saved run to open instead of running anything (`gui --open
+    /// FILE.tlrun`); a file that cannot be opened is an error of
+    /// [`ThreadlabApp::new`], naming it.
+    pub open: Option<PathBuf>,
 }
 
 /// What the middle of the window shows.
@@ -102,6 +105,7 @@ pub struct ThreadlabApp {
     clip_started: bool,
     /// A copy drawing a clip's frames (`offline.rs`): no clip row in them.
     offline: bool,
+    open_field: OpenRunField,
     reaper: Reaper,
     start_error: Option<String>,
     // What is on screen.
@@ -187,7 +191,8 @@ impl ThreadlabApp {
         let preset = presets.iter().position(|p| p.name == name).unwrap_or(0);
         let scenario = options.knobs.clone().unwrap_or(scenario);
         let view = ViewSettings::default().with_command_line(options.present, options.light);
-        Ok(Self {
+        let opened = options.open.as_deref().map(open_run).transpose()?;
+        let mut app = Self {
             presets,
             preset,
             scenario,
@@ -202,6 +207,7 @@ impl ThreadlabApp {
             clip_notice: None,
             clip_started: false,
             offline: false,
+            open_field: OpenRunField::default(),
             reaper: Reaper::default(),
             start_error: None,
             mode: Mode::Single,
@@ -220,7 +226,11 @@ impl ThreadlabApp {
             live_frames: 0,
             first_frame: None,
             options,
-        })
+        };
+        if let Some(data) = opened {
+            app.show_recorded(data);
+        }
+        Ok(app)
     }
 
     /// Takes the settings and the last scenario from `storage`. What the
@@ -267,6 +277,40 @@ impl ThreadlabApp {
         self.scenario = data.scenario.clone();
         self.run = Some(LiveRun::recorded(data));
         self
+    }
+
+    /// Shows a saved run in place of the one on screen (which becomes the
+    /// ghost, as a re-run's predecessor does), on its own preset.
+    fn show_recorded(&mut self, data: RunData) {
+        let last = self.clear();
+        self.ghost.after_rerun(last, &data.scenario);
+        if let Some(i) = self
+            .presets
+            .iter()
+            .position(|p| p.name == data.scenario.name)
+        {
+            self.preset = i;
+        }
+        self.scenario = data.scenario.clone();
+        self.run = Some(LiveRun::recorded(data));
+    }
+
+    /// Opens the saved run at `path` (the Open button, a file dropped on
+    /// the window); one that cannot be opened leaves the window as it was
+    /// and says why.
+    pub fn open_run_file(&mut self, path: &std::path::Path) {
+        match open_run(path) {
+            Ok(data) => {
+                self.show_recorded(data);
+                self.open_field.opened(path);
+                self.exporter
+                    .notify(format!("Opened the saved run {}", path.display()), false);
+            }
+            Err(e) => {
+                self.presenter.notify(format!("Cannot open: {e}"));
+                self.exporter.notify(format!("Cannot open {e}"), true);
+            }
+        }
     }
 
     /// A window showing a comparison recorded elsewhere (tests, fixed

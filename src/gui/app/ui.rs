@@ -103,7 +103,13 @@ impl ThreadlabApp {
                 }
                 let data = self.run.as_ref().map(|r| &r.data);
                 egui::Panel::bottom("export").show(ui, |ui| {
-                    export_row_ui(ui, &self.exporter, data, &mut self.commands);
+                    export_row_ui(
+                        ui,
+                        &self.exporter,
+                        data,
+                        &mut self.open_field,
+                        &mut self.commands,
+                    );
                     if !self.offline {
                         clip_row_ui(
                             ui,

@@ -17,6 +17,6 @@ mod why;
 
 pub use clip_row::{CLIP_FPS, CLIP_SIZES, ClipSettings, clip_row_ui};
 pub use controls::{ControlSettings, controls_ui};
-pub use export_row::export_row_ui;
+pub use export_row::{OpenRunField, export_row_ui};
 pub use layout::{Central, CentralOutput, FOLDED_WIDTH, brand_ui, central_ui, results_ui};
 pub use summary::lesson_ui;

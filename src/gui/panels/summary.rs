@@ -31,6 +31,20 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
         ui.label(format!("running… {elapsed}"));
         return;
     };
+    if let Some(recorded) = &data.recorded {
+        // A replayed file is not this machine's measurement: say whose.
+        ui.label(RichText::new("Saved run").strong().color(pal.strong_text()))
+            .on_hover_text(recorded.path.display().to_string());
+        ui.add(
+            egui::Label::new(
+                RichText::new(capitalized(&recorded.provenance()))
+                    .size(11.5)
+                    .color(pal.weak_text()),
+            )
+            .wrap(),
+        );
+        ui.add_space(4.0);
+    }
     let big = |text: String, color: Color32| RichText::new(text).size(22.0).strong().color(color);
     let note = |text: String| RichText::new(text).size(11.5).color(pal.weak_text());
     Grid::new("summary")

@@ -1,5 +1,5 @@
 //! Exports as they are made: the window as PNG, the run as a Chrome trace
-//! (Perfetto), its summary as CSV. Files go to `$THREADLAB_EXPORT_DIR` or the
+//! (Perfetto), its summary as CSV, the whole run as a saved run (`.tlrun`). Files go to `$THREADLAB_EXPORT_DIR` or the
 //! current directory, named `threadlab-<preset>-<YYYYmmdd-HHMMSS>.<ext>`.
 //!
 //! Every file is written on a named background thread, so a trace of
@@ -11,6 +11,7 @@ use super::live::{KEPT_EVENTS_MAX, RunData};
 use crate::export::{export_dir, summary_csv, unused_path, write_chrome_trace};
 use crate::gui::present::save_png;
 use crate::model::{Event, RunSummary};
+use crate::runfile::save_run;
 use egui::{ColorImage, Context};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -28,6 +29,8 @@ pub enum ExportKind {
     Csv,
     /// The window as a picture on the clipboard, to paste into a slide.
     Clipboard,
+    /// The last run as a saved run (`.tlrun`), to open again later.
+    Run,
 }
 
 impl ExportKind {
@@ -37,6 +40,7 @@ impl ExportKind {
             ExportKind::Png | ExportKind::Clipboard => "png",
             ExportKind::Trace => "json",
             ExportKind::Csv => "csv",
+            ExportKind::Run => crate::runfile::EXTENSION,
         }
     }
 }
@@ -87,6 +91,11 @@ impl Exporter {
     /// frame's pixels).
     pub fn request(&mut self, kind: ExportKind) {
         self.requested = Some(kind);
+    }
+
+    /// Says `text` in the export row (a saved run opened, or why not).
+    pub fn notify(&mut self, text: String, error: bool) {
+        self.say(text, error);
     }
 
     /// The last export's outcome.
@@ -177,7 +186,7 @@ impl Exporter {
             return Ok(());
         }
         let preset = data.map_or("run", |d| d.scenario.name.as_str());
-        let dir = self.dir.clone().unwrap_or_else(export_dir);
+        let dir = self.dir();
         if !dir.is_dir() {
             return Err(format!("Cannot export: {} is not a folder.", dir.display()));
         }
@@ -209,6 +218,28 @@ impl Exporter {
                 });
             }
             ExportKind::Clipboard => {}
+            ExportKind::Run => {
+                let (_, events, not_kept) = finished_run(data, &path)?;
+                let info = data.and_then(RunData::run_info);
+                let cores = data.map(|d| d.cores.clone()).unwrap_or_default();
+                let note = if not_kept > 0 {
+                    format!(" (the first {KEPT_EVENTS_MAX} events; {not_kept} more were not kept)")
+                } else {
+                    String::new()
+                };
+                self.say("Saving the run…".to_owned(), false);
+                self.spawn(ctx, move || {
+                    let info = info.ok_or("Nothing to save yet.")?;
+                    save_run(&path, &info, &events, &cores)
+                        .map_err(|e| {
+                            // The empty file claimed for it is ours: nothing
+                            // half-made stays behind.
+                            let _ = std::fs::remove_file(&path);
+                            cannot_write(&path, &e)
+                        })
+                        .map(|()| format!("Saved the run{note}: {}", path.display()))
+                });
+            }
             ExportKind::Csv => {
                 let (summary, _, _) = finished_run(data, &path)?;
                 self.spawn(ctx, move || {

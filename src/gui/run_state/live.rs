@@ -40,6 +40,8 @@ pub struct RunData {
     pub machine_cores: usize,
     /// How the machine's logical cores share physical ones, where known.
     pub topology: Option<crate::sampling::Topology>,
+    /// Where the run was recorded, when it was opened from a saved file.
+    pub recorded: Option<super::saved::Recorded>,
 }
 
 impl RunData {
@@ -57,6 +59,7 @@ impl RunData {
             events_not_kept: 0,
             machine_cores: 0,
             topology: None,
+            recorded: None,
         }
     }
 
