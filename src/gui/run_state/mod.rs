@@ -1,15 +1,18 @@
 //! What the window runs in the background and takes in once per frame,
 //! never holding a lock across one: the live run drained into state the
 //! window owns (`live.rs`), the serial run speedups are measured against
-//! (`baseline.rs`), files being exported (`export.rs`), and the reaper that
-//! ends runs off the UI thread (`reaper.rs`). Nothing here draws.
+//! (`baseline.rs`), files being exported (`export.rs`), the reaper that
+//! ends runs off the UI thread (`reaper.rs`), and how often a live run is
+//! drawn, by what its frames cost (`pace.rs`). Nothing here draws.
 
 mod baseline;
 mod export;
 mod live;
+mod pace;
 mod reaper;
 
 pub use baseline::{Baselines, work_key};
 pub use export::{ExportKind, Exporter, Notice};
 pub use live::{BUSY_WARNING, KEPT_EVENTS_MAX, LiveRun, RunData};
+pub use pace::{FramePacer, SLOWEST_FRAME, WINDOW_CORES_TARGET};
 pub use reaper::Reaper;
