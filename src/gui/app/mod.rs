@@ -36,6 +36,10 @@ pub const LIVE_FRAME: Duration = Duration::from_millis(40);
 /// milliseconds of a core, which the experiment needs more than the picture
 /// needs frames.
 pub const LIVE_FRAME_SOFTWARE: Duration = Duration::from_millis(125);
+/// Where a CPU renderer's pacer starts, before it has measured anything:
+/// glow on llvmpipe measured 30 to 45 ms a frame at 720p (BENCHMARKS.md),
+/// so a frame every 250 ms is already near the share the pacer aims at.
+pub const LIVE_FRAME_SOFTWARE_START: Duration = Duration::from_millis(250);
 
 /// How the window starts.
 #[derive(Clone, Debug, Default)]
@@ -268,11 +272,11 @@ impl ThreadlabApp {
     /// Tells the window it is drawn by the CPU, so it repaints less often
     /// during a run and leaves the cores to the experiment.
     pub fn set_software_rendering(&mut self, software: bool) {
-        self.pacer = FramePacer::new(if software {
-            LIVE_FRAME_SOFTWARE
+        self.pacer = if software {
+            FramePacer::starting_at(LIVE_FRAME_SOFTWARE, LIVE_FRAME_SOFTWARE_START)
         } else {
-            LIVE_FRAME
-        });
+            FramePacer::new(LIVE_FRAME)
+        };
     }
 
     /// Measures the time to the first painted frame, then closes the window.

@@ -40,9 +40,16 @@ pub struct FramePacer {
 impl FramePacer {
     /// A pacer that starts at `floor` and never draws faster.
     pub fn new(floor: Duration) -> Self {
+        Self::starting_at(floor, floor)
+    }
+
+    /// A pacer that never draws faster than `floor` and starts at `start`:
+    /// where frames are known to be costly, the first stretch, drawn before
+    /// anything was measured, need not be drawn at the fastest rate.
+    pub fn starting_at(floor: Duration, start: Duration) -> Self {
         Self {
             floor,
-            interval: floor,
+            interval: start.clamp(floor, SLOWEST_FRAME.max(floor)),
             judged: 0,
         }
     }
@@ -152,6 +159,19 @@ mod tests {
             pacer.update(&run);
         }
         assert_eq!(pacer.interval(), SLOWEST_FRAME);
+    }
+
+    #[test]
+    fn a_pacer_may_start_slower_than_its_floor_and_comes_down_when_cheap() {
+        let floor = Duration::from_millis(125);
+        let mut pacer = FramePacer::starting_at(floor, Duration::from_millis(250));
+        assert_eq!(ms(&pacer), 250);
+        pacer.update(&samples(300, 0.03));
+        assert_eq!(ms(&pacer), 125);
+        assert_eq!(
+            FramePacer::starting_at(floor, Duration::from_secs(9)).interval(),
+            SLOWEST_FRAME
+        );
     }
 
     #[test]
