@@ -55,7 +55,7 @@ fn main() -> ExitCode {
 /// or an unknown preset is bad input (one line, exit 2), like the CLI's.
 #[cfg(feature = "gui")]
 fn open_window(args: GuiArgs) -> anyhow::Result<()> {
-    use threadlab::gui::{AppOptions, WindowError, WindowOptions, parse_size};
+    use threadlab::gui::{AppOptions, RendererChoice, WindowError, WindowOptions, parse_size};
     // Refused before the window opens, not when the picture is due.
     if let Some(path) = &args.screenshot {
         cli::check_output("--screenshot", path)?;
@@ -66,6 +66,13 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
         .map(parse_size)
         .transpose()
         .map_err(cli::BadInput)?;
+    // The flag wins over the environment; a bad variable is bad input too.
+    let renderer = match args.renderer {
+        Some(cli::args::RendererArg::Auto) => RendererChoice::Auto,
+        Some(cli::args::RendererArg::Glow) => RendererChoice::Glow,
+        Some(cli::args::RendererArg::Wgpu) => RendererChoice::Wgpu,
+        None => RendererChoice::from_env().map_err(cli::BadInput)?,
+    };
     // Knobs from the command line: checked here, like `run`'s, so a bad
     // one is one line and exit code 2 before any window opens.
     let knobs = if args.overrides == cli::args::Overrides::default() {
@@ -99,6 +106,7 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
             open: args.open,
         },
         size,
+        renderer,
     };
     threadlab::gui::run(options).map_err(|e| match e {
         WindowError::BadOptions(message) => cli::BadInput(message).into(),

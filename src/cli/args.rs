@@ -56,6 +56,11 @@ pub struct GuiArgs {
     // A value such as `-1x-1` is still the size, so the error names --size.
     #[arg(long, value_name = "WxH", allow_hyphen_values = true)]
     pub size: Option<String>,
+    /// Which renderer draws the window: `auto` (the default) takes glow
+    /// where the CPU renders (llvmpipe, lavapipe, SwiftShader: a VM or a
+    /// remote desktop), wgpu on a GPU. THREADLAB_RENDERER sets it too.
+    #[arg(long, value_enum, value_name = "RENDERER")]
+    pub renderer: Option<RendererArg>,
     /// Run the preset as soon as the window opens.
     #[arg(long)]
     pub run: bool,
@@ -107,6 +112,17 @@ pub struct GuiArgs {
     /// Knob overrides, as `run` takes them.
     #[command(flatten)]
     pub overrides: Overrides,
+}
+
+/// `gui --renderer`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RendererArg {
+    /// glow on a CPU renderer, wgpu on a GPU.
+    Auto,
+    /// eframe's OpenGL renderer.
+    Glow,
+    /// eframe's wgpu renderer.
+    Wgpu,
 }
 
 /// `on` or `off`.

@@ -28,9 +28,9 @@ pub mod timeline;
 
 pub use app::{AppOptions, ClipRequest, CompareState, Mode, ThreadlabApp};
 pub use command::Command;
-pub use present::parse_size;
+pub use present::{RENDERER_ENV, RendererChoice, parse_size};
 
-use present::FirstFrameProbe;
+use present::{FirstFrameProbe, drawn_by_cpu, pick_renderer, renderer_name};
 
 /// The window's size when it opens, in points.
 pub const WINDOW_SIZE: [f32; 2] = [1280.0, 720.0];
@@ -50,6 +50,8 @@ pub struct WindowOptions {
     /// The window's size in pixels (see [`parse_size`]); [`WINDOW_SIZE`], or
     /// the size it had last time, when `None`.
     pub size: Option<[f32; 2]>,
+    /// Which renderer draws the window (`Auto`: by the adapter).
+    pub renderer: RendererChoice,
 }
 
 /// Why the window did not run to its end.
@@ -70,7 +72,11 @@ pub enum WindowError {
 /// screenshot is returned as an error.
 pub fn run(options: WindowOptions) -> Result<(), WindowError> {
     let since = std::time::Instant::now();
-    let WindowOptions { app: options, size } = options;
+    let WindowOptions {
+        app: options,
+        size,
+        renderer,
+    } = options;
     // Scripts and CI take pictures of a known window: they neither read nor
     // write the user's saved settings.
     let smoke = options.screenshot.is_some() || options.exit;
@@ -81,7 +87,9 @@ pub fn run(options: WindowOptions) -> Result<(), WindowError> {
     let status = app.exit_status();
     let report = app.smoke_report();
     let scratch = std::env::temp_dir().join(format!("threadlab-smoke-{}.ron", std::process::id()));
-    if let Some(probe) = FirstFrameProbe::from_env(since) {
+    // Picked before the window opens: eframe cannot change it afterwards.
+    let picked = pick_renderer(renderer);
+    if let Some(probe) = FirstFrameProbe::from_env(since, renderer_name(picked.renderer)) {
         app.set_first_frame_probe(probe);
     }
     let mut viewport = egui::ViewportBuilder::default();
@@ -91,6 +99,7 @@ pub fn run(options: WindowOptions) -> Result<(), WindowError> {
         viewport = viewport.with_icon(icon);
     }
     let native = eframe::NativeOptions {
+        renderer: picked.renderer,
         viewport: viewport
             .with_title("threadlab")
             .with_app_id("io.github.threadlab.Threadlab")
@@ -98,10 +107,11 @@ pub fn run(options: WindowOptions) -> Result<(), WindowError> {
             .with_min_inner_size([960.0, 600.0]),
         persist_window: !smoke && size.is_none(),
         persistence_path: smoke.then(|| scratch.clone()),
+        window_builder: size.map(size_wins),
         ..Default::default()
     };
     let creator = move |cc: &eframe::CreationContext<'_>| -> Result<Box<dyn eframe::App>, _> {
-        app.set_software_rendering(cc.wgpu_render_state.as_ref().is_some_and(is_software));
+        app.set_software_rendering(drawn_by_cpu(cc));
         if let Some(storage) = cc.storage.filter(|_| !smoke) {
             app.restore(storage);
         }
@@ -113,7 +123,7 @@ pub fn run(options: WindowOptions) -> Result<(), WindowError> {
     let _ = std::fs::remove_file(&scratch);
     if print_summary && let Some((summary, frames)) = report.lock().ok().and_then(|mut r| r.take())
     {
-        print_summary_json(&summary, frames)?;
+        print_summary_json(&summary, frames, renderer_name(picked.renderer))?;
     }
     let failure = status.lock().ok().and_then(|mut s| s.take());
     match failure {
@@ -122,26 +132,38 @@ pub fn run(options: WindowOptions) -> Result<(), WindowError> {
     }
 }
 
+/// The last word on the window's geometry when `--size` was given. eframe
+/// restores the window it remembered whenever it has storage, even with
+/// `persist_window: false`, and that size would win over ours. This hook runs
+/// after the restore, just before the window is made, so the size asked for
+/// is the one it opens at (the remembered position stays: it is harmless).
+/// Sending `ViewportCommand::InnerSize` on the first frame would work too,
+/// but only after the window had been made, and painted once, at the wrong size.
+fn size_wins(size: [f32; 2]) -> eframe::WindowBuilderHook {
+    Box::new(move |builder| {
+        builder
+            .with_inner_size(size)
+            .with_maximized(false)
+            .with_fullscreen(false)
+    })
+}
+
 /// Prints `summary` as `run --json` does, with `window_cores` (the share of
 /// a core this window's own threads, the UI thread and the renderer, took
-/// while the run went on) and `window_frames` (the frames drawn meanwhile).
-fn print_summary_json(summary: &crate::model::RunSummary, frames: u64) -> anyhow::Result<()> {
+/// while the run went on), `window_frames` (the frames drawn meanwhile) and
+/// `renderer` (`glow` or `wgpu`), so scripts can set the window beside the CLI.
+fn print_summary_json(
+    summary: &crate::model::RunSummary,
+    frames: u64,
+    renderer: &str,
+) -> anyhow::Result<()> {
     let mut doc = serde_json::to_value(summary)?;
     if let Some(map) = doc.as_object_mut() {
         let window = summary.load.map(|l| l.front_end_cores);
         map.insert("window_cores".to_owned(), serde_json::json!(window));
         map.insert("window_frames".to_owned(), serde_json::json!(frames));
+        map.insert("renderer".to_owned(), serde_json::json!(renderer));
     }
     println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())
-}
-
-/// Whether the window is drawn by a CPU renderer (llvmpipe, lavapipe, SwiftShader).
-fn is_software(render: &eframe::egui_wgpu::RenderState) -> bool {
-    let info = render.adapter.get_info();
-    let name = info.name.to_lowercase();
-    info.device_type == eframe::wgpu::DeviceType::Cpu
-        || ["llvmpipe", "softpipe", "swiftshader"]
-            .iter()
-            .any(|n| name.contains(n))
 }

@@ -114,6 +114,7 @@ impl ThreadlabApp {
         let last = self.clear();
         self.ghost.after_rerun(last, &self.scenario);
         self.live_frames = 0;
+        self.pacer.restart();
         match crate::gui::run_state::LiveRun::start(self.scenario.clone()) {
             Ok(run) => {
                 self.run = Some(run);

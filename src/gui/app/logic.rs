@@ -148,16 +148,18 @@ impl ThreadlabApp {
         }
     }
 
-    /// Repaints at a steady rate while something runs, and not at all when idle.
-    fn schedule_repaint(&self, ctx: &egui::Context) {
-        if self.run.as_ref().is_some_and(LiveRun::is_running) {
-            ctx.request_repaint_after(self.live_frame);
+    /// Repaints while something runs, as often as the pacer measured the
+    /// window can afford, and not at all when idle.
+    fn schedule_repaint(&mut self, ctx: &egui::Context) {
+        if let Some(run) = self.run.as_ref().filter(|r| r.is_running()) {
+            self.pacer.update(&run.data.cores);
+            ctx.request_repaint_after(self.pacer.interval());
         }
         if self.compare.is_running() {
-            ctx.request_repaint_after(self.live_frame * COMPARE_FRAME_FACTOR);
+            ctx.request_repaint_after(self.pacer.floor() * COMPARE_FRAME_FACTOR);
         }
         if self.lens.is_running() {
-            ctx.request_repaint_after(self.live_frame);
+            ctx.request_repaint_after(self.pacer.interval());
         }
         // A serial measurement wakes the window itself when it ends.
     }

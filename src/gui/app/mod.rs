@@ -24,19 +24,27 @@ use crate::gui::present::{
     load_settings, save_settings,
 };
 use crate::gui::run_state::{
-    Baselines, ClipJob, ExportKind, Exporter, LiveRun, Notice, Reaper, RunData, open_run,
+    Baselines, ClipJob, ExportKind, Exporter, FramePacer, LiveRun, Notice, Reaper, RunData,
+    open_run,
 };
 use crate::gui::timeline::{DrawStats, TimeView};
 use crate::model::{DEFAULT_PRESET, Scenario, all_presets, load_preset, preset_names};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Frame interval while a run goes on: a steady 25 frames per second.
+/// The shortest frame interval while a run goes on: 25 frames per second,
+/// all the eye needs of a timeline that grows. The pacer lengthens it when
+/// frames cost more than the window's share of a core.
 pub const LIVE_FRAME: Duration = Duration::from_millis(40);
-/// Frame interval while a run goes on when the window is drawn by the CPU
-/// (Mesa's llvmpipe, as under Xvfb): drawing then costs a core's worth of
-/// time, which the experiment needs more than the picture needs frames.
+/// The shortest frame interval while a run goes on when the window is drawn
+/// by the CPU (Mesa's llvmpipe, as under Xvfb): a frame then costs tens of
+/// milliseconds of a core, which the experiment needs more than the picture
+/// needs frames.
 pub const LIVE_FRAME_SOFTWARE: Duration = Duration::from_millis(125);
+/// Where a CPU renderer's pacer starts, before it has measured anything:
+/// glow on llvmpipe measured 30 to 45 ms a frame at 720p (BENCHMARKS.md),
+/// so a frame every 250 ms is already near the share the pacer aims at.
+pub const LIVE_FRAME_SOFTWARE_START: Duration = Duration::from_millis(250);
 
 /// How the window starts.
 #[derive(Clone, Debug, Default)]
@@ -121,7 +129,8 @@ pub struct ThreadlabApp {
     commands: Vec<Command>,
     // The frame's own bookkeeping.
     started: bool,
-    live_frame: Duration,
+    /// How often a live run is drawn, by what its frames cost.
+    pacer: FramePacer,
     smoke: Option<Smoke>,
     exit_status: ExitStatus,
     report: SmokeReport,
@@ -219,7 +228,7 @@ impl ThreadlabApp {
             stats: DrawStats::default(),
             commands: Vec::new(),
             started: false,
-            live_frame: LIVE_FRAME,
+            pacer: FramePacer::new(LIVE_FRAME),
             smoke: Smoke::new(options.screenshot.clone(), options.exit),
             exit_status: ExitStatus::default(),
             report: SmokeReport::default(),
@@ -329,10 +338,10 @@ impl ThreadlabApp {
     /// Tells the window it is drawn by the CPU, so it repaints less often
     /// during a run and leaves the cores to the experiment.
     pub fn set_software_rendering(&mut self, software: bool) {
-        self.live_frame = if software {
-            LIVE_FRAME_SOFTWARE
+        self.pacer = if software {
+            FramePacer::starting_at(LIVE_FRAME_SOFTWARE, LIVE_FRAME_SOFTWARE_START)
         } else {
-            LIVE_FRAME
+            FramePacer::new(LIVE_FRAME)
         };
     }
 
@@ -503,7 +512,9 @@ impl eframe::App for ThreadlabApp {
         false
     }
 
-    fn on_exit(&mut self) {
+    // With eframe's glow renderer built in, `on_exit` is handed its OpenGL
+    // context; there is nothing of ours on it to free.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.shutdown();
     }
 }

@@ -21,17 +21,20 @@ pub struct FirstFrameProbe {
     since: Instant,
     first_ui_ms: Option<f64>,
     painted: Arc<AtomicBool>,
+    renderer: &'static str,
 }
 
 impl FirstFrameProbe {
     /// The probe, when [`FIRST_FRAME_ENV`] is set to anything but `0` or
-    /// empty; `since` is when `gui::run` began.
-    pub fn from_env(since: Instant) -> Option<Self> {
+    /// empty; `since` is when `gui::run` began, `renderer` the one that
+    /// draws (`glow` or `wgpu`), printed beside the time.
+    pub fn from_env(since: Instant, renderer: &'static str) -> Option<Self> {
         let on = std::env::var_os(FIRST_FRAME_ENV).is_some_and(|v| !v.is_empty() && v != "0");
         on.then(|| Self {
             since,
             first_ui_ms: None,
             painted: Arc::new(AtomicBool::new(false)),
+            renderer,
         })
     }
 
@@ -41,12 +44,16 @@ impl FirstFrameProbe {
             self.first_ui_ms = Some(ms(self.since.elapsed()));
             let (painted, since, waker) = (self.painted.clone(), self.since, ctx.clone());
             let first_ui_ms = self.first_ui_ms.unwrap_or_default();
-            ctx.request_screenshot(move |_image| {
+            let renderer = self.renderer;
+            ctx.request_screenshot(move |image| {
                 let unix_ns = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
                     .map_or(0, |d| d.as_nanos());
+                // The painted frame's size in pixels: what the window
+                // really opened at, which tests of `--size` read.
+                let [w, h] = image.size;
                 println!(
-                    "first-frame: unix_ns={unix_ns} painted_ms={:.1} first_ui_ms={first_ui_ms:.1}",
+                    "first-frame: unix_ns={unix_ns} painted_ms={:.1} first_ui_ms={first_ui_ms:.1} size={w}x{h} renderer={renderer}",
                     ms(since.elapsed())
                 );
                 painted.store(true, Ordering::Release);
