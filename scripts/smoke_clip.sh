@@ -2,7 +2,8 @@
 # Clips from the command line, checked from the outside: a GIF of the race
 # at 0.1x (imagemagick counts its frames against the run's length, speed and
 # frame rate, and the file must stay small), and, when ffmpeg is installed,
-# an MP4 that ffprobe must see as H.264 at the frame rate and length asked.
+# an MP4 that ffprobe must see as H.264 at the frame rate and length asked;
+# and a saved run recorded twice must give the same file, byte for byte.
 #
 #   scripts/smoke_clip.sh                          # release build
 #   scripts/smoke_clip.sh target/debug/threadlab   # another binary (as .ci/run does)
@@ -59,6 +60,16 @@ size="$(identify -format '%W x %H\n' "$gif" | head -1)"
 bytes="$(stat -c %s "$gif")"
 [ "$bytes" -le "$MAX_BYTES" ] || fail "$gif is $bytes bytes, over 15 MB"
 echo "smoke_clip: ok: $gif, $frames frames (expected $want), $bytes bytes"
+
+# A saved run recorded twice gives the same bytes.
+run_file="$OUT/race.tlrun"
+"$BIN" run race --save "$run_file" > /dev/null
+for k in 1 2; do
+    run "$BIN" gui --open "$run_file" --size 1280x720 --record "$OUT/again-$k.gif" \
+        --speed 1 --fps "$FPS" --exit > /dev/null
+done
+cmp -s "$OUT/again-1.gif" "$OUT/again-2.gif" || fail "the same saved run recorded twice gave different files"
+echo "smoke_clip: ok: $run_file recorded twice, byte for byte the same"
 
 # The MP4, when ffmpeg is there: H.264, the frame rate, the length.
 if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; then
