@@ -17,20 +17,12 @@ use threadlab::model::{RunMessage, Scenario, load_preset};
 mod recorded;
 use recorded::recorded_run;
 
+#[path = "util/window.rs"]
+mod harness;
+use harness::window;
+
 /// Long enough for a slow, busy CI machine; a run here takes well under a second.
 const RUN_TIMEOUT: Duration = Duration::from_secs(300);
-
-fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
-    Harness::builder()
-        .with_size([1280.0, 720.0])
-        .build_ui_state(
-            |ui, app: &mut ThreadlabApp| {
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            app,
-        )
-}
 
 fn new_app() -> ThreadlabApp {
     ThreadlabApp::new(AppOptions::default()).expect("the default preset opens")

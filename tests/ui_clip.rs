@@ -21,20 +21,12 @@ use threadlab::video::Format;
 mod recorded;
 use recorded::recorded_run;
 
+#[path = "util/window.rs"]
+mod harness;
+use harness::window;
+
 /// Long enough for a debug build drawing every frame on a busy machine.
 const CLIP_TIMEOUT: Duration = Duration::from_secs(600);
-
-fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
-    Harness::builder()
-        .with_size([1280.0, 720.0])
-        .build_ui_state(
-            |ui, app: &mut ThreadlabApp| {
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            app,
-        )
-}
 
 /// The window on the recorded run, exporting into `dir`, its clips made at
 /// `speed` (an index of the replay's speeds) and `fps`.

@@ -18,20 +18,12 @@ use threadlab::gui::run_state::RunData;
 use threadlab::gui::{AppOptions, ThreadlabApp};
 use threadlab::model::{Event, EventKind, RunMessage, RunSummary, Scenario, WorkerId, load_preset};
 
+#[path = "util/window.rs"]
+mod harness;
+use harness::window;
+
 /// Long enough for a slow, busy machine; the small comparison takes seconds.
 const TIMEOUT: Duration = Duration::from_secs(300);
-
-fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
-    Harness::builder()
-        .with_size([1280.0, 720.0])
-        .build_ui_state(
-            |ui, app: &mut ThreadlabApp| {
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            app,
-        )
-}
 
 fn new_app() -> ThreadlabApp {
     ThreadlabApp::new(AppOptions::default()).expect("the default preset opens")

@@ -16,19 +16,11 @@ use threadlab::model::{
     CounterSummary, Event, EventKind, RunMessage, RunSummary, Scenario, WorkerId,
 };
 
-const MS: u64 = 1_000_000;
+#[path = "util/window.rs"]
+mod harness;
+use harness::window;
 
-fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
-    Harness::builder()
-        .with_size([1280.0, 720.0])
-        .build_ui_state(
-            |ui, app: &mut ThreadlabApp| {
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            app,
-        )
-}
+const MS: u64 = 1_000_000;
 
 /// Two threads take turns with the GIL and a lock and write a shared counter.
 fn recorded_race() -> RunData {

@@ -10,19 +10,11 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::time::{Duration, Instant};
 use threadlab::gui::{AppOptions, ThreadlabApp};
 
-const RUN_TIMEOUT: Duration = Duration::from_secs(300);
+#[path = "util/window.rs"]
+mod harness;
+use harness::window;
 
-fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
-    Harness::builder()
-        .with_size([1280.0, 720.0])
-        .build_ui_state(
-            |ui, app: &mut ThreadlabApp| {
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            app,
-        )
-}
+const RUN_TIMEOUT: Duration = Duration::from_secs(300);
 
 fn app(options: AppOptions) -> ThreadlabApp {
     ThreadlabApp::new(options).expect("the preset opens")

@@ -11,17 +11,9 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use threadlab::gui::present::{MemoryStorage, SCENARIO_KEY, SHORTCUTS, Theme};
 use threadlab::gui::{AppOptions, ThreadlabApp};
 
-fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
-    Harness::builder()
-        .with_size([1280.0, 720.0])
-        .build_ui_state(
-            |ui, app: &mut ThreadlabApp| {
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            app,
-        )
-}
+#[path = "util/window.rs"]
+mod harness;
+use harness::window;
 
 fn new_app() -> ThreadlabApp {
     ThreadlabApp::new(AppOptions::default()).expect("the default preset opens")

@@ -17,6 +17,10 @@ use threadlab::gui::{AppOptions, ThreadlabApp};
 use threadlab::model::{CoreSample, Event, EventKind, RunMessage, RunSummary, Scenario, WorkerId};
 use threadlab::runfile::{Machine, RunInfo, save_run};
 
+#[path = "util/window.rs"]
+mod harness;
+use harness::window;
+
 const MS: u64 = 1_000_000;
 
 /// The machine the hand-built run was "recorded" on: fixed, so the
@@ -104,18 +108,6 @@ fn save(data: &RunData, path: &Path) {
         ..data.run_info().expect("a finished run")
     };
     save_run(path, &info, &data.events, &data.cores).expect("saved");
-}
-
-fn window(app: ThreadlabApp) -> Harness<'static, ThreadlabApp> {
-    Harness::builder()
-        .with_size([1280.0, 720.0])
-        .build_ui_state(
-            |ui, app: &mut ThreadlabApp| {
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            app,
-        )
 }
 
 /// The lanes and the cores view of `data`, as pixels.
