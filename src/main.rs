@@ -134,20 +134,7 @@ fn clip_request(
     ClipTarget::check(path).map_err(|e| bad(format!("--record {e}")))?;
     options::check_speed(args.speed).map_err(bad)?;
     options::check_fps(args.fps).map_err(bad)?;
-    for (name, v) in [("--from", args.from), ("--to", args.to)] {
-        if let Some(v) = v.filter(|v| !(v.is_finite() && *v >= 0.0)) {
-            return Err(bad(format!(
-                "{name} {v}: a time in ms from the run's start, 0 or more"
-            )));
-        }
-    }
-    if let (Some(from), Some(to)) = (args.from, args.to)
-        && from >= to
-    {
-        return Err(bad(format!(
-            "--from {from} --to {to}: the clip must end after it starts"
-        )));
-    }
+    options::check_range(args.from, args.to).map_err(bad)?;
     let size = size.unwrap_or(threadlab::gui::WINDOW_SIZE);
     Ok(Some(threadlab::gui::ClipRequest {
         path: path.clone(),

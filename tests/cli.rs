@@ -1,17 +1,10 @@
 //! The CLI contract of DESIGN.md §6: what scripts rely on.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn threadlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_threadlab"))
-        .args(args)
-        .output()
-        .expect("threadlab runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+#[path = "util/cli.rs"]
+mod cli;
+use cli::{stderr, threadlab};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

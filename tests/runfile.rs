@@ -8,23 +8,16 @@
 
 use proptest::prelude::*;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use threadlab::analysis::timeline::Timeline;
 use threadlab::export::chrome_trace;
 use threadlab::model::{CoreSample, Event, EventKind, RunSummary, WorkerId, load_preset};
 use threadlab::runfile::format::{HEADER_LEN, MAX_CORES, RecordKind, header, record_head};
 use threadlab::runfile::{Machine, Problem, RunInfo, RunSink, decode, save_run};
 
-fn threadlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_threadlab"))
-        .args(args)
-        .output()
-        .expect("threadlab runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+#[path = "util/cli.rs"]
+mod cli;
+use cli::{stderr, threadlab};
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

@@ -16,19 +16,14 @@ use threadlab::model::WorkerId;
 mod oversubscribed;
 use oversubscribed::oversubscribed_run;
 
+#[path = "util/window.rs"]
+mod harness;
+
 fn window() -> Harness<'static, ThreadlabApp> {
     let app = ThreadlabApp::new(AppOptions::default())
         .expect("the default preset opens")
         .with_recorded(oversubscribed_run());
-    let mut h = Harness::builder()
-        .with_size([1280.0, 720.0])
-        .build_ui_state(
-            |ui, app: &mut ThreadlabApp| {
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            app,
-        );
+    let mut h = harness::window(app);
     h.run();
     h
 }

@@ -158,6 +158,13 @@ impl StagedFile {
         })
     }
 
+    /// Where the bytes go until [`StagedFile::commit`]: the temporary file,
+    /// or the target itself when it is written in place. For a program that
+    /// writes the file by its name (ffmpeg muxing an MP4 seeks in it).
+    pub fn path(&self) -> &Path {
+        self.temp.as_deref().unwrap_or(&self.target)
+    }
+
     /// Writes what is buffered and puts the file in place.
     pub fn commit(mut self) -> io::Result<()> {
         let out = self

@@ -1,16 +1,13 @@
-//! One writer for a clip in any format. Frames go into a temporary file
-//! beside the target, which is renamed into place only once the clip is
-//! complete: a cancelled, failed or interrupted recording leaves nothing
-//! half-written, and never harms a file that was at the path before.
+//! One writer for a clip in any format. Frames go into a [`StagedFile`]
+//! beside the target, renamed into place only once the clip is complete: a
+//! cancelled, failed or interrupted recording leaves nothing half-written,
+//! and never harms a file that was at the path before.
 
 use super::ffmpeg::{FFMPEG_HINT, FfmpegWriter, ffmpeg_available};
 use super::gif::GifWriter;
 use super::options::{ClipTiming, Format};
-use crate::export::check_target;
-use std::fs::File;
-use std::io::{BufWriter, Write as _};
+use crate::export::{StagedFile, check_target};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Why a clip could not be written, in words that name what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -48,14 +45,16 @@ impl ClipTarget {
 }
 
 enum Encoder {
-    Gif(GifWriter<BufWriter<File>>),
-    Ffmpeg(FfmpegWriter),
+    Gif(GifWriter<StagedFile>),
+    /// ffmpeg writes the staged file by its name; dropped in this order, it
+    /// stops before the file is removed.
+    Ffmpeg(FfmpegWriter, StagedFile),
 }
 
-/// A clip being written.
+/// A clip being written. Dropped before [`ClipWriter::finish`] (cancelled,
+/// failed), it leaves no file: its encoder stops and the staged file goes.
 pub struct ClipWriter {
     target: PathBuf,
-    temp: PathBuf,
     encoder: Option<Encoder>,
     timing: ClipTiming,
     size: [u32; 2],
@@ -73,26 +72,18 @@ impl ClipWriter {
         samples: &[&[u8]],
     ) -> Result<Self, VideoError> {
         let named = |e: String| VideoError(format!("{}: {e}", target.path.display()));
-        let temp = temp_beside(&target.path);
+        let staged = StagedFile::create(&target.path).map_err(|e| named(e.to_string()))?;
         let encoder = match target.format {
             Format::Gif => {
-                let file = File::create(&temp).map_err(|e| named(e.to_string()))?;
-                let writer = GifWriter::new(BufWriter::new(file), size, must, samples);
-                match writer {
-                    Ok(w) => Encoder::Gif(w),
-                    Err(e) => {
-                        let _ = std::fs::remove_file(&temp);
-                        return Err(named(e));
-                    }
-                }
+                Encoder::Gif(GifWriter::new(staged, size, must, samples).map_err(named)?)
             }
             format => Encoder::Ffmpeg(
-                FfmpegWriter::start(&temp, format, size, timing.fps).map_err(named)?,
+                FfmpegWriter::start(staged.path(), format, size, timing.fps).map_err(named)?,
+                staged,
             ),
         };
         Ok(Self {
             target: target.path.clone(),
-            temp,
             encoder: Some(encoder),
             timing,
             size,
@@ -113,57 +104,27 @@ impl ClipWriter {
         let delay = self.timing.gif_delay_cs(self.pushed);
         match self.encoder.as_mut() {
             Some(Encoder::Gif(g)) => g.push(rgba, delay).map_err(named)?,
-            Some(Encoder::Ffmpeg(f)) => f.push(rgba).map_err(named)?,
+            Some(Encoder::Ffmpeg(f, _)) => f.push(rgba).map_err(named)?,
             None => return Err(named("the clip is already finished".to_owned())),
         }
         self.pushed += 1;
         Ok(())
     }
 
-    /// Frames pushed so far.
-    pub fn frames(&self) -> usize {
-        self.pushed
-    }
-
     /// Ends the clip and moves it into place; returns its path.
     pub fn finish(mut self) -> Result<PathBuf, VideoError> {
         let named = |e: String| VideoError(format!("{}: {e}", self.target.display()));
-        match self.encoder.take() {
-            Some(Encoder::Gif(g)) => {
-                let mut out = g.finish().map_err(named)?;
-                out.flush().map_err(|e| named(e.to_string()))?;
-                let file = out.into_inner().map_err(|e| named(e.to_string()))?;
-                file.sync_all().map_err(|e| named(e.to_string()))?;
+        let staged = match self.encoder.take() {
+            Some(Encoder::Gif(g)) => g.finish().map_err(named)?,
+            Some(Encoder::Ffmpeg(f, staged)) => {
+                f.finish().map_err(named)?;
+                staged
             }
-            Some(Encoder::Ffmpeg(f)) => f.finish().map_err(named)?,
-            None => {}
-        }
-        std::fs::rename(&self.temp, &self.target).map_err(|e| named(e.to_string()))?;
+            None => return Err(named("the clip is already finished".to_owned())),
+        };
+        staged.commit().map_err(|e| named(e.to_string()))?;
         Ok(self.target.clone())
     }
-}
-
-impl Drop for ClipWriter {
-    /// A clip not finished (cancelled, failed) leaves no file: its encoder
-    /// stops and its temporary file goes. After `finish` the temporary
-    /// file is the clip, renamed, and nothing is left to remove.
-    fn drop(&mut self) {
-        drop(self.encoder.take());
-        let _ = std::fs::remove_file(&self.temp);
-    }
-}
-
-/// A hidden temporary file in the target's folder: a rename within one
-/// file system is atomic, and no one mistakes it for the clip.
-fn temp_beside(target: &Path) -> PathBuf {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    let name = target
-        .file_name()
-        .map_or_else(|| "clip".into(), |n| n.to_string_lossy().into_owned());
-    let dir = target.parent().filter(|d| !d.as_os_str().is_empty());
-    let temp = format!(".{name}.partial-{}-{n}", std::process::id());
-    dir.map_or_else(|| PathBuf::from(&temp), |d| d.join(&temp))
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //!
 //! The window draws a finished run's replay offline, one frame per tick of
 //! a fixed frame rate (`gui::app::offline`), and hands each frame's pixels
-//! here. Nothing here knows egui or the run: it turns frames into a file.
+//! here. Nothing here knows the window or the run: it turns frames into a
+//! file.
 //!
 //! - [`options`]: which format a path asks for, and the clip's timing (the
 //!   frames' moments of the run for a speed, a frame rate and a range),

@@ -89,15 +89,7 @@ impl ClipTiming {
         check_speed(speed)?;
         check_fps(fps)?;
         let ms = |v: f64| (v * 1e6).round() as u64;
-        for (name, v) in [("--from", from_ms), ("--to", to_ms)] {
-            if let Some(v) = v
-                && !(v.is_finite() && v >= 0.0)
-            {
-                return Err(format!(
-                    "{name} {v}: a time in ms from the run's start, 0 or more"
-                ));
-            }
-        }
+        check_range(from_ms, to_ms)?;
         let from_ns = from_ms.map_or(0, ms);
         let to_ns = to_ms.map_or(run_ns, |v| ms(v).min(run_ns));
         if from_ns >= to_ns {
@@ -164,6 +156,26 @@ pub fn check_speed(speed: f64) -> Result<(), String> {
         Err(format!(
             "--speed {speed}: a replay speed from {SPEED_MIN} (slowest) to {SPEED_MAX} (real time)"
         ))
+    }
+}
+
+/// Checks a range of the run for a clip, before the run's length is known:
+/// times in ms from its start, 0 or more, the end after the start.
+pub fn check_range(from_ms: Option<f64>, to_ms: Option<f64>) -> Result<(), String> {
+    for (name, v) in [("--from", from_ms), ("--to", to_ms)] {
+        if let Some(v) = v
+            && !(v.is_finite() && v >= 0.0)
+        {
+            return Err(format!(
+                "{name} {v}: a time in ms from the run's start, 0 or more"
+            ));
+        }
+    }
+    match (from_ms, to_ms) {
+        (Some(from), Some(to)) if from >= to => Err(format!(
+            "--from {from} --to {to}: the clip must end after it starts"
+        )),
+        _ => Ok(()),
     }
 }
 

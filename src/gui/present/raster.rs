@@ -90,14 +90,14 @@ impl Raster {
     }
 
     /// Draws `primitives` (in points; `ppp` pixels per point) over `clear`
-    /// into a frame of `size` pixels and returns its RGBA bytes.
+    /// into a frame of `size` pixels; [`Raster::pixels`] hands it out.
     pub fn paint(
         &mut self,
         size: [u32; 2],
         ppp: f32,
         clear: Color32,
         primitives: &[ClippedPrimitive],
-    ) -> &[u8] {
+    ) {
         self.size = size.map(|v| v as usize);
         let [w, h] = self.size;
         self.pixels.clear();
@@ -133,7 +133,6 @@ impl Raster {
                 }
             }
         }
-        &self.pixels
     }
 }
 

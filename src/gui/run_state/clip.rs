@@ -31,12 +31,20 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 /// The message a cancelled clip ends with.
 pub const CANCELLED: &str = "recording cancelled; nothing was written";
 
+/// What the recording's thread and the window share: the progress and the
+/// request to stop.
+#[derive(Default)]
+struct Shared {
+    /// Frames in all (0 until the source is made).
+    total: AtomicUsize,
+    done: AtomicUsize,
+    cancel: AtomicBool,
+}
+
 /// A clip on its way.
 pub struct ClipJob {
     target: ClipTarget,
-    total: Arc<AtomicUsize>,
-    done: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
+    shared: Arc<Shared>,
     started: Instant,
     thread: Option<JoinHandle<Result<PathBuf, String>>>,
 }
@@ -52,25 +60,12 @@ impl ClipJob {
         make: MakeSource,
         waker: Option<egui::Context>,
     ) -> Result<Self, String> {
-        let total = Arc::new(AtomicUsize::new(0));
-        let done = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let shared = (total.clone(), done.clone(), cancel.clone());
-        let into = target.clone();
+        let shared = Arc::new(Shared::default());
+        let (into, with) = (target.clone(), shared.clone());
         let thread = std::thread::Builder::new()
             .name("threadlab-clip".to_owned())
             .spawn(move || {
-                let (total, done, cancel) = shared;
-                let result = record(
-                    &into,
-                    size,
-                    timing,
-                    make,
-                    &total,
-                    &done,
-                    &cancel,
-                    waker.as_ref(),
-                );
+                let result = record(&into, size, timing, make, &with, waker.as_ref());
                 if let Some(w) = &waker {
                     w.request_repaint();
                 }
@@ -79,9 +74,7 @@ impl ClipJob {
             .map_err(|e| format!("could not start recording: {e}"))?;
         Ok(Self {
             target,
-            total,
-            done,
-            cancel,
+            shared,
             started: Instant::now(),
             thread: Some(thread),
         })
@@ -96,8 +89,8 @@ impl ClipJob {
     /// Frames done and frames in all (0 until the source is made).
     pub fn progress(&self) -> (usize, usize) {
         (
-            self.done.load(Ordering::Relaxed),
-            self.total.load(Ordering::Relaxed),
+            self.shared.done.load(Ordering::Relaxed),
+            self.shared.total.load(Ordering::Relaxed),
         )
     }
 
@@ -118,12 +111,12 @@ impl ClipJob {
 
     /// Asks the recording to stop; it ends (and removes its file) soon.
     pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.shared.cancel.store(true, Ordering::Relaxed);
     }
 
     /// Whether it was asked to stop.
     pub fn is_cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
+        self.shared.cancel.load(Ordering::Relaxed)
     }
 
     /// Whether the thread is done (its result can be taken).
@@ -164,17 +157,19 @@ impl Drop for ClipJob {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn record(
     target: &ClipTarget,
     size: [u32; 2],
     timing: ClipTiming,
     make: MakeSource,
-    total: &AtomicUsize,
-    done: &AtomicUsize,
-    cancel: &AtomicBool,
+    shared: &Shared,
     waker: Option<&egui::Context>,
 ) -> Result<PathBuf, String> {
+    let Shared {
+        total,
+        done,
+        cancel,
+    } = shared;
     let mut source = make()?;
     let count = source.frame_count();
     total.store(count, Ordering::Relaxed);
