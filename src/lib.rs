@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod deck;
 pub mod engine;
 pub mod export;
 #[cfg(feature = "gui")]

@@ -41,6 +41,11 @@ fn main() -> ExitCode {
         Some(Command::Compare(args)) => cli::compare(&args),
         Some(Command::Code(args)) => cli::lens::code(&args),
         Some(Command::Show(args)) => cli::show::show(&args),
+        Some(Command::Deck(command)) => match command {
+            cli::args::DeckCommand::List => cli::deck::list(),
+            cli::args::DeckCommand::Show { name } => cli::deck::show(&name),
+            cli::args::DeckCommand::Check { file } => cli::deck::check(&file),
+        },
         Some(Command::Worker) => {
             return ExitCode::from(threadlab::engine::child::run_as_program() as u8);
         }
@@ -89,6 +94,7 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
         Some(cli::resolve_scenario(&source, &args.overrides)?)
     };
     let record = clip_request(&args, size)?;
+    let (deck, step) = deck_request(&args)?;
     let options = WindowOptions {
         app: AppOptions {
             record,
@@ -104,6 +110,9 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
             code: args.code,
             python: args.python,
             open: args.open,
+            deck,
+            step,
+            votes: args.votes,
         },
         size,
         renderer,
@@ -112,6 +121,61 @@ fn open_window(args: GuiArgs) -> anyhow::Result<()> {
         WindowError::BadOptions(message) => cli::BadInput(message).into(),
         WindowError::Failed(e) => e,
     })
+}
+
+/// `--deck`, `--step` and `--votes`, checked before the window opens: a
+/// broken deck is named with its file and line, a step past its end or
+/// more votes than the step's choices is bad input.
+#[cfg(feature = "gui")]
+fn deck_request(args: &GuiArgs) -> anyhow::Result<(Option<threadlab::deck::Deck>, usize)> {
+    let bad = |m: String| anyhow::Error::from(cli::BadInput(m));
+    let Some(name) = &args.deck else {
+        return Ok((None, 0));
+    };
+    if args.overrides != cli::args::Overrides::default() {
+        return Err(bad(
+            "--deck sets every step's knobs: change them in the deck (threadlab deck show NAME)"
+                .to_owned(),
+        ));
+    }
+    let deck = threadlab::deck::open_deck(name).map_err(|e| bad(e.to_string()))?;
+    let steps = deck.steps.len();
+    let step = match args.step {
+        None => 0,
+        Some(n) if (1..=steps).contains(&n) => n - 1,
+        Some(n) => {
+            return Err(bad(format!(
+                "--step {n}: the deck {} has steps 1 to {steps}",
+                deck.name
+            )));
+        }
+    };
+    if !args.votes.is_empty() {
+        let choices = deck.steps[step]
+            .prediction
+            .as_ref()
+            .map_or(0, |p| p.choices.len());
+        if choices == 0 {
+            return Err(bad(format!(
+                "--votes: step {} of the deck asks no question",
+                step + 1
+            )));
+        }
+        if args.votes.len() > choices {
+            return Err(bad(format!(
+                "--votes: step {} has {choices} choices, not {}",
+                step + 1,
+                args.votes.len()
+            )));
+        }
+        if let Some(v) = args.votes.iter().find(|&&v| v > threadlab::deck::VOTES_MAX) {
+            return Err(bad(format!(
+                "--votes: {v} is more than {} votes for one choice",
+                threadlab::deck::VOTES_MAX
+            )));
+        }
+    }
+    Ok((Some(deck), step))
 }
 
 /// `--record` and its options, checked before the window opens: the

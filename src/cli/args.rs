@@ -34,9 +34,29 @@ pub enum Command {
     Code(CodeArgs),
     /// Print a saved run's summary (and convert it) without running anything.
     Show(ShowArgs),
+    /// Lecture decks: list the built-in ones, print one, check a file.
+    #[command(subcommand)]
+    Deck(DeckCommand),
     /// Internal: a child process of a run (started by threadlab itself).
     #[command(hide = true)]
     Worker,
+}
+
+/// `threadlab deck ...`.
+#[derive(Debug, Subcommand)]
+pub enum DeckCommand {
+    /// List the built-in decks: name, steps and title.
+    List,
+    /// Print a built-in deck as TOML, to copy and adapt.
+    Show {
+        /// The built-in deck's name (see `threadlab deck list`).
+        name: String,
+    },
+    /// Check a deck file: every step's preset, knobs and question.
+    Check {
+        /// The deck file (TOML), or a built-in deck's name.
+        file: String,
+    },
 }
 
 /// `threadlab gui`.
@@ -44,8 +64,19 @@ pub enum Command {
 #[command(allow_negative_numbers = true)]
 pub struct GuiArgs {
     /// The preset to open.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "deck")]
     pub preset: Option<String>,
+    /// Open a lecture deck: a built-in one's name (`threadlab deck list`)
+    /// or a deck file. PageDown and PageUp move through its steps.
+    #[arg(long, value_name = "NAME|FILE", conflicts_with = "open")]
+    pub deck: Option<String>,
+    /// The deck's step to open on, from 1.
+    #[arg(long, value_name = "N", requires = "deck")]
+    pub step: Option<usize>,
+    /// The room's votes on the step's question, one count per choice
+    /// (e.g. 3,12,5), as if typed with the number keys.
+    #[arg(long, value_name = "A,B,..", requires = "deck", value_delimiter = ',')]
+    pub votes: Vec<u32>,
     /// Start in presentation mode (large text, colour-blind-safe palette).
     #[arg(long)]
     pub present: bool,

@@ -2,6 +2,7 @@
 //! gets one line naming the flag or the file and line, and exit code 2.
 
 pub mod args;
+pub mod deck;
 pub mod interrupt;
 pub mod lens;
 pub mod out;

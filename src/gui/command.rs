@@ -13,10 +13,16 @@ pub enum Command {
     Stop,
     /// Back to the preset's settings, picture cleared.
     Reset,
-    /// The next preset in the list.
+    /// The next step of the open deck, or else the next preset in the list.
     NextPreset,
-    /// The previous preset in the list.
+    /// The step before in the open deck, or else the previous preset.
     PreviousPreset,
+    /// One more vote for this choice of the deck's question (0-based).
+    Vote(usize),
+    /// Skip the deck step's question, or ask it again.
+    SkipQuestion,
+    /// Open or close the speaker notes' window.
+    Notes,
     /// Presentation mode on or off.
     Present,
     /// Dark or light theme.
@@ -99,4 +105,12 @@ pub enum Command {
     ToggleOpenRun,
     /// Open the saved run whose path is in the field.
     OpenRun,
+    /// One vote fewer for this choice of the deck's question (0-based).
+    Unvote(usize),
+    /// Open the built-in deck with this index (the Deck menu).
+    OpenDeck(usize),
+    /// Close the deck: back to the presets.
+    CloseDeck,
+    /// Save the session's votes and measured answers as CSV.
+    ExportVotes,
 }

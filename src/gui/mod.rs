@@ -18,6 +18,7 @@ mod app;
 pub mod code;
 mod command;
 pub mod compare;
+pub mod deck;
 pub mod format;
 pub mod lens;
 pub mod panels;

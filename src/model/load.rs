@@ -86,6 +86,39 @@ pub fn parse_scenario(text: &str, origin: &str) -> Result<Scenario, LoadError> {
 /// (`/dev/zero`, `/dev/urandom`), a pipe or a socket is refused before a
 /// byte is read, and opening never waits for a pipe's writer.
 pub fn load_scenario_file(path: &Path) -> Result<Scenario, LoadError> {
+    let text = read_text_file(path, &TextFile::SCENARIO)?;
+    parse_scenario(&text, &path.display().to_string())
+}
+
+/// What kind of small text file is read, for [`read_text_file`]'s messages.
+#[derive(Clone, Copy, Debug)]
+pub struct TextFile {
+    /// What the file is, for "is a folder, not {what}".
+    pub what: &'static str,
+    /// The extension to suggest, for "give a {extension} file".
+    pub extension: &'static str,
+    /// Why a file over the limit is refused, after "is larger than 1 MB; ".
+    pub size_hint: &'static str,
+    /// Why an empty file is refused, after "is empty; ".
+    pub empty_hint: &'static str,
+}
+
+impl TextFile {
+    /// A scenario file.
+    pub const SCENARIO: TextFile = TextFile {
+        what: "a scenario file",
+        extension: ".toml",
+        size_hint: "a scenario file is a few hundred bytes",
+        // An empty file would run the defaults without a word: far more
+        // often a file that was cut short or never written than a choice.
+        empty_hint: "a scenario file sets at least one knob (the others default)",
+    };
+}
+
+/// Reads a small text file (at most [`MAX_SCENARIO_BYTES`], UTF-8, not
+/// empty). A folder, a device, a pipe or a socket is refused before a byte
+/// is read, and opening never waits for a pipe's writer.
+pub fn read_text_file(path: &Path, kind: &TextFile) -> Result<String, LoadError> {
     let name = path.display().to_string();
     let io = |source| LoadError::Io {
         path: name.clone(),
@@ -98,15 +131,15 @@ pub fn load_scenario_file(path: &Path) -> Result<Scenario, LoadError> {
     let file = open_without_waiting(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if meta.is_dir() {
-        return Err(refuse("is a folder, not a scenario file".to_owned()));
+        return Err(refuse(format!("is a folder, not {}", kind.what)));
     }
     if !meta.is_file() {
-        return Err(refuse(
-            "is not a regular file (a device, a pipe or a socket); give a .toml file".to_owned(),
-        ));
+        return Err(refuse(format!(
+            "is not a regular file (a device, a pipe or a socket); give a {} file",
+            kind.extension
+        )));
     }
-    let too_large =
-        || refuse("is larger than 1 MB; a scenario file is a few hundred bytes".to_owned());
+    let too_large = || refuse(format!("is larger than 1 MB; {}", kind.size_hint));
     if meta.len() > MAX_SCENARIO_BYTES {
         return Err(too_large());
     }
@@ -124,13 +157,9 @@ pub fn load_scenario_file(path: &Path) -> Result<Scenario, LoadError> {
         ))
     })?;
     if text.trim().is_empty() {
-        // An empty file would run the defaults without a word: far more
-        // often a file that was cut short or never written than a choice.
-        return Err(refuse(
-            "is empty; a scenario file sets at least one knob (the others default)".to_owned(),
-        ));
+        return Err(refuse(format!("is empty; {}", kind.empty_hint)));
     }
-    parse_scenario(&text, &name)
+    Ok(text)
 }
 
 /// Opens `path` for reading without blocking: opening a pipe that has no
@@ -146,7 +175,8 @@ pub(crate) fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File
     options.open(path)
 }
 
-fn line_of_offset(text: &str, offset: usize) -> usize {
+/// The 1-based line of byte `offset` of `text`.
+pub fn line_of_offset(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]
         .bytes()
         .filter(|&b| b == b'\n')
@@ -165,7 +195,7 @@ fn line_of_error(text: &str, field: &str) -> usize {
 }
 
 /// The 1-based line where `field = ...` is set, or 0.
-fn line_of_field(text: &str, field: &str) -> usize {
+pub fn line_of_field(text: &str, field: &str) -> usize {
     text.lines()
         .position(|line| {
             let line = line.trim_start();

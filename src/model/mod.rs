@@ -12,9 +12,12 @@ pub mod summary;
 
 pub use event::{Event, EventKind, WorkerId};
 pub use kept::{EVENTS_KEPT_MAX, KeptEvents};
-pub use load::{LoadError, load_scenario_file, parse_scenario};
+pub use load::{LoadError, TextFile, load_scenario_file, parse_scenario, read_text_file};
 pub use message::{CoreSample, RunMessage};
-pub use preset::{DEFAULT_PRESET, PRESETS, all_presets, load_preset, preset_names};
+pub use preset::{
+    COMPARE_PRESETS, DEFAULT_PRESET, PRESETS, all_presets, load_preset, opens_on_compare,
+    preset_names,
+};
 pub use scenario::{Lab, Scenario, Update, Workload, limits};
 pub use summary::{
     CoreBusy, CounterSummary, CutOffSummary, KillSummary, LoadSummary, Percentiles, QueueSummary,

@@ -39,6 +39,15 @@ presets![
     "kill",
 ];
 
+/// The presets whose lesson is a comparison of ways to run the same work:
+/// the window opens them on the compare view, not on one of the ways.
+pub const COMPARE_PRESETS: &[&str] = &["gil-free"];
+
+/// Whether the window opens preset `name` on the compare view.
+pub fn opens_on_compare(name: &str) -> bool {
+    COMPARE_PRESETS.contains(&name)
+}
+
 /// The preset the window opens on.
 pub const DEFAULT_PRESET: &str = "cpu-bound";
 

@@ -27,7 +27,7 @@ impl ThreadlabApp {
         let presets = self.presets.len().max(1);
         match command {
             // The experiment.
-            Command::Run => self.start_run(),
+            Command::Run => self.run_shown(),
             Command::Rerun => match self.mode {
                 // In the compare view the experiment is the comparison.
                 Mode::Compare => self.start_compare(),
@@ -36,8 +36,33 @@ impl ThreadlabApp {
             Command::Stop => self.stop(),
             Command::Reset => self.reset(),
             Command::Preset(i) => self.pick_preset(i),
-            Command::NextPreset => self.pick_preset((self.preset + 1) % presets),
-            Command::PreviousPreset => self.pick_preset((self.preset + presets - 1) % presets),
+            // A presenter's clicker: the deck's steps when one is open.
+            Command::NextPreset => {
+                if !self.step_deck(true) {
+                    self.pick_preset((self.preset + 1) % presets);
+                }
+            }
+            Command::PreviousPreset => {
+                if !self.step_deck(false) {
+                    self.pick_preset((self.preset + presets - 1) % presets);
+                }
+            }
+            // The lecture deck.
+            Command::OpenDeck(i) => self.open_builtin_deck(i),
+            Command::CloseDeck => self.close_deck(),
+            Command::Vote(c) => self.vote(c, 1),
+            Command::Unvote(c) => self.vote(c, -1),
+            Command::SkipQuestion => {
+                if let Some(deck) = &mut self.deck {
+                    deck.toggle_skip();
+                }
+            }
+            Command::Notes => {
+                if let Some(deck) = &mut self.deck {
+                    deck.notes_open = !deck.notes_open;
+                }
+            }
+            Command::ExportVotes => self.export_votes(),
             Command::Compare => self.start_compare(),
             Command::LeaveCompare => self.leave_compare(),
             Command::CompareGhost => self.compare.toggle_ghost(),
@@ -143,15 +168,22 @@ impl ThreadlabApp {
         self.lens.cancel(&mut self.reaper);
     }
 
-    /// Loads preset `i` (and runs it, with auto-run on).
+    /// Loads preset `i` (and runs what it shows, with auto-run on).
     fn pick_preset(&mut self, i: usize) {
         if let Some(p) = self.presets.get(i) {
             self.preset = i;
             self.scenario = p.clone();
             self.clear();
             if self.settings.auto_run {
-                self.start_run();
+                self.run_shown();
             }
+        }
+    }
+
+    /// Adds `delta` votes to choice `c` of the deck's question.
+    fn vote(&mut self, c: usize, delta: i32) {
+        if let Some(deck) = &mut self.deck {
+            deck.vote(c, delta);
         }
     }
 

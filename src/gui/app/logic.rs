@@ -22,7 +22,7 @@ impl ThreadlabApp {
             self.first_frame_start(ctx);
         }
         self.presenter.begin_frame(ctx);
-        let keys = self.presenter.keys(ctx);
+        let keys = self.presenter.keys(ctx, self.deck.is_some());
         self.commands.extend(keys);
         self.open_dropped(ctx);
         if self.run.as_ref().is_some_and(LiveRun::is_running) {
@@ -30,6 +30,7 @@ impl ThreadlabApp {
         }
         self.poll(ctx);
         self.compare.poll(&mut self.reaper);
+        self.update_deck();
         self.exporter.poll(ctx, self.run.as_ref().map(|r| &r.data));
         self.poll_clip();
         self.advance_replay(ctx);
@@ -40,8 +41,9 @@ impl ThreadlabApp {
         }
     }
 
-    /// A file dropped on the window is opened as a saved run; of several,
-    /// the first saved run among them (a run on screen is one run).
+    /// A file dropped on the window is opened as a saved run, or as a deck
+    /// when it is a `.toml` file; of several, the first saved run among them
+    /// (a run on screen is one run).
     fn open_dropped(&mut self, ctx: &egui::Context) {
         let dropped: Vec<_> = ctx.input(|i| {
             i.raw
@@ -58,6 +60,11 @@ impl ThreadlabApp {
             .find(|p| crate::runfile::has_run_extension(p))
             .unwrap_or(first)
             .clone();
+        // A TOML file is a deck (a scenario is opened with --scenario).
+        if path.extension().is_some_and(|e| e == "toml") {
+            self.open_deck_file(&path);
+            return;
+        }
         self.open_run_file(&path);
     }
 
@@ -72,7 +79,7 @@ impl ThreadlabApp {
         if self.options.compare {
             self.start_compare();
         } else if self.options.run {
-            self.start_run();
+            self.run_shown();
         }
     }
 

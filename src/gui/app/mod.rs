@@ -6,6 +6,7 @@
 //! out the frame's commands, the one `match` on [`Command`].
 
 mod clip;
+mod deck;
 mod dispatch;
 mod logic;
 mod offline;
@@ -16,6 +17,7 @@ pub use clip::ClipRequest;
 use crate::gui::code::CodeView;
 use crate::gui::command::Command;
 use crate::gui::compare::{CompareMode, Comparison, Ghost as CompareGhost, Progress};
+use crate::gui::deck::DeckMode;
 use crate::gui::lens::LensMode;
 use crate::gui::panels::{ClipSettings, ControlSettings, OpenRunField};
 use crate::gui::playback::{Ghost, Replay};
@@ -79,6 +81,12 @@ pub struct AppOptions {
     /// FILE.tlrun`); a file that cannot be opened is an error of
     /// [`ThreadlabApp::new`], naming it.
     pub open: Option<PathBuf>,
+    /// A lecture deck to open (`gui --deck`), instead of a preset.
+    pub deck: Option<crate::deck::Deck>,
+    /// The deck's step to open on, 0-based.
+    pub step: usize,
+    /// The room's votes on that step's question, one count per choice.
+    pub votes: Vec<u32>,
 }
 
 /// What the middle of the window shows.
@@ -114,6 +122,8 @@ pub struct ThreadlabApp {
     /// A copy drawing a clip's frames (`offline.rs`): no clip row in them.
     offline: bool,
     open_field: OpenRunField,
+    /// The lecture deck, when one is open.
+    deck: Option<DeckMode>,
     reaper: Reaper,
     start_error: Option<String>,
     // What is on screen.
@@ -217,6 +227,7 @@ impl ThreadlabApp {
             clip_started: false,
             offline: false,
             open_field: OpenRunField::default(),
+            deck: None,
             reaper: Reaper::default(),
             start_error: None,
             mode: Mode::Single,
@@ -239,6 +250,10 @@ impl ThreadlabApp {
         if let Some(data) = opened {
             app.show_recorded(data);
         }
+        if let Some(deck) = app.options.deck.clone() {
+            let votes = app.options.votes.clone();
+            app.open_deck(deck, app.options.step, &votes);
+        }
         Ok(app)
     }
 
@@ -253,6 +268,7 @@ impl ThreadlabApp {
             .with_command_line(self.options.present, self.options.light);
         if self.options.preset.is_none()
             && self.options.knobs.is_none()
+            && self.deck.is_none()
             && let Some(stored) = restored.scenario
             && let Some(i) = self.presets.iter().position(|p| p.name == stored.preset)
         {
@@ -424,6 +440,13 @@ impl ThreadlabApp {
     /// The current or last run.
     pub fn run_data(&self) -> Option<&RunData> {
         self.run.as_ref().map(|r| &r.data)
+    }
+
+    /// Takes `wall_ms` as the serial time of the work on screen, as if it
+    /// had been measured (tests, fixed pictures: the speedup then follows).
+    pub fn remember_serial_ms(&mut self, wall_ms: f64) {
+        let serial = crate::gui::run_state::serial_of(&self.scenario);
+        self.baselines.remember(&serial, wall_ms);
     }
 
     /// Speedup of the last run over one thread, once measured.

@@ -7,6 +7,7 @@
 use super::{Mode, ThreadlabApp};
 use crate::gui::code::{code_panel_ui, code_panel_width};
 use crate::gui::compare;
+use crate::gui::deck::{deck_menu_ui, notes_ui, question_card_ui, step_bar_ui};
 use crate::gui::lens::lens_ui;
 use crate::gui::panels::{
     Central, FOLDED_WIDTH, brand_ui, central_ui, clip_row_ui, controls_ui, export_row_ui,
@@ -31,6 +32,9 @@ impl ThreadlabApp {
         self.results_panel_ui(ui);
         self.central_panel_ui(ui);
         overlays_ui(ui.ctx(), &self.presenter, &mut self.commands);
+        if let Some(deck) = &self.deck {
+            notes_ui(ui.ctx(), deck, &mut self.commands);
+        }
         let ctx = ui.ctx().clone();
         self.dispatch(&ctx);
     }
@@ -47,7 +51,10 @@ impl ThreadlabApp {
                     return;
                 }
                 brand_ui(ui, &mut self.commands);
-                view_bar_ui(ui, &self.presenter.view, &mut self.commands);
+                ui.horizontal(|ui| {
+                    view_bar_ui(ui, &self.presenter.view, &mut self.commands);
+                    deck_menu_ui(ui, self.deck.as_ref(), &mut self.commands);
+                });
                 ui.add_space(6.0);
                 let running = self.run.as_ref().is_some_and(LiveRun::is_running)
                     || self.compare.is_running()
@@ -127,8 +134,19 @@ impl ThreadlabApp {
             });
     }
 
-    /// The middle: the run's timeline and cores, or the comparison.
+    /// The middle: the deck's step and question, then the run's timeline
+    /// and cores, or the comparison.
     fn central_panel_ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(deck) = &self.deck {
+            let cores = crate::sampling::core_count() as u32;
+            let phase = self.card_phase();
+            egui::Panel::top("deck").show(ui, |ui| {
+                ui.add_space(4.0);
+                step_bar_ui(ui, deck, &mut self.commands);
+                question_card_ui(ui, deck, cores, phase, &mut self.commands);
+                ui.add_space(4.0);
+            });
+        }
         egui::CentralPanel::default().show(ui, |ui| match self.mode {
             Mode::Compare => {
                 compare::compare_ui(ui, &mut self.compare, &self.scenario, &mut self.commands);

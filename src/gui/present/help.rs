@@ -36,12 +36,16 @@ pub fn help_ui(ctx: &Context, commands: &mut Vec<Command>) {
                             group_ui(ui, Group::Replay);
                         });
                         ui.add_space(36.0);
-                        ui.vertical(|ui| group_ui(ui, Group::View));
+                        ui.vertical(|ui| {
+                            group_ui(ui, Group::View);
+                            group_ui(ui, Group::Deck);
+                        });
                     });
                 } else {
                     group_ui(ui, Group::Experiment);
                     group_ui(ui, Group::Replay);
                     group_ui(ui, Group::View);
+                    group_ui(ui, Group::Deck);
                 }
                 ui.add_space(10.0);
                 ui.label(

@@ -94,9 +94,15 @@ impl Presenter {
     }
 
     /// The commands whose keys were pressed this frame (keys consumed).
-    pub fn keys(&self, ctx: &Context) -> Vec<Command> {
+    pub fn keys(&self, ctx: &Context, deck_open: bool) -> Vec<Command> {
         let help_open = self.help_open;
-        shortcuts::pressed(ctx, |c| c != Command::CloseHelp || help_open)
+        shortcuts::pressed(ctx, |c| match c {
+            Command::CloseHelp => help_open,
+            // Without a deck the number keys and X are free for nothing
+            // else to happen by accident.
+            Command::Vote(_) | Command::SkipQuestion | Command::Notes => deck_open,
+            _ => true,
+        })
     }
 
     /// Presentation mode on or off. The point of presenting is the

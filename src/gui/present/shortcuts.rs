@@ -21,6 +21,8 @@ pub enum Group {
     Replay,
     /// How the window looks.
     View,
+    /// A lecture deck's steps and questions.
+    Deck,
 }
 
 impl Group {
@@ -30,6 +32,7 @@ impl Group {
             Self::Experiment => "Experiment",
             Self::Replay => "Replay",
             Self::View => "View",
+            Self::Deck => "Lecture deck",
         }
     }
 }
@@ -102,13 +105,13 @@ pub const SHORTCUTS: &[Shortcut] = &[
     Shortcut {
         command: Command::NextPreset,
         keys: &[key(Key::PageDown), key(Key::CloseBracket)],
-        what: "Next preset",
+        what: "Next deck step (without a deck: next preset)",
         group: Group::Experiment,
     },
     Shortcut {
         command: Command::PreviousPreset,
         keys: &[key(Key::PageUp), key(Key::OpenBracket)],
-        what: "Previous preset",
+        what: "Deck step before (without a deck: previous preset)",
         group: Group::Experiment,
     },
     Shortcut {
@@ -242,6 +245,42 @@ pub const SHORTCUTS: &[Shortcut] = &[
         keys: &[key(Key::F1), key(Key::Questionmark)],
         what: "This list of keys",
         group: Group::View,
+    },
+    Shortcut {
+        command: Command::Vote(0),
+        keys: &[key(Key::Num1)],
+        what: "A vote for the question's choice 1",
+        group: Group::Deck,
+    },
+    Shortcut {
+        command: Command::Vote(1),
+        keys: &[key(Key::Num2)],
+        what: "A vote for choice 2",
+        group: Group::Deck,
+    },
+    Shortcut {
+        command: Command::Vote(2),
+        keys: &[key(Key::Num3)],
+        what: "A vote for choice 3",
+        group: Group::Deck,
+    },
+    Shortcut {
+        command: Command::Vote(3),
+        keys: &[key(Key::Num4)],
+        what: "A vote for choice 4",
+        group: Group::Deck,
+    },
+    Shortcut {
+        command: Command::SkipQuestion,
+        keys: &[key(Key::X)],
+        what: "Skip the question (or ask it again)",
+        group: Group::Deck,
+    },
+    Shortcut {
+        command: Command::Notes,
+        keys: &[key(Key::F2)],
+        what: "Speaker notes, in a window of their own",
+        group: Group::Deck,
     },
     Shortcut {
         command: Command::CloseHelp,
