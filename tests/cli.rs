@@ -237,3 +237,115 @@ fn code_prints_the_program_with_its_knobs_and_measuring_adds_the_probe() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown preset 'nosuch'"));
 }
+
+/// A deck file in a fresh folder, for `deck check` to read.
+fn deck_file(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("deck.toml");
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn deck_check_passes_on_the_built_in_deck_and_lists_its_steps() {
+    let o = threadlab(&["deck", "list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("threading-vs-multiprocessing"));
+    // The deck as shipped, printed and checked as a user's file.
+    let shown = threadlab(&["deck", "show", "threading-vs-multiprocessing"]);
+    assert!(shown.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let file = deck_file(&dir, &stdout(&shown));
+    let o = threadlab(&["deck", "check", &file]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("is fine: 16 steps"), "{out}");
+    assert!(
+        out.contains("CPU-bound threads under one GIL [cpu-bound run, asks (speedup"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_broken_deck_exits_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "name = \"mine\"\n\n[[step]]\ntitle = \"One\"\n";
+    let cases = [
+        // A broken line.
+        (format!("{head}preset = cpu-bound\n"), 5, "string"),
+        // An unknown preset.
+        (
+            format!("{head}preset = \"cpu-bond\"\n"),
+            5,
+            "unknown preset \"cpu-bond\"",
+        ),
+        // A knob out of range, on its own line.
+        (
+            format!("{head}preset = \"cpu-bound\"\n\n[step.knobs]\ngil = true\nthreads = 9000\n"),
+            9,
+            "threads = 9000 is out of range 1..=256",
+        ),
+        // A question its step cannot answer.
+        (
+            format!(
+                "{head}preset = \"queue\"\n[step.prediction]\nquestion = \"Fast?\"\nmeasure = \"speedup\"\nchoices = [\"a\", \"b\"]\nthresholds = [2]\n"
+            ),
+            8,
+            "not measured by the queue lab",
+        ),
+    ];
+    for (text, line, what) in cases {
+        let file = deck_file(&dir, &text);
+        let o = threadlab(&["deck", "check", &file]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{file}:{line}: ")),
+            "want line {line}: {err}"
+        );
+        assert!(err.contains(what), "want {what:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(stdout(&o).is_empty());
+    }
+    let o = threadlab(&["deck", "show", "no-such-deck"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("threading-vs-multiprocessing"));
+}
+
+#[cfg(feature = "gui")]
+#[test]
+fn gui_deck_options_are_checked_before_a_window_opens() {
+    let cases: [(&[&str], &str); 4] = [
+        (&["--deck", "no-such-deck"], "no built-in deck"),
+        (
+            &["--deck", "threading-vs-multiprocessing", "--step", "99"],
+            "--step 99",
+        ),
+        (
+            &[
+                "--deck",
+                "threading-vs-multiprocessing",
+                "--step",
+                "2",
+                "--votes",
+                "1,2,3,4",
+            ],
+            "has 3 choices",
+        ),
+        (
+            &["--deck", "threading-vs-multiprocessing", "--threads", "3"],
+            "--deck sets",
+        ),
+    ];
+    for (args, what) in cases {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_threadlab"))
+            .arg("gui")
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(what), "{args:?}: want {what:?} in {err}");
+    }
+}

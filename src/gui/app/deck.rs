@@ -15,7 +15,8 @@ impl ThreadlabApp {
         let mut mode = DeckMode::new(deck, step);
         mode.set_votes(votes);
         self.deck = Some(mode);
-        self.enter_step();
+        // Opening a deck runs nothing: the lecturer starts when ready.
+        self.enter_step(false);
     }
 
     /// The open deck, if any.
@@ -64,16 +65,16 @@ impl ThreadlabApp {
             deck.previous()
         };
         if moved {
-            self.enter_step();
+            self.enter_step(true);
         }
         true
     }
 
     /// Puts the step on screen: its preset and knobs, its view (the code
-    /// panel, the CPython switch), the picture cleared. A step without a
-    /// question runs at once when auto-run is on; one with a question
-    /// waits for the room's votes and R.
-    fn enter_step(&mut self) {
+    /// panel, the CPython switch), the picture cleared. Moved to (`moved`),
+    /// a step without a question runs at once when auto-run is on; one with
+    /// a question waits for the room's votes and R.
+    fn enter_step(&mut self, moved: bool) {
         let Some(deck) = &self.deck else { return };
         let step = deck.step().clone();
         let asks = deck.asks();
@@ -91,7 +92,7 @@ impl ThreadlabApp {
         if (step.show == Show::Lens) != self.lens.on {
             self.lens.toggle(&mut self.reaper);
         }
-        if self.settings.auto_run && !asks {
+        if moved && self.settings.auto_run && !asks {
             self.run_shown();
         }
     }

@@ -304,6 +304,12 @@ impl ThreadlabApp {
         self
     }
 
+    /// Shows a run recorded elsewhere in place of the one on screen, on its
+    /// own preset (tests, fixed pictures).
+    pub fn show_run(&mut self, data: RunData) {
+        self.show_recorded(data);
+    }
+
     /// Shows a saved run in place of the one on screen (which becomes the
     /// ghost, as a re-run's predecessor does), on its own preset.
     fn show_recorded(&mut self, data: RunData) {

@@ -25,7 +25,7 @@ pub fn step_bar_ui(ui: &mut Ui, deck: &DeckMode, commands: &mut Vec<Command>) {
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let next = ui
-                .add_enabled(i + 1 < steps, egui::Button::new("Next ▶"))
+                .add_enabled(i + 1 < steps, egui::Button::new("Next ›"))
                 .on_hover_text(format!(
                     "The next step ({})",
                     keys_text(Command::NextPreset)
@@ -34,7 +34,7 @@ pub fn step_bar_ui(ui: &mut Ui, deck: &DeckMode, commands: &mut Vec<Command>) {
                 commands.push(Command::NextPreset);
             }
             let back = ui
-                .add_enabled(i > 0, egui::Button::new("◀ Back"))
+                .add_enabled(i > 0, egui::Button::new("‹ Back"))
                 .on_hover_text(format!(
                     "The step before ({})",
                     keys_text(Command::PreviousPreset)

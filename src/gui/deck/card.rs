@@ -73,7 +73,7 @@ pub fn question_card_ui(
                     ""
                 };
                 RichText::new(format!(
-                    "The run measured {}: {}{changed} → choice {} is right{share}",
+                    "The run measured {} {}{changed}, so choice {} is right{share}",
                     question.measure.words(),
                     question.measure.format(o.value),
                     o.right + 1,
@@ -128,9 +128,11 @@ fn choice_ui(
             if right.is_some() {
                 // Answered: the choice, its votes, nothing to press.
                 ui.horizontal(|ui| {
-                    let mark = if right == Some(true) { "✔" } else { "" };
+                    if right == Some(true) {
+                        check_mark_ui(ui, 18.0, text);
+                    }
                     ui.label(
-                        RichText::new(format!("{}{mark}", c + 1))
+                        RichText::new(format!("{}", c + 1))
                             .size(18.0)
                             .strong()
                             .color(text),
@@ -153,9 +155,8 @@ fn choice_ui(
                 return;
             }
             ui.horizontal(|ui| {
-                let mark = if right == Some(true) { "✔" } else { "" };
                 ui.label(
-                    RichText::new(format!("{}{mark}", c + 1))
+                    RichText::new(format!("{}", c + 1))
                         .size(22.0)
                         .strong()
                         .color(text),
@@ -199,4 +200,15 @@ fn choice_ui(
                 painter.rect_filled(bar, 2.0, text);
             }
         });
+}
+
+/// A check mark `size` points tall, drawn rather than typed: not every
+/// font the window may fall back to has one.
+fn check_mark_ui(ui: &mut Ui, size: f32, color: egui::Color32) {
+    let (rect, _) = ui.allocate_exact_size(vec2(size, size), egui::Sense::hover());
+    let p = |x: f32, y: f32| rect.min + vec2(x * rect.width(), y * rect.height());
+    ui.painter().line(
+        vec![p(0.1, 0.55), p(0.4, 0.85), p(0.92, 0.18)],
+        Stroke::new(size * 0.16, color),
+    );
 }
