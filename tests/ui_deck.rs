@@ -140,3 +140,32 @@ fn without_a_deck_the_number_keys_do_nothing() {
     assert_eq!(h.state().scenario(), &before);
     assert!(h.state().run_data().is_none());
 }
+
+#[test]
+fn the_votes_of_the_session_are_saved_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = on_deck();
+    h.state_mut().set_export_dir(dir.path().to_path_buf());
+    press(&mut h, Key::PageDown);
+    press(&mut h, Key::Num3);
+    fake_run(&mut h, 1000.0, 1010.0);
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .command(&ctx, threadlab::gui::Command::ExportVotes);
+    h.run();
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let csv = std::fs::read_to_string(&files[0]).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.contains(",2,CPU-bound threads under one GIL,") && l.contains(",1,About 1×"))
+        .unwrap_or_else(|| panic!("no row for step 2's first choice in:\n{csv}"));
+    assert!(row.contains(",0,true,speedup,1.01,2"), "{row}");
+    assert!(
+        csv.contains(",3,About 4×: one per thread,1,false,"),
+        "{csv}"
+    );
+}

@@ -143,7 +143,10 @@ impl ThreadlabApp {
             egui::Panel::top("deck").show(ui, |ui| {
                 ui.add_space(4.0);
                 step_bar_ui(ui, deck, &mut self.commands);
-                question_card_ui(ui, deck, cores, phase, &mut self.commands);
+                // Another preset picked meanwhile: its run answers nothing.
+                if self.scenario.name == deck.step().scenario.name {
+                    question_card_ui(ui, deck, cores, phase, &mut self.commands);
+                }
                 ui.add_space(4.0);
             });
         }
