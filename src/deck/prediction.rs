@@ -46,7 +46,7 @@ impl Threshold {
     pub fn text(self) -> String {
         match self {
             Threshold::Value(v) => format!("{v}"),
-            Threshold::PerCore(f) if f == 1.0 => "cores".to_owned(),
+            Threshold::PerCore(1.0) => "cores".to_owned(),
             Threshold::PerCore(f) => format!("{f} cores"),
         }
     }
@@ -147,9 +147,7 @@ pub fn unknown_placeholder(text: &str) -> Option<String> {
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            return None;
-        };
+        let close = after.find('}')?;
         let name = &after[..close];
         if !PLACEHOLDERS.contains(&name) {
             return Some(name.to_owned());

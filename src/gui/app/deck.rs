@@ -60,9 +60,9 @@ impl ThreadlabApp {
             return false;
         };
         let moved = if forward {
-            deck.next()
+            deck.go_next()
         } else {
-            deck.previous()
+            deck.go_back()
         };
         if moved {
             self.enter_step(true);

@@ -63,12 +63,12 @@ impl DeckMode {
     }
 
     /// Moves on by one step (false at the last).
-    pub fn next(&mut self) -> bool {
+    pub fn go_next(&mut self) -> bool {
         self.go(self.step + 1)
     }
 
     /// Moves back by one step (false at the first).
-    pub fn previous(&mut self) -> bool {
+    pub fn go_back(&mut self) -> bool {
         self.step > 0 && self.go(self.step - 1)
     }
 
@@ -186,11 +186,11 @@ mod tests {
     #[test]
     fn steps_move_within_the_deck() {
         let mut m = mode();
-        assert!(m.previous());
-        assert!(!m.previous());
+        assert!(m.go_back());
+        assert!(!m.go_back());
         let last = m.deck().steps.len() - 1;
         assert!(m.go(last));
-        assert!(!m.next());
+        assert!(!m.go_next());
     }
 
     #[test]
