@@ -10,6 +10,10 @@ use crate::gui::present::{set_status, setup_style};
 use crate::gui::run_state::{LiveRun, RunData};
 use std::time::Duration;
 
+/// Frames the window draws before it starts the run the command line asked
+/// for (see `start_when_warm`).
+const WARM_FRAMES: u64 = 3;
+
 /// Time each frame may spend taking in events.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
@@ -21,6 +25,7 @@ impl ThreadlabApp {
             self.started = true;
             self.first_frame_start(ctx);
         }
+        self.start_when_warm(ctx);
         self.presenter.begin_frame(ctx);
         let keys = self.presenter.keys(ctx, self.deck.is_some());
         self.commands.extend(keys);
@@ -76,9 +81,26 @@ impl ThreadlabApp {
             // for a script must not catch a hover tooltip.
             ctx.all_styles_mut(|style| style.interaction.tooltip_delay = f32::INFINITY);
         }
+        self.opening = self.options.compare || self.options.run;
+    }
+
+    /// Starts what the command line asked for (`--run`, `--compare`) once
+    /// the window has drawn its first frames. A CPU renderer compiles its
+    /// shaders in those (hundreds of milliseconds of a core on llvmpipe):
+    /// a run started beside them would lose the cores to it, and count it
+    /// as what drawing the window costs while a run is on.
+    fn start_when_warm(&mut self, ctx: &egui::Context) {
+        if !self.opening {
+            return;
+        }
+        if ctx.cumulative_frame_nr() < WARM_FRAMES {
+            ctx.request_repaint();
+            return;
+        }
+        self.opening = false;
         if self.options.compare {
             self.start_compare();
-        } else if self.options.run {
+        } else {
             self.run_shown();
         }
     }
@@ -177,7 +199,9 @@ impl ThreadlabApp {
         // A start that failed is an end too: the picture shows why.
         let started =
             self.run.is_some() || self.compare.comparison().is_some() || self.start_error.is_some();
-        let ready = !self.is_busy() && (started || !(self.options.run || self.options.compare));
+        let ready = !self.opening
+            && !self.is_busy()
+            && (started || !(self.options.run || self.options.compare));
         // `--record`: the clip is drawn once the run is done, and the window
         // closes only after it.
         let ready = self.scripted_clip_done(ctx, ready) && ready;

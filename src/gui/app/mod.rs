@@ -139,6 +139,9 @@ pub struct ThreadlabApp {
     commands: Vec<Command>,
     // The frame's own bookkeeping.
     started: bool,
+    /// What the command line asked to start waits for the window's first
+    /// frames (`logic.rs`).
+    opening: bool,
     /// How often a live run is drawn, by what its frames cost.
     pacer: FramePacer,
     smoke: Option<Smoke>,
@@ -239,6 +242,7 @@ impl ThreadlabApp {
             stats: DrawStats::default(),
             commands: Vec::new(),
             started: false,
+            opening: false,
             pacer: FramePacer::new(LIVE_FRAME),
             smoke: Smoke::new(options.screenshot.clone(), options.exit),
             exit_status: ExitStatus::default(),
