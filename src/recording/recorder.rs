@@ -209,7 +209,7 @@ impl Recorder {
     /// since the last hand-over; long computations call this now and then,
     /// so a worker that records nothing for a while still shows live.
     pub fn flush_if_due(&mut self) {
-        if self.buf.is_empty() && self.spare.capacity() >= BATCH_EVENTS {
+        if !self.enabled || (self.buf.is_empty() && self.spare.capacity() >= BATCH_EVENTS) {
             return;
         }
         self.flush_if_due_at(self.clock.now_ns());
