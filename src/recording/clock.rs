@@ -1,8 +1,10 @@
-//! The one clock of a run. Real runs read the OS monotonic clock, which on
-//! Linux is shared by every process of the machine, so child processes stamp
-//! their events on the parent's time axis by subtracting the same epoch.
-//! Tests use a manual clock they move by hand.
+//! The one clock of a run. Real runs read the machine's monotonic clock
+//! (the TSC scaled to `CLOCK_MONOTONIC`, or `CLOCK_MONOTONIC` itself), which
+//! on Linux is shared by every process of the machine, so child processes
+//! stamp their events on the parent's time axis by subtracting the same
+//! epoch. Tests use a manual clock they move by hand.
 
+use super::tsc::TscSince;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -48,6 +50,10 @@ pub enum Clock {
     Monotonic {
         /// `monotonic_ns()` at the run's start.
         epoch_ns: u64,
+        /// The TSC's conversion to nanoseconds since the epoch, looked up
+        /// once here rather than at every read; `None` where the TSC is
+        /// unusable and the OS clock is read instead.
+        tsc: Option<TscSince>,
     },
     /// A clock that moves only when a test says so.
     Manual(Arc<AtomicU64>),
@@ -56,14 +62,24 @@ pub enum Clock {
 impl Clock {
     /// A real clock whose zero is now.
     pub fn start_now() -> Self {
-        Clock::Monotonic {
-            epoch_ns: monotonic_ns(),
-        }
+        Self::with_epoch(monotonic_ns())
     }
 
     /// A real clock with the given epoch (a child process uses its parent's).
     pub fn with_epoch(epoch_ns: u64) -> Self {
-        Clock::Monotonic { epoch_ns }
+        Clock::Monotonic {
+            epoch_ns,
+            tsc: super::tsc::calibration().map(|c| c.since(epoch_ns)),
+        }
+    }
+
+    /// A real clock with the given epoch that reads the OS clock even where
+    /// the TSC is usable: the fallback, on the same time axis.
+    pub fn os_with_epoch(epoch_ns: u64) -> Self {
+        Clock::Monotonic {
+            epoch_ns,
+            tsc: None,
+        }
     }
 
     /// A manual clock at zero, and the handle that moves it.
@@ -76,7 +92,11 @@ impl Clock {
     #[inline]
     pub fn now_ns(&self) -> u64 {
         match self {
-            Clock::Monotonic { epoch_ns } => monotonic_ns().saturating_sub(*epoch_ns),
+            Clock::Monotonic { tsc: Some(tsc), .. } => tsc.now_ns(),
+            Clock::Monotonic {
+                epoch_ns,
+                tsc: None,
+            } => os_monotonic_ns().saturating_sub(*epoch_ns),
             Clock::Manual(t) => t.load(Ordering::Relaxed),
         }
     }
@@ -84,7 +104,7 @@ impl Clock {
     /// The epoch in machine monotonic nanoseconds (0 for a manual clock).
     pub fn epoch_ns(&self) -> u64 {
         match self {
-            Clock::Monotonic { epoch_ns } => *epoch_ns,
+            Clock::Monotonic { epoch_ns, .. } => *epoch_ns,
             Clock::Manual(_) => 0,
         }
     }
@@ -101,6 +121,19 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(2));
         let b = c.now_ns();
         assert!(b >= a + 1_000_000, "{a} -> {b}");
+    }
+
+    #[test]
+    fn the_os_fallback_and_the_tsc_clock_share_one_time_axis() {
+        let epoch = monotonic_ns();
+        let (fast, os) = (Clock::with_epoch(epoch), Clock::os_with_epoch(epoch));
+        for _ in 0..3 {
+            let (a, b, c) = (os.now_ns(), fast.now_ns(), os.now_ns());
+            // The fast clock's reading lies between the two OS readings, give
+            // or take the calibration's error (well under 1 ms).
+            assert!(b + 1_000_000 >= a && b <= c + 1_000_000, "{a} {b} {c}");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
     }
 
     #[test]

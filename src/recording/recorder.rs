@@ -63,41 +63,58 @@ impl EventSink {
 }
 
 /// One worker's recorder.
+///
+/// Recording an event is the hot path, inlined into every lab: a clock read,
+/// a store into the batch and two comparisons. Everything else, handing the
+/// batch over, refilling its spare, lives in functions of their own, marked
+/// cold, so the hot path stays a few instructions long.
 #[derive(Debug)]
 pub struct Recorder {
     worker: WorkerId,
     clock: Clock,
     enabled: bool,
+    /// The batch being filled, allocated for [`BATCH_EVENTS`] events.
     buf: Vec<Event>,
-    last_flush_ns: u64,
+    /// An empty buffer of the same size, swapped in when `buf` is handed
+    /// over, so that a hand-over allocates nothing; it is refilled at the
+    /// worker's next timed check ([`Recorder::flush_if_due_at`]).
+    spare: Vec<Event>,
+    /// When the partly filled batch is due: the latest hand-over plus
+    /// [`FLUSH_AFTER_NS`] (one comparison per event).
+    flush_due_ns: u64,
     last_event_ns: u64,
     /// The latest stamp (an event, or the mark): where a quiet stretch
     /// starts.
     prev_stamp_ns: u64,
-    /// The longest stretch without an event since the mark.
+    /// The longest stretch without an event since the mark, and its length.
     quiet: (u64, u64),
+    quiet_ns: u64,
     /// The latest event already handed over: nothing may go before it.
     handed_over_ns: u64,
     sink: EventSink,
-    recorded: u64,
+    /// Events handed over or dropped; with those in `buf`, all recorded.
+    passed_on: u64,
     dropped: u64,
 }
 
 impl Recorder {
     /// A recorder for `worker`; with `enabled` false every call is a no-op.
     pub fn new(worker: WorkerId, clock: Clock, sink: EventSink, enabled: bool) -> Self {
+        let batch = || Vec::with_capacity(if enabled { BATCH_EVENTS } else { 0 });
         Self {
             worker,
             clock,
             enabled,
-            buf: Vec::with_capacity(if enabled { BATCH_EVENTS } else { 0 }),
-            last_flush_ns: 0,
+            buf: batch(),
+            spare: batch(),
+            flush_due_ns: FLUSH_AFTER_NS,
             last_event_ns: 0,
             prev_stamp_ns: 0,
             quiet: (0, 0),
+            quiet_ns: 0,
             handed_over_ns: 0,
             sink,
-            recorded: 0,
+            passed_on: 0,
             dropped: 0,
         }
     }
@@ -113,12 +130,17 @@ impl Recorder {
     }
 
     /// Records `kind` now; returns the timestamp used (0 when recording is off).
+    ///
+    /// The stamp is never earlier than the worker's latest event, so a
+    /// worker's events stay in order even where the clock is read without
+    /// waiting for earlier instructions, or a thread moved to a core whose
+    /// counter lags by a few ticks.
     #[inline]
     pub fn record(&mut self, kind: EventKind, arg: u64) -> u64 {
         if !self.enabled {
             return 0;
         }
-        let t = self.clock.now_ns();
+        let t = self.clock.now_ns().max(self.last_event_ns);
         self.push(Event::new(t, self.worker, kind, arg));
         t
     }
@@ -134,19 +156,25 @@ impl Recorder {
     #[inline]
     fn push(&mut self, event: Event) {
         let t = event.t_ns;
-        if t.saturating_sub(self.prev_stamp_ns) > self.quiet.1 - self.quiet.0 {
+        let gap = t.saturating_sub(self.prev_stamp_ns);
+        if gap > self.quiet_ns {
             self.quiet = (self.prev_stamp_ns, t);
+            self.quiet_ns = gap;
         }
         self.prev_stamp_ns = t;
         self.last_event_ns = t;
         self.buf.push(event);
-        self.recorded += 1;
-        if self.buf.len() >= BATCH_EVENTS
-            || event.t_ns.saturating_sub(self.last_flush_ns) >= FLUSH_AFTER_NS
-        {
-            self.last_flush_ns = event.t_ns;
-            self.flush();
+        if self.buf.len() >= BATCH_EVENTS || t >= self.flush_due_ns {
+            self.hand_over(t);
         }
+    }
+
+    /// Hands the batch over from the hot path: it is full, or due.
+    #[cold]
+    #[inline(never)]
+    fn hand_over(&mut self, now: u64) {
+        self.flush_due_ns = now.saturating_add(FLUSH_AFTER_NS);
+        self.flush();
     }
 
     /// Hands the buffered events over now (also done on drop).
@@ -157,17 +185,23 @@ impl Recorder {
         if let Some(last) = self.buf.last() {
             self.handed_over_ns = self.handed_over_ns.max(last.t_ns);
         }
-        let batch = std::mem::replace(&mut self.buf, Vec::with_capacity(BATCH_EVENTS));
-        match self.sink.tx.try_send(RunMessage::Events(batch)) {
-            Ok(()) => {}
-            Err(TrySendError::Full(RunMessage::Events(b)))
-            | Err(TrySendError::Disconnected(RunMessage::Events(b))) => {
-                self.dropped += b.len() as u64;
-                self.sink
-                    .dropped
-                    .fetch_add(b.len() as u64, Ordering::Relaxed);
-            }
-            Err(_) => {}
+        if self.spare.capacity() < BATCH_EVENTS {
+            // No spare: the worker recorded a whole batch since the last
+            // hand-over without a timed check in between.
+            self.refill_spare();
+        }
+        let batch = std::mem::replace(&mut self.buf, std::mem::take(&mut self.spare));
+        self.send(batch);
+    }
+
+    /// Sends a batch without blocking; a full (or closed) channel drops it
+    /// and counts it.
+    fn send(&mut self, batch: Vec<Event>) {
+        let len = batch.len() as u64;
+        self.passed_on += len;
+        if self.sink.tx.try_send(RunMessage::Events(batch)).is_err() {
+            self.dropped += len;
+            self.sink.dropped.fetch_add(len, Ordering::Relaxed);
         }
     }
 
@@ -175,7 +209,7 @@ impl Recorder {
     /// since the last hand-over; long computations call this now and then,
     /// so a worker that records nothing for a while still shows live.
     pub fn flush_if_due(&mut self) {
-        if self.buf.is_empty() {
+        if !self.enabled || (self.buf.is_empty() && self.spare.capacity() >= BATCH_EVENTS) {
             return;
         }
         self.flush_if_due_at(self.clock.now_ns());
@@ -183,12 +217,22 @@ impl Recorder {
 
     /// [`Recorder::flush_if_due`] with the time already read from the
     /// run's clock (a worker's step reads it once for several purposes).
+    /// This is also where the spare buffer of the latest hand-over is
+    /// allocated again, away from recording an event.
     #[inline]
     pub fn flush_if_due_at(&mut self, now: u64) {
-        if !self.buf.is_empty() && now.saturating_sub(self.last_flush_ns) >= FLUSH_AFTER_NS {
-            self.last_flush_ns = now;
-            self.flush();
+        if self.enabled && self.spare.capacity() < BATCH_EVENTS {
+            self.refill_spare();
         }
+        if !self.buf.is_empty() && now >= self.flush_due_ns {
+            self.hand_over(now);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refill_spare(&mut self) {
+        self.spare = Vec::with_capacity(BATCH_EVENTS);
     }
 
     /// The time of the latest event recorded (0 before the first).
@@ -202,6 +246,7 @@ impl Recorder {
     pub fn mark(&mut self, now_ns: u64) {
         self.prev_stamp_ns = now_ns.max(self.last_event_ns);
         self.quiet = (self.prev_stamp_ns, self.prev_stamp_ns);
+        self.quiet_ns = 0;
     }
 
     /// The longest stretch since the mark, up to `now_ns`, in which this
@@ -209,7 +254,7 @@ impl Recorder {
     /// only have been.
     pub fn quietest_since_mark(&self, now_ns: u64) -> (u64, u64) {
         let tail = (self.prev_stamp_ns, now_ns.max(self.prev_stamp_ns));
-        if tail.1 - tail.0 >= self.quiet.1 - self.quiet.0 {
+        if tail.1 - tail.0 >= self.quiet_ns {
             tail
         } else {
             self.quiet
@@ -227,7 +272,6 @@ impl Recorder {
         let t = t_ns.max(self.handed_over_ns);
         let at = self.buf.partition_point(|e| e.t_ns <= t);
         self.buf.insert(at, Event::new(t, self.worker, kind, arg));
-        self.recorded += 1;
         self.last_event_ns = self.last_event_ns.max(t);
         t
     }
@@ -239,7 +283,7 @@ impl Recorder {
 
     /// Events recorded so far (including dropped ones).
     pub fn recorded(&self) -> u64 {
-        self.recorded
+        self.passed_on + self.buf.len() as u64
     }
 
     /// Events this recorder could not hand over.
@@ -250,7 +294,11 @@ impl Recorder {
 
 impl Drop for Recorder {
     fn drop(&mut self) {
-        self.flush();
+        // The last batch, without a buffer to take its place.
+        let batch = std::mem::take(&mut self.buf);
+        if !batch.is_empty() {
+            self.send(batch);
+        }
     }
 }
 
@@ -301,11 +349,73 @@ mod tests {
     }
 
     #[test]
+    fn stamps_stay_in_order_when_the_clock_reads_earlier() {
+        let (tx, rx) = bounded(16);
+        let (clock, t) = Clock::manual();
+        let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), true);
+        t.store(100, Ordering::Relaxed);
+        assert_eq!(r.record(EventKind::TaskStart, 0), 100);
+        // A read a little behind the one before (another core's counter).
+        t.store(90, Ordering::Relaxed);
+        assert_eq!(r.record(EventKind::TaskEnd, 0), 100);
+        t.store(120, Ordering::Relaxed);
+        assert_eq!(r.record(EventKind::TaskStart, 1), 120);
+        r.flush();
+        let got: Vec<u64> = events(&rx).iter().map(|e| e.t_ns).collect();
+        assert_eq!(got, [100, 100, 120]);
+    }
+
+    #[test]
+    fn a_full_batch_goes_at_once_into_the_spare_buffer() {
+        let (tx, rx) = bounded(16);
+        let (clock, _t) = Clock::manual();
+        let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), true);
+        let spare = r.spare.as_ptr();
+        for i in 0..(BATCH_EVENTS as u64 - 1) {
+            r.record(EventKind::TaskStart, i);
+        }
+        assert!(events(&rx).is_empty(), "one short of a batch");
+        r.record(EventKind::TaskStart, 0);
+        assert_eq!(events(&rx).len(), BATCH_EVENTS, "handed over when full");
+        // The hand-over swapped the spare in rather than allocating...
+        assert_eq!(r.buf.as_ptr(), spare);
+        assert!(r.buf.is_empty() && r.buf.capacity() >= BATCH_EVENTS);
+        assert_eq!(r.spare.capacity(), 0);
+        // ...and the worker's next timed check allocates the next spare.
+        r.flush_if_due_at(0);
+        assert!(r.spare.capacity() >= BATCH_EVENTS);
+        assert!(events(&rx).is_empty(), "nothing due yet");
+        // Without a check in between, a second full batch still goes.
+        for i in 0..(2 * BATCH_EVENTS as u64) {
+            r.record(EventKind::TaskEnd, i);
+        }
+        assert_eq!(events(&rx).len(), 2 * BATCH_EVENTS);
+        assert_eq!(r.recorded(), 3 * BATCH_EVENTS as u64);
+    }
+
+    #[test]
+    fn recorded_counts_buffered_handed_over_and_inserted_events() {
+        let (tx, _rx) = bounded(16);
+        let (clock, _t) = Clock::manual();
+        let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), true);
+        for i in 0..(BATCH_EVENTS as u64 + 3) {
+            r.record(EventKind::TaskStart, i);
+        }
+        r.record_in_order(0, EventKind::CoreWaitStart, 0);
+        assert_eq!(r.recorded(), BATCH_EVENTS as u64 + 4);
+        assert_eq!(r.dropped(), 0);
+    }
+
+    #[test]
     fn disabled_recorder_records_nothing() {
         let (tx, rx) = bounded(4);
         let (clock, _t) = Clock::manual();
         let mut r = Recorder::new(WorkerId::default(), clock, EventSink::new(tx), false);
         r.record(EventKind::TaskStart, 0);
+        r.record_at(5, EventKind::TaskEnd, 0);
+        r.flush_if_due_at(FLUSH_AFTER_NS * 2);
+        assert_eq!(r.recorded(), 0);
+        assert_eq!(r.buf.capacity() + r.spare.capacity(), 0, "no buffers");
         drop(r);
         assert!(events(&rx).is_empty());
     }

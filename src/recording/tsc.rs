@@ -40,6 +40,18 @@ impl Calibration {
         (self.mono_ref as i128 + ns).max(0) as u64
     }
 
+    /// The clock of nanoseconds since `epoch_ns` (machine monotonic
+    /// nanoseconds) read from this calibration: the two references and the
+    /// epoch folded into one offset, so a read is the counter, one
+    /// multiplication, a shift and an addition.
+    pub fn since(&self, epoch_ns: u64) -> TscSince {
+        TscSince {
+            tsc_ref: self.tsc_ref,
+            mult: self.mult,
+            base_ns: self.mono_ref as i128 - epoch_ns as i128,
+        }
+    }
+
     /// The text form passed to child processes.
     pub fn to_env(&self) -> String {
         format!("{}:{}:{}", self.tsc_ref, self.mono_ref, self.mult)
@@ -57,6 +69,36 @@ impl Calibration {
     }
 }
 
+/// Nanoseconds since an epoch read from the TSC ([`Calibration::since`]);
+/// the same numbers as [`Calibration::now_ns`] minus the epoch, in fewer
+/// instructions (the run's clock reads it for every event).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TscSince {
+    tsc_ref: u64,
+    mult: u64,
+    /// The calibration's monotonic reference minus the epoch.
+    base_ns: i128,
+}
+
+impl TscSince {
+    /// Nanoseconds since the epoch now (0 before it).
+    #[inline]
+    pub fn now_ns(&self) -> u64 {
+        self.ticks_to_ns(read_tsc())
+    }
+
+    #[inline]
+    fn ticks_to_ns(&self, tsc: u64) -> u64 {
+        let ticks = tsc.wrapping_sub(self.tsc_ref) as i64 as i128;
+        let ns = self.base_ns + ((ticks * self.mult as i128) >> 32);
+        ns.clamp(0, u64::MAX as i128) as u64
+    }
+}
+
+// One plain RDTSC: it does not wait for earlier instructions (no LFENCE, no
+// RDTSCP), which would cost more than the event it stamps. A stamp may so be
+// taken a few instructions early or late; the recorder keeps each worker's
+// stamps in order whatever the counter says (`Recorder::record`).
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn read_tsc() -> u64 {
@@ -161,6 +203,26 @@ mod tests {
         assert_eq!(Calibration::from_env("1:2"), None);
         assert_eq!(Calibration::from_env("1:2:0"), None);
         assert_eq!(Calibration::from_env("a:b:c"), None);
+    }
+
+    #[test]
+    fn since_an_epoch_is_the_calibrated_time_minus_the_epoch() {
+        let c = Calibration {
+            tsc_ref: 1_000,
+            mono_ref: 5_000_000,
+            // Half a nanosecond per tick.
+            mult: 1 << 31,
+        };
+        let s = c.since(1_000_000);
+        for tsc in [0, 1_000, 3_000, 1 << 40] {
+            assert_eq!(
+                s.ticks_to_ns(tsc),
+                c.ticks_to_ns(tsc).saturating_sub(1_000_000),
+                "at {tsc} ticks"
+            );
+        }
+        // An epoch after the reading gives 0, as `saturating_sub` would.
+        assert_eq!(c.since(u64::MAX).ticks_to_ns(3_000), 0);
     }
 
     #[test]
