@@ -61,11 +61,13 @@ fn page_down_reaches_the_cpu_bound_step_and_its_question() {
     let deck = h.state().deck().expect("a deck is open");
     assert_eq!(deck.index(), 0);
     assert!(h.query_by_label_contains("Step 1 of 16").is_some());
-    // Opening a deck runs nothing.
+    // Opening a deck runs nothing; the first step shows the program.
     assert!(h.state().run_data().is_none());
+    assert!(h.state().code().open, "step 1 shows the code panel");
     press(&mut h, Key::PageDown);
     assert_eq!(h.state().deck().unwrap().index(), 1);
     assert_eq!(h.state().scenario().name, "cpu-bound");
+    assert!(!h.state().code().open, "step 2 shows the run alone");
     assert!(h.query_by_label_contains("Step 2 of 16").is_some());
     assert!(
         h.query_by_label_contains("How much faster than 1 thread?")
