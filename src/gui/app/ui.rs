@@ -51,10 +51,8 @@ impl ThreadlabApp {
                     return;
                 }
                 brand_ui(ui, &mut self.commands);
-                ui.horizontal(|ui| {
-                    view_bar_ui(ui, &self.presenter.view, &mut self.commands);
-                    deck_menu_ui(ui, self.deck.as_ref(), &mut self.commands);
-                });
+                view_bar_ui(ui, &self.presenter.view, &mut self.commands);
+                deck_menu_ui(ui, self.deck.as_ref(), &mut self.commands);
                 ui.add_space(6.0);
                 let running = self.run.as_ref().is_some_and(LiveRun::is_running)
                     || self.compare.is_running()
