@@ -337,6 +337,24 @@ mod tests {
     }
 
     #[test]
+    fn a_start_is_drawn_from_the_request_to_the_first_event() {
+        let mut tl = Timeline::new(true);
+        // Asked for at 40, first event at 100 (the start carries 60 ns).
+        tl.ingest(&[ev(100, 0, WorkerStart, 60), ev(101, 0, GilAcquire, 1)]);
+        // A start recorded without its request time draws none.
+        tl.ingest(&[ev(100, 1, WorkerStart, 0), ev(102, 1, GilWait, 0)]);
+        let t: Vec<&Track> = tl.tracks().collect();
+        assert_eq!(
+            states(t[0]),
+            [
+                (40, 100, State::Starting, None),
+                (100, 101, State::Idle, None)
+            ]
+        );
+        assert_eq!(states(t[1]), [(100, 102, State::Idle, None)]);
+    }
+
+    #[test]
     fn states_follow_the_gil_and_the_tasks() {
         let tl = ingest_out_of_order(&two_threads());
         let t: Vec<&Track> = tl.tracks().collect();

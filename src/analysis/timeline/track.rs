@@ -29,11 +29,16 @@ pub enum State {
     /// core by the OS: more runnable threads than cores. Measured by the
     /// worker itself (`engine::core_watch`).
     CoreWait = 6,
+    /// Asked for but not begun: from the moment the run asked for the
+    /// thread or process to the worker's first event. Measured: the worker
+    /// records its start with the time since that request.
+    Starting = 7,
 }
 
 impl State {
     /// Every state, in legend order.
-    pub const ALL: [State; 7] = [
+    pub const ALL: [State; 8] = [
+        State::Starting,
         State::Running,
         State::CoreWait,
         State::GilWait,
@@ -43,7 +48,7 @@ impl State {
         State::Idle,
     ];
 
-    /// Index into per-state tables (`0..7`).
+    /// Index into per-state tables (`0..8`).
     pub fn index(self) -> usize {
         self as usize
     }
@@ -58,6 +63,7 @@ impl State {
             State::Native => "native code, no GIL",
             State::Idle => "idle",
             State::CoreWait => "ready, waiting for a core",
+            State::Starting => "starting (asked for, not yet running)",
         }
     }
 
@@ -221,7 +227,20 @@ impl Track {
         let t = e.t_ns;
         let f = &mut self.flags;
         match e.kind {
-            EventKind::WorkerStart => f.alive = true,
+            EventKind::WorkerStart => {
+                f.alive = true;
+                // Its start carries the time since the run asked for it:
+                // that wait is drawn before its first state.
+                if self.states.is_empty() && self.open_state.is_none() {
+                    let asked = StateSpan {
+                        start_ns: t.saturating_sub(e.arg),
+                        end_ns: t,
+                        task: NO_TASK,
+                        state: State::Starting,
+                    };
+                    close(&mut self.states, Some(asked), t);
+                }
+            }
             EventKind::WorkerExit => *f = Flags::default(),
             EventKind::CutOff => {
                 *f = Flags::default();

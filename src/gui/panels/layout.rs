@@ -14,7 +14,7 @@ use crate::gui::timeline::{
     DrawStats, LanePainter, Overlay, TimeView, core_count, cores_at_ui, cores_min_height,
     timeline_at_ui,
 };
-use crate::model::Scenario;
+use crate::model::{Lab, Scenario};
 use egui::{Frame, RichText, Sense, Stroke, Ui, vec2};
 
 /// Width of the strip a folded side panel leaves, in points.
@@ -195,7 +195,7 @@ fn banner_ui(ui: &mut Ui, b: &Central<'_>) {
         return;
     }
     let s = b.data.map_or(b.scenario, |d| &d.scenario);
-    let shape = format!("{} · {}", s.shape_label(), work_text(s));
+    let shape = format!("{} · {}", shape_text(s), work_text(s));
     let (status, color) = match b.data {
         None => ("press Run to start".to_owned(), pal.weak_text()),
         Some(d) => match d.summary() {
@@ -243,6 +243,25 @@ fn banner_ui(ui: &mut Ui, b: &Central<'_>) {
         ui.label(RichText::new(shape).size(14.0));
         ui.label(RichText::new(format!("· {status}")).size(14.0).color(color));
     });
+}
+
+/// The workers a run of `s` starts, in words. The labs that set threads
+/// beside processes run `threads` threads in threadlab's own process and
+/// `processes` children of one thread each, which the scenario's own shape
+/// ("4 processes × 4 threads") would misstate.
+fn shape_text(s: &Scenario) -> String {
+    let plural = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let joiner = match s.lab {
+        Lab::Startup => "then",
+        Lab::SharedMemory | Lab::Kill => "beside",
+        _ => return s.shape_label(),
+    };
+    format!(
+        "{}, {joiner} {} of 1 thread each, GIL {}",
+        plural(s.threads, "thread", "threads"),
+        plural(s.processes.max(1), "process", "processes"),
+        if s.gil { "on" } else { "off" }
+    )
 }
 
 /// The legend of the states on screen, the merged-marks note, and Fit.
@@ -315,8 +334,18 @@ fn states_present(timeline: &Timeline) -> [bool; CATEGORIES] {
         }
     }
     if timeline.worker_count() == 0 {
-        // Running, GIL wait, lock wait, I/O, native, idle, core wait.
-        seen = [true, timeline.gil_mode(), false, true, true, true, true];
+        // Running, GIL wait, lock wait, I/O, native, idle, core wait; a
+        // start is drawn once a worker has one.
+        seen = [
+            true,
+            timeline.gil_mode(),
+            false,
+            true,
+            true,
+            true,
+            true,
+            false,
+        ];
     }
     seen
 }
@@ -326,6 +355,8 @@ fn legend_label(state: State, gil_mode: bool) -> &'static str {
     match state {
         State::Running if !gil_mode => "running",
         State::Running => "running (holds the GIL)",
+        // Short: the legend is one line; its tooltip and the lanes' say more.
+        State::Starting => "starting",
         other => other.label(),
     }
 }

@@ -5,9 +5,9 @@
 use super::paint::{LanePainter, may_hold};
 use super::rows::executing_share;
 use super::widget::LABEL_W;
-use crate::analysis::timeline::State;
 use crate::analysis::timeline::{HoldSpan, Lane, LodItem, PixelWindow, StateSpan, Track};
-use crate::gui::format::{percent_text, worker_short};
+use crate::analysis::timeline::{Span as _, State};
+use crate::gui::format::{duration_text, percent_text, worker_short};
 use crate::gui::present::ContextExt as _;
 use egui::{Align2, FontId, Painter, Rect, Stroke, pos2};
 
@@ -52,6 +52,13 @@ pub fn state_lane(
         if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
             lp.state_bar(row, x0, x1, s.state);
             let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
+            if s.state == State::Starting {
+                // How long the start took, where it fits: the point of it.
+                let took = duration_text(s.duration_ns() as f64);
+                if may_hold(rect, 4) && !lp.label_over(painter, rect, format!("starting {took}")) {
+                    lp.label_over(painter, rect, took);
+                }
+            }
             // "task 7" when it fits, "#7" (two characters, the shortest) when
             // only that does.
             if s.state.is_executing()

@@ -137,9 +137,11 @@ pub fn executing_share(track: &Track, horizon: u64) -> f64 {
     share_of(&totals)
 }
 
-/// Share of `totals` spent running or in native code, 0..=1.
+/// Share of `totals` spent running or in native code, 0..=1, of the
+/// worker's life: from its first event on, so the time it took to start is
+/// not counted against it.
 fn share_of(totals: &Totals) -> f64 {
-    let alive: u64 = totals.iter().sum();
+    let alive: u64 = totals.iter().sum::<u64>() - totals[State::Starting.index()];
     let busy = totals[State::Running.index()] + totals[State::Native.index()];
     busy as f64 / alive.max(1) as f64
 }

@@ -136,6 +136,10 @@ fn worker_text(track: &Track, t_ns: f64, window: PixelWindow, horizon: u64) -> O
              scheduler wait, read from the kernel)."
         }
         State::GilWait => "\nIt could run, but another thread of its process holds the GIL.",
+        State::Starting => {
+            "\nFrom the moment the run asked for it (a new thread, or a new process \
+             with its thread) to its first event, measured by the worker itself."
+        }
         _ => "",
     };
     Some(format!(
