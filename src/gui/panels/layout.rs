@@ -12,7 +12,7 @@ use crate::gui::present::{ContextExt as _, Fill, faded, keys_text, state_fill};
 use crate::gui::run_state::{Baselines, RunData};
 use crate::gui::timeline::{
     DrawStats, LanePainter, Overlay, TimeView, core_count, cores_at_ui, cores_min_height,
-    timeline_at_ui,
+    load_in_view, timeline_at_ui,
 };
 use crate::model::{Lab, Scenario};
 use egui::{Frame, RichText, Sense, Stroke, Ui, vec2};
@@ -151,7 +151,10 @@ pub fn central_ui(
         scrub: finished,
     };
     let cores = core_count(data);
-    let cores_h = cores_min_height(cores);
+    // The load chart only where enough samples are in view; otherwise its
+    // room goes to the lanes.
+    let load = load_in_view(data, view, overlay.horizon_ns);
+    let cores_h = cores_min_height(cores, load);
     // The cores view gets its least height; spacing between the two is 6 px.
     let timeline_h = (ui.available_height() - cores_h - 14.0).max(80.0);
     let out = ui

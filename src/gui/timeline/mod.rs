@@ -20,7 +20,7 @@ mod view;
 mod widget;
 
 pub use block::{BlockRows, block_lanes};
-pub use cores::{core_count, cores_at_ui, cores_min_height, cores_ui};
+pub use cores::{core_count, cores_at_ui, cores_min_height, cores_ui, load_in_view};
 pub use cursor::Overlay;
 pub use lanes::{Holder, XMap, hold_lane, state_lane};
 pub use navigate::navigate;
