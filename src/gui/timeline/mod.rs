@@ -4,7 +4,8 @@
 //! painted in a few meshes (`paint.rs`); the replay cursor and the ghost's
 //! end over them (`cursor.rs`); what is under the pointer, in words
 //! (`tooltip.rs`); per-core lanes (`cores.rs`) over the cores kept busy,
-//! and by whom (`load.rs`). The compare view and the CPython lens stack
+//! and by whom (`load.rs`); a queue's depth and its hand-overs to the
+//! workers (`queue.rs`). The compare view and the CPython lens stack
 //! runs as blocks of the same lanes (`block.rs`).
 
 mod block;
@@ -14,6 +15,7 @@ mod lanes;
 mod load;
 mod navigate;
 mod paint;
+mod queue;
 mod rows;
 mod tooltip;
 mod view;
