@@ -284,6 +284,21 @@ fn legend_ui(
             ui.label(RichText::new(legend_label(state, timeline.gil_mode())).size(12.5));
             ui.add_space(8.0);
         }
+        // The note of merged spans on the same line where it fits whole,
+        // on the next one otherwise: cut to "7…" it says nothing.
+        let merged = format!("{} spans merged", group_thousands(last.merged_spans));
+        let note_w = ui
+            .painter()
+            .layout_no_wrap(
+                merged.clone(),
+                egui::FontId::proportional(12.0),
+                pal.merged(),
+            )
+            .size()
+            .x;
+        if last.merged_spans > 0 && ui.available_size_before_wrap().x < note_w + 60.0 {
+            ui.end_row();
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if !view.is_fit()
                 && ui
@@ -295,15 +310,8 @@ fn legend_ui(
             }
             if last.merged_spans > 0 {
                 ui.add(
-                    egui::Label::new(
-                        RichText::new(format!(
-                            "{} spans merged",
-                            group_thousands(last.merged_spans)
-                        ))
-                        .size(12.0)
-                        .color(pal.merged()),
-                    )
-                    .truncate(),
+                    egui::Label::new(RichText::new(merged).size(12.0).color(pal.merged()))
+                        .truncate(),
                 )
                 .on_hover_text(format!(
                     "At this zoom, {} spans are thinner than a pixel. They are drawn as {} marks, \
