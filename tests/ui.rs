@@ -352,3 +352,74 @@ fn snapshot_of_a_speedup_marked_as_skewed() {
     let mut h = result_over_baseline(1.3, 0.1);
     h.snapshot("result_skewed_speedup");
 }
+
+/// A hand-built queue run: thread 0 is asked for at 0 and starts at 1 ms,
+/// puts four items; threads 1 and 2 start later, each takes two items in
+/// turn and waits on I/O for each, with a GIL wait inside the first.
+fn recorded_queue_run() -> RunData {
+    use threadlab::model::{Event, EventKind::*, WorkerId};
+    const MS: u64 = 1_000_000;
+    let ev = |t: u64, thread: u16, kind, arg| Event::new(t, WorkerId::new(0, thread), kind, arg);
+    let mut events = vec![ev(MS, 0, WorkerStart, MS), ev(MS, 0, GilAcquire, 1)];
+    for item in 0..4u64 {
+        let t = MS + (item + 1) * 200_000;
+        events.push(ev(t, 0, QueuePut, item));
+        events.push(ev(t, 0, QueueDepth, item + 1));
+    }
+    events.push(ev(2 * MS, 0, GilRelease, 0));
+    for (thread, start) in [(1u16, 2 * MS), (2, 3 * MS)] {
+        events.push(ev(start - MS / 2, thread, WorkerStart, MS));
+        let mut t = start;
+        for round in 0..2u64 {
+            let item = u64::from(thread) - 1 + 2 * round;
+            events.push(ev(t, thread, GilAcquire, 2 + item));
+            // Items leave in their order: the queue holds 3 - item after.
+            events.push(ev(t, thread, QueueGet, item));
+            events.push(ev(t, thread, QueueDepth, 3 - item));
+            events.push(ev(t, thread, TaskStart, item));
+            events.push(ev(t + MS / 2, thread, GilRelease, 0));
+            events.push(ev(t + MS / 2, thread, IoWaitStart, 4_000));
+            events.push(ev(t + 4 * MS, thread, IoWaitEnd, 0));
+            events.push(ev(t + 4 * MS, thread, GilWait, 0));
+            events.push(ev(t + 5 * MS, thread, GilAcquire, 10 + item));
+            events.push(ev(t + 6 * MS, thread, TaskEnd, item));
+            events.push(ev(t + 6 * MS, thread, GilRelease, 0));
+            t += 6 * MS;
+        }
+    }
+    let scenario = Scenario {
+        name: "hand-built-queue".to_owned(),
+        lab: threadlab::model::Lab::Queue,
+        threads: 2,
+        tasks: 4,
+        ..Scenario::default()
+    };
+    let mut data = RunData::new(scenario);
+    for thread in 0..3 {
+        let batch = events.iter().copied().filter(|e| e.worker.thread == thread);
+        data.apply(RunMessage::Events(batch.collect()));
+    }
+    data
+}
+
+/// Issue 15: who owns which item, read off the picture: the queue's row,
+/// a line from it to each taker, each item labelled on its whole extent
+/// (its I/O and GIL waits included), and every lane's start.
+#[test]
+fn snapshot_of_a_queue_handing_items_to_its_workers() {
+    let data = recorded_queue_run();
+    let queue = data.timeline.queues().of(0).expect("the queue is kept");
+    assert_eq!(queue.takes.len(), 4);
+    assert_eq!(queue.max_depth(), 4);
+    let mut view = TimeView::default();
+    let mut h = Harness::builder()
+        .with_size([900.0, 260.0])
+        .build_ui(move |ui| {
+            threadlab::gui::present::setup_style(ui.ctx(), false);
+            egui::CentralPanel::default().show(ui, |ui| {
+                timeline_ui(ui, &data.timeline, &mut view, data.horizon_ns());
+            });
+        });
+    h.run();
+    h.snapshot("queue_handovers");
+}
