@@ -8,10 +8,11 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::time::{Duration, Instant};
-use threadlab::gui::run_state::RunData;
+use threadlab::gui::panels::results_ui;
+use threadlab::gui::run_state::{Baselines, RunData};
 use threadlab::gui::timeline::{TimeView, cores_ui, timeline_ui};
 use threadlab::gui::{AppOptions, ThreadlabApp};
-use threadlab::model::{RunMessage, Scenario, load_preset};
+use threadlab::model::{LoadSummary, RunMessage, RunSummary, Scenario, load_preset};
 
 #[path = "util/recorded.rs"]
 mod recorded;
@@ -261,4 +262,164 @@ fn snapshot_of_the_window_on_a_recorded_run() {
     let mut h = window(new_app().with_recorded(recorded_run()));
     h.run();
     h.snapshot("window_recorded_run");
+}
+
+/// A finished run of `s` timed while other programs kept `others` cores busy.
+fn timed(s: &Scenario, wall_ms: f64, others: f64) -> RunSummary {
+    RunSummary {
+        threads: s.threads,
+        wall_ms,
+        cpu_ms: wall_ms * f64::from(s.threads).min(2.0),
+        tasks_done: u64::from(s.tasks),
+        load: Some(LoadSummary {
+            others_cores: others,
+            ..LoadSummary::default()
+        }),
+        ..RunSummary::default()
+    }
+}
+
+/// The result panel on a run of four threads over a serial run timed while
+/// other programs kept `serial_others` cores busy, the run under `run_others`.
+fn result_over_baseline(serial_others: f64, run_others: f64) -> Harness<'static> {
+    let four = Scenario::default();
+    let serial = Scenario {
+        threads: 1,
+        ..four.clone()
+    };
+    let mut baselines = Baselines::default();
+    baselines.remember_run(&serial, &timed(&serial, 400.0, serial_others));
+    let run = timed(&four, 145.0, run_others);
+    baselines.remember_run(&four, &run);
+    let mut data = RunData::new(four);
+    data.apply(RunMessage::Finished(Box::new(Ok(run))));
+    let mut commands = Vec::new();
+    let mut h = Harness::builder()
+        .with_size([300.0, 420.0])
+        .build_ui(move |ui| {
+            threadlab::gui::present::setup_style(ui.ctx(), false);
+            egui::CentralPanel::default().show(ui, |ui| {
+                results_ui(ui, Some(&data), &baselines, 2, None, &mut commands);
+            });
+        });
+    h.run();
+    h
+}
+
+/// Issue 15: "Speedup 2.75×, Efficiency 137 %" over a baseline timed while
+/// the machine was busy. Such a speedup is shown marked, with both loads.
+#[test]
+fn a_speedup_over_a_baseline_timed_under_another_load_is_marked() {
+    let h = result_over_baseline(1.3, 0.1);
+    let all: Vec<String> = h
+        .get_all_by_role(Role::Label)
+        .filter_map(|n| n.accesskit_node().value())
+        .collect();
+    let at = all.iter().position(|l| l == "Speedup").expect("a speedup");
+    assert_eq!(all[at + 1], "2.76×");
+    assert_eq!(all[at + 2], "skewed", "the number is marked: {all:?}");
+    let why = all
+        .iter()
+        .find(|l| l.contains("under another load"))
+        .expect("the panel says why");
+    assert!(
+        why.contains("1.3 cores busy then") && why.contains("0.1 of a core during this run"),
+        "{why}"
+    );
+    let at = all
+        .iter()
+        .position(|l| l == "Efficiency")
+        .expect("an efficiency");
+    assert_eq!(all[at + 1..at + 3], ["138 %", "skewed"], "{all:?}");
+
+    // The same run under the serial run's load: a clean number.
+    let clean = result_over_baseline(1.2, 1.1);
+    assert!(clean.query_by_label("skewed").is_none());
+    assert!(
+        clean
+            .query_by_label_contains("under another load")
+            .is_none()
+    );
+    assert!(
+        clean
+            .query_by_label_contains("over one thread: 400")
+            .is_some()
+    );
+}
+
+#[test]
+fn snapshot_of_a_speedup_marked_as_skewed() {
+    let mut h = result_over_baseline(1.3, 0.1);
+    h.snapshot("result_skewed_speedup");
+}
+
+/// A hand-built queue run: thread 0 is asked for at 0 and starts at 1 ms,
+/// puts four items; threads 1 and 2 start later, each takes two items in
+/// turn and waits on I/O for each, with a GIL wait inside the first.
+fn recorded_queue_run() -> RunData {
+    use threadlab::model::{Event, EventKind::*, WorkerId};
+    const MS: u64 = 1_000_000;
+    let ev = |t: u64, thread: u16, kind, arg| Event::new(t, WorkerId::new(0, thread), kind, arg);
+    let mut events = vec![ev(MS, 0, WorkerStart, MS), ev(MS, 0, GilAcquire, 1)];
+    for item in 0..4u64 {
+        let t = MS + (item + 1) * 200_000;
+        events.push(ev(t, 0, QueuePut, item));
+        events.push(ev(t, 0, QueueDepth, item + 1));
+    }
+    events.push(ev(2 * MS, 0, GilRelease, 0));
+    for (thread, start) in [(1u16, 2 * MS), (2, 3 * MS)] {
+        events.push(ev(start - MS / 2, thread, WorkerStart, MS));
+        let mut t = start;
+        for round in 0..2u64 {
+            let item = u64::from(thread) - 1 + 2 * round;
+            events.push(ev(t, thread, GilAcquire, 2 + item));
+            // Items leave in their order: the queue holds 3 - item after.
+            events.push(ev(t, thread, QueueGet, item));
+            events.push(ev(t, thread, QueueDepth, 3 - item));
+            events.push(ev(t, thread, TaskStart, item));
+            events.push(ev(t + MS / 2, thread, GilRelease, 0));
+            events.push(ev(t + MS / 2, thread, IoWaitStart, 4_000));
+            events.push(ev(t + 4 * MS, thread, IoWaitEnd, 0));
+            events.push(ev(t + 4 * MS, thread, GilWait, 0));
+            events.push(ev(t + 5 * MS, thread, GilAcquire, 10 + item));
+            events.push(ev(t + 6 * MS, thread, TaskEnd, item));
+            events.push(ev(t + 6 * MS, thread, GilRelease, 0));
+            t += 6 * MS;
+        }
+    }
+    let scenario = Scenario {
+        name: "hand-built-queue".to_owned(),
+        lab: threadlab::model::Lab::Queue,
+        threads: 2,
+        tasks: 4,
+        ..Scenario::default()
+    };
+    let mut data = RunData::new(scenario);
+    for thread in 0..3 {
+        let batch = events.iter().copied().filter(|e| e.worker.thread == thread);
+        data.apply(RunMessage::Events(batch.collect()));
+    }
+    data
+}
+
+/// Issue 15: who owns which item, read off the picture: the queue's row,
+/// a line from it to each taker, each item labelled on its whole extent
+/// (its I/O and GIL waits included), and every lane's start.
+#[test]
+fn snapshot_of_a_queue_handing_items_to_its_workers() {
+    let data = recorded_queue_run();
+    let queue = data.timeline.queues().of(0).expect("the queue is kept");
+    assert_eq!(queue.takes.len(), 4);
+    assert_eq!(queue.max_depth(), 4);
+    let mut view = TimeView::default();
+    let mut h = Harness::builder()
+        .with_size([900.0, 260.0])
+        .build_ui(move |ui| {
+            threadlab::gui::present::setup_style(ui.ctx(), false);
+            egui::CentralPanel::default().show(ui, |ui| {
+                timeline_ui(ui, &data.timeline, &mut view, data.horizon_ns());
+            });
+        });
+    h.run();
+    h.snapshot("queue_handovers");
 }

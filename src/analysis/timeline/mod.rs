@@ -16,14 +16,16 @@
 pub mod as_of;
 pub mod cores;
 pub mod lanes;
+pub mod queue;
 pub mod tail;
 pub mod track;
 
 pub use as_of::{AsOf, CounterAt};
 pub use cores::{CoreShare, split_sample};
 pub use lanes::{CATEGORIES, Lane, LodItem, Merged, PixelWindow, Span, SpanBlock, Totals};
+pub use queue::{QueueFlow, Queues, Take};
 pub use tail::{Points, Tail};
-pub use track::{HoldSpan, NO_TASK, State, StateSpan, Track};
+pub use track::{HoldSpan, NO_TASK, State, StateSpan, TaskSpan, Track};
 
 use crate::model::{EVENTS_KEPT_MAX, Event, EventKind, WorkerId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,6 +41,8 @@ pub struct Timeline {
     horizon_ns: u64,
     queue_depth: Series,
     counter: Series,
+    /// Each process's queue: who took which item (the detail only).
+    queues: Queues,
     /// When each GIL hand-over happened, all interpreters, in time order.
     handovers: Vec<u64>,
     /// When each GIL drop request was made, in time order.
@@ -85,6 +89,7 @@ impl Timeline {
             horizon_ns: 0,
             queue_depth: Series::new(),
             counter: Series::new(),
+            queues: Queues::default(),
             handovers: Vec::new(),
             drop_requests: Vec::new(),
             events: 0,
@@ -130,6 +135,9 @@ impl Timeline {
                 self.detail_end_ns = self.detail_end_ns.max(e.t_ns);
             }
             let summarising = self.summarising;
+            if !summarising {
+                self.queues.apply(e);
+            }
             let tails = &mut self.summarised;
             match e.kind {
                 EventKind::QueueDepth if summarising => {
@@ -257,6 +265,12 @@ impl Timeline {
         &self.queue_depth
     }
 
+    /// Each process's queue, its depth and who took which item (the
+    /// detail only).
+    pub fn queues(&self) -> &Queues {
+        &self.queues
+    }
+
     /// The shared counter's values as written, in time order (the detail
     /// only). The n-th write (from 1) is the n-th increment, so a correct
     /// counter reads n there.
@@ -334,6 +348,38 @@ mod tests {
             .iter()
             .map(|s| (s.start_ns, s.end_ns, s.state, s.task()))
             .collect()
+    }
+
+    #[test]
+    fn a_start_is_drawn_from_the_request_to_the_first_event() {
+        let mut tl = Timeline::new(true);
+        // Asked for at 40, first event at 100 (the start carries 60 ns).
+        tl.ingest(&[ev(100, 0, WorkerStart, 60), ev(101, 0, GilAcquire, 1)]);
+        // A start recorded without its request time draws none.
+        tl.ingest(&[ev(100, 1, WorkerStart, 0), ev(102, 1, GilWait, 0)]);
+        let t: Vec<&Track> = tl.tracks().collect();
+        assert_eq!(
+            states(t[0]),
+            [
+                (40, 100, State::Starting, None),
+                (100, 101, State::Idle, None)
+            ]
+        );
+        assert_eq!(states(t[1]), [(100, 102, State::Idle, None)]);
+    }
+
+    #[test]
+    fn a_task_spans_its_waits_from_its_start_to_its_end() {
+        let tl = ingest_out_of_order(&two_threads());
+        let tasks = |t: &Track| -> Vec<(u64, u64, u32)> {
+            let spans = t.tasks.spans().iter();
+            spans.map(|s| (s.start_ns, s.end_ns, s.task)).collect()
+        };
+        let t: Vec<&Track> = tl.tracks().collect();
+        // Thread 0 waited for the GIL inside task 0: one extent all the same.
+        assert_eq!(tasks(t[0]), [(2, 30, 0)]);
+        assert_eq!(tasks(t[1]), [(11, 20, 1)]);
+        assert!(t.iter().all(|t| t.open_task(99).is_none()));
     }
 
     #[test]

@@ -29,11 +29,16 @@ pub enum State {
     /// core by the OS: more runnable threads than cores. Measured by the
     /// worker itself (`engine::core_watch`).
     CoreWait = 6,
+    /// Asked for but not begun: from the moment the run asked for the
+    /// thread or process to the worker's first event. Measured: the worker
+    /// records its start with the time since that request.
+    Starting = 7,
 }
 
 impl State {
     /// Every state, in legend order.
-    pub const ALL: [State; 7] = [
+    pub const ALL: [State; 8] = [
+        State::Starting,
         State::Running,
         State::CoreWait,
         State::GilWait,
@@ -43,7 +48,7 @@ impl State {
         State::Idle,
     ];
 
-    /// Index into per-state tables (`0..7`).
+    /// Index into per-state tables (`0..8`).
     pub fn index(self) -> usize {
         self as usize
     }
@@ -58,6 +63,7 @@ impl State {
             State::Native => "native code, no GIL",
             State::Idle => "idle",
             State::CoreWait => "ready, waiting for a core",
+            State::Starting => "starting (asked for, not yet running)",
         }
     }
 
@@ -102,6 +108,30 @@ impl Span for StateSpan {
     }
 }
 
+/// A task (or queue item) from its start to its end, whatever states the
+/// worker went through meanwhile: what its label spans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskSpan {
+    /// Start, ns.
+    pub start_ns: u64,
+    /// End, ns.
+    pub end_ns: u64,
+    /// Which task.
+    pub task: u32,
+}
+
+impl Span for TaskSpan {
+    fn start_ns(&self) -> u64 {
+        self.start_ns
+    }
+    fn end_ns(&self) -> u64 {
+        self.end_ns
+    }
+    fn category(&self) -> usize {
+        0
+    }
+}
+
 /// A stretch during which a worker held something: the GIL, the lock, a core.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HoldSpan {
@@ -137,6 +167,8 @@ pub struct Track {
     pub id: WorkerId,
     /// Its states, closed spans only.
     pub states: Lane<StateSpan>,
+    /// Its tasks, each from its start to its end, closed ones only.
+    pub tasks: Lane<TaskSpan>,
     /// Its holds of the interpreter's GIL.
     pub gil: Lane<HoldSpan>,
     /// Its holds of the lab's lock.
@@ -157,6 +189,7 @@ pub struct Track {
     core: Option<u32>,
     last_switch: Option<u64>,
     open_state: Option<StateSpan>,
+    open_task: Option<TaskSpan>,
     open_gil: Option<HoldSpan>,
     open_lock: Option<HoldSpan>,
     open_core: Option<(u32, HoldSpan)>,
@@ -184,6 +217,7 @@ impl Track {
         Self {
             id,
             states: Lane::default(),
+            tasks: Lane::default(),
             gil: Lane::default(),
             lock: Lane::default(),
             cores: BTreeMap::new(),
@@ -197,6 +231,7 @@ impl Track {
             core: None,
             last_switch: None,
             open_state: None,
+            open_task: None,
             open_gil: None,
             open_lock: None,
             open_core: None,
@@ -211,6 +246,7 @@ impl Track {
     pub fn summarise_from_now(&mut self) {
         self.summarising = true;
         self.states.summarise_from_now();
+        self.tasks.summarise_from_now();
         self.gil.summarise_from_now();
         self.lock.summarise_from_now();
         self.cores.values_mut().for_each(Lane::summarise_from_now);
@@ -221,16 +257,38 @@ impl Track {
         let t = e.t_ns;
         let f = &mut self.flags;
         match e.kind {
-            EventKind::WorkerStart => f.alive = true,
+            EventKind::WorkerStart => {
+                f.alive = true;
+                // Its start carries the time since the run asked for it:
+                // that wait is drawn before its first state.
+                if self.states.is_empty() && self.open_state.is_none() {
+                    let asked = StateSpan {
+                        start_ns: t.saturating_sub(e.arg),
+                        end_ns: t,
+                        task: NO_TASK,
+                        state: State::Starting,
+                    };
+                    close(&mut self.states, Some(asked), t);
+                }
+            }
             EventKind::WorkerExit => *f = Flags::default(),
             EventKind::CutOff => {
                 *f = Flags::default();
                 self.cut_off_ns = Some(t);
             }
-            EventKind::TaskStart => self.task = u32::try_from(e.arg).unwrap_or(NO_TASK - 1),
+            EventKind::TaskStart => {
+                self.task = u32::try_from(e.arg).unwrap_or(NO_TASK - 1);
+                close(&mut self.tasks, self.open_task.take(), t);
+                self.open_task = Some(TaskSpan {
+                    start_ns: t,
+                    end_ns: t,
+                    task: self.task,
+                });
+            }
             EventKind::TaskEnd => {
                 self.task = NO_TASK;
                 self.tasks_done += 1;
+                close(&mut self.tasks, self.open_task.take(), t);
             }
             EventKind::GilWait => f.gil_wait = true,
             EventKind::GilAcquire => {
@@ -282,6 +340,7 @@ impl Track {
             | EventKind::StopSeen => {}
         }
         if !self.flags.alive {
+            close(&mut self.tasks, self.open_task.take(), t);
             close(&mut self.gil, self.open_gil.take(), t);
             close(&mut self.lock, self.open_lock.take(), t);
         }
@@ -379,6 +438,14 @@ impl Track {
         })
     }
 
+    /// The task under way, drawn up to `horizon_ns`.
+    pub fn open_task(&self, horizon_ns: u64) -> Option<TaskSpan> {
+        self.open_task.map(|s| TaskSpan {
+            end_ns: horizon_ns.max(s.start_ns),
+            ..s
+        })
+    }
+
     /// The GIL hold still open, drawn up to `horizon_ns`.
     pub fn open_gil(&self, horizon_ns: u64) -> Option<HoldSpan> {
         extend(self.open_gil, horizon_ns)
@@ -432,6 +499,12 @@ trait SetEnd {
 }
 
 impl SetEnd for StateSpan {
+    fn set_end(&mut self, t: u64) {
+        self.end_ns = t;
+    }
+}
+
+impl SetEnd for TaskSpan {
     fn set_end(&mut self, t: u64) {
         self.end_ns = t;
     }

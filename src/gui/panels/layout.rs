@@ -12,9 +12,9 @@ use crate::gui::present::{ContextExt as _, Fill, faded, keys_text, state_fill};
 use crate::gui::run_state::{Baselines, RunData};
 use crate::gui::timeline::{
     DrawStats, LanePainter, Overlay, TimeView, core_count, cores_at_ui, cores_min_height,
-    timeline_at_ui,
+    load_in_view, timeline_at_ui,
 };
-use crate::model::Scenario;
+use crate::model::{Lab, Scenario};
 use egui::{Frame, RichText, Sense, Stroke, Ui, vec2};
 
 /// Width of the strip a folded side panel leaves, in points.
@@ -151,7 +151,10 @@ pub fn central_ui(
         scrub: finished,
     };
     let cores = core_count(data);
-    let cores_h = cores_min_height(cores);
+    // The load chart only where enough samples are in view; otherwise its
+    // room goes to the lanes.
+    let load = load_in_view(data, view, overlay.horizon_ns);
+    let cores_h = cores_min_height(cores, load);
     // The cores view gets its least height; spacing between the two is 6 px.
     let timeline_h = (ui.available_height() - cores_h - 14.0).max(80.0);
     let out = ui
@@ -195,7 +198,7 @@ fn banner_ui(ui: &mut Ui, b: &Central<'_>) {
         return;
     }
     let s = b.data.map_or(b.scenario, |d| &d.scenario);
-    let shape = format!("{} · {}", s.shape_label(), work_text(s));
+    let shape = format!("{} · {}", shape_text(s), work_text(s));
     let (status, color) = match b.data {
         None => ("press Run to start".to_owned(), pal.weak_text()),
         Some(d) => match d.summary() {
@@ -245,6 +248,25 @@ fn banner_ui(ui: &mut Ui, b: &Central<'_>) {
     });
 }
 
+/// The workers a run of `s` starts, in words. The labs that set threads
+/// beside processes run `threads` threads in threadlab's own process and
+/// `processes` children of one thread each, which the scenario's own shape
+/// ("4 processes × 4 threads") would misstate.
+fn shape_text(s: &Scenario) -> String {
+    let plural = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let joiner = match s.lab {
+        Lab::Startup => "then",
+        Lab::SharedMemory | Lab::Kill => "beside",
+        _ => return s.shape_label(),
+    };
+    format!(
+        "{}, {joiner} {} of 1 thread each, GIL {}",
+        plural(s.threads, "thread", "threads"),
+        plural(s.processes.max(1), "process", "processes"),
+        if s.gil { "on" } else { "off" }
+    )
+}
+
 /// The legend of the states on screen, the merged-marks note, and Fit.
 fn legend_ui(
     ui: &mut Ui,
@@ -262,6 +284,21 @@ fn legend_ui(
             ui.label(RichText::new(legend_label(state, timeline.gil_mode())).size(12.5));
             ui.add_space(8.0);
         }
+        // The note of merged spans on the same line where it fits whole,
+        // on the next one otherwise: cut to "7…" it says nothing.
+        let merged = format!("{} spans merged", group_thousands(last.merged_spans));
+        let note_w = ui
+            .painter()
+            .layout_no_wrap(
+                merged.clone(),
+                egui::FontId::proportional(12.0),
+                pal.merged(),
+            )
+            .size()
+            .x;
+        if last.merged_spans > 0 && ui.available_size_before_wrap().x < note_w + 60.0 {
+            ui.end_row();
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if !view.is_fit()
                 && ui
@@ -273,15 +310,8 @@ fn legend_ui(
             }
             if last.merged_spans > 0 {
                 ui.add(
-                    egui::Label::new(
-                        RichText::new(format!(
-                            "{} spans merged",
-                            group_thousands(last.merged_spans)
-                        ))
-                        .size(12.0)
-                        .color(pal.merged()),
-                    )
-                    .truncate(),
+                    egui::Label::new(RichText::new(merged).size(12.0).color(pal.merged()))
+                        .truncate(),
                 )
                 .on_hover_text(format!(
                     "At this zoom, {} spans are thinner than a pixel. They are drawn as {} marks, \
@@ -315,8 +345,18 @@ fn states_present(timeline: &Timeline) -> [bool; CATEGORIES] {
         }
     }
     if timeline.worker_count() == 0 {
-        // Running, GIL wait, lock wait, I/O, native, idle, core wait.
-        seen = [true, timeline.gil_mode(), false, true, true, true, true];
+        // Running, GIL wait, lock wait, I/O, native, idle, core wait; a
+        // start is drawn once a worker has one.
+        seen = [
+            true,
+            timeline.gil_mode(),
+            false,
+            true,
+            true,
+            true,
+            true,
+            false,
+        ];
     }
     seen
 }
@@ -326,6 +366,8 @@ fn legend_label(state: State, gil_mode: bool) -> &'static str {
     match state {
         State::Running if !gil_mode => "running",
         State::Running => "running (holds the GIL)",
+        // Short: the legend is one line; its tooltip and the lanes' say more.
+        State::Starting => "starting",
         other => other.label(),
     }
 }

@@ -8,7 +8,7 @@ use crate::gui::format::{
     cores_text, duration_text, percent_text, speedup_exact_text, whole_speedup_text,
 };
 use crate::gui::present::{ContextExt as _, Palette};
-use crate::gui::run_state::{BUSY_WARNING, Baselines, RunData, work_key};
+use crate::gui::run_state::{BUSY_WARNING, Baselines, LoadSkew, RunData, work_key};
 use crate::model::{Lab, Scenario};
 use crate::sampling::topology::describe_counts;
 use egui::{Color32, Grid, RichText, Ui};
@@ -73,24 +73,59 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             };
             if work_key(&data.scenario).is_some() {
                 ui.label("Speedup");
+                let skew = baselines.load_skew(data);
                 match baselines.speedup(data) {
-                    Some(x) => {
-                        ui.label(big(speedup_exact_text(x), speedup_color(pal, x, ideal)));
+                    // Timed again because the first timing's load was not
+                    // the run's: no number until it is in.
+                    Some(_) if baselines.is_measuring(&data.scenario) => {
+                        ui.label("measuring again…");
                         ui.end_row();
                         ui.label("");
-                        let serial = baselines.serial_ms(&data.scenario).unwrap_or(0.0);
-                        ui.label(note(format!(
-                            "over one thread: {} · one run each",
-                            duration_text(serial * 1e6)
-                        )))
-                        .on_hover_text(
-                            "One run of each: on a shared machine the next may differ. \
-                             Compare runs every shape several times and shows the range.",
-                        );
+                        ui.label(note(
+                            "one thread was timed under another load from other programs"
+                                .to_owned(),
+                        ));
+                    }
+                    Some(x) => {
+                        // A ratio over a baseline timed under another load
+                        // is not a clean number: marked, with the loads.
+                        let color = match skew {
+                            Some(_) => pal.warning(),
+                            None => speedup_color(pal, x, ideal),
+                        };
+                        ui.horizontal(|ui| {
+                            ui.label(big(speedup_exact_text(x), color));
+                            if skew.is_some() {
+                                ui.label(RichText::new("skewed").strong().color(pal.warning()));
+                            }
+                        });
+                        ui.end_row();
+                        ui.label("");
+                        match skew {
+                            Some(skew) => {
+                                ui.add(egui::Label::new(skew_note(pal, skew)).wrap());
+                            }
+                            None => {
+                                let serial = baselines.serial_ms(&data.scenario).unwrap_or(0.0);
+                                ui.label(note(format!(
+                                    "over one thread: {} · one run each",
+                                    duration_text(serial * 1e6)
+                                )))
+                                .on_hover_text(
+                                    "One run of each: on a shared machine the next may differ. \
+                                     Compare runs every shape several times and shows the range.",
+                                );
+                            }
+                        }
                         ui.end_row();
                         ui.label("Efficiency");
                         let e = efficiency(x, ideal);
-                        ui.label(big(percent_text(e * 100.0), speedup_color(pal, x, ideal)));
+                        ui.horizontal(|ui| {
+                            ui.label(big(percent_text(e * 100.0), color));
+                            if skew.is_some() {
+                                ui.label(RichText::new("skewed").strong().color(pal.warning()));
+                            }
+                        });
                         ui.end_row();
                         ui.label("");
                         let bound = if data.scenario.workload.computes() {
@@ -152,26 +187,6 @@ pub fn summary_ui(ui: &mut Ui, data: Option<&RunData>, baselines: &Baselines, co
             ui.end_row();
         });
     explanation_ui(ui, data, baselines, summary, cores);
-    // A speedup is a ratio of two runs: when other programs took a
-    // different share of the cores during each, it says so.
-    if baselines.speedup(data).is_some()
-        && let (Some(then), Some(now)) = (
-            baselines.serial_others_cores(&data.scenario),
-            data.others_cores(),
-        )
-        && (then - now).abs() >= BUSY_WARNING
-    {
-        ui.label(
-            RichText::new(format!(
-                "The one-thread run was timed while other programs took {}, this run while \
-                 they took {}: the speedup is skewed. Run both again on a quiet machine.",
-                cores_text(then),
-                cores_text(now)
-            ))
-            .size(11.5)
-            .color(pal.warning()),
-        );
-    }
     if let Some(others) = data.others_cores().filter(|o| *o >= BUSY_WARNING) {
         ui.label(
             RichText::new(format!(
@@ -230,7 +245,10 @@ fn explanation_ui(
             }
         }
     }
-    if let Some(x) = speedup.filter(|x| *x > ideal * 1.1)
+    // Over a baseline timed under another load, the parts of a speedup say
+    // nothing about this machine: the mark beside the number says why.
+    let clean = baselines.load_skew(data).is_none();
+    if let Some(x) = speedup.filter(|x| clean && *x > ideal * 1.1)
         && let (Some(sw), Some(sc)) = (
             baselines.serial_ms(&data.scenario),
             baselines.serial_cpu_ms(&data.scenario),
@@ -260,6 +278,24 @@ fn explanation_ui(
             .color(pal.weak_text()),
         );
     }
+}
+
+/// Under a skewed speedup, in words a lecturer can say out loud: which
+/// run had more of the machine taken by other programs, and by how much.
+fn skew_note(pal: Palette, skew: LoadSkew) -> RichText {
+    let again = if skew.retried {
+        " (timed twice, both times so)"
+    } else {
+        ""
+    };
+    RichText::new(format!(
+        "One thread was timed under another load: other programs kept {} busy then{again}, {} \
+         during this run. Run again on a quiet machine for a clean number.",
+        cores_text(skew.serial_others),
+        cores_text(skew.run_others),
+    ))
+    .size(11.5)
+    .color(pal.warning())
 }
 
 /// Red when the workers bring almost nothing, green near the ideal.

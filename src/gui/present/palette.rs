@@ -110,6 +110,8 @@ pub enum Fill {
     BackHatched,
     /// A thin line through the middle: nothing to do.
     Thin,
+    /// An empty frame: the worker was asked for and is not there yet.
+    Outline,
 }
 
 /// How a state is painted.
@@ -119,6 +121,7 @@ pub fn state_fill(state: State) -> Fill {
         State::GilWait | State::LockWait | State::IoWait => Fill::Hatched,
         State::CoreWait => Fill::BackHatched,
         State::Idle => Fill::Thin,
+        State::Starting => Fill::Outline,
     }
 }
 
@@ -190,6 +193,9 @@ impl Palette {
             // pale steel on dark, a dark slate on light, apart from every
             // hue and, drawn striped, from the idle line.
             State::CoreWait => self.pick(rgb(0xcfd6e6), rgb(0x2f3a4d)),
+            // Okabe–Ito's orange, the one hue left: drawn as an empty frame,
+            // so it is told from the striped waits by its shape as well.
+            State::Starting => self.pick(rgb(0xf5b53d), rgb(0xb87a00)),
         }
     }
 

@@ -15,7 +15,7 @@ mod pace;
 mod reaper;
 mod saved;
 
-pub use baseline::{Baselines, serial_of, work_key};
+pub use baseline::{Baselines, LOAD_SKEW, LoadSkew, loads_differ, serial_of, work_key};
 pub use clip::{CANCELLED, ClipJob, FrameSource, MakeSource};
 pub use export::{ExportKind, Exporter, Notice};
 pub use live::{BUSY_WARNING, KEPT_EVENTS_MAX, LiveRun, RunData};

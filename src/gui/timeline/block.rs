@@ -82,7 +82,7 @@ pub fn block_lanes<'a>(
             if lane_h >= 9.0 {
                 lane_label(painter, rect.left(), bar, track, &font, horizon);
             }
-            state_lane(lp, painter, bar, map, track, horizon);
+            state_lane(lp, painter, bar, map, track, horizon, "task");
             hover.push((
                 timeline,
                 Row::Worker(track, k),

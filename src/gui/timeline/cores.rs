@@ -4,11 +4,11 @@
 //! core's time that no worker used split, per load sample, between
 //! threadlab's other threads (the window, its renderer, the run's helpers),
 //! other programs and idling; below it, the cores kept busy over time
-//! (`load.rs`).
+//! (`load.rs`), when enough load samples are in view to draw it.
 
 use super::cursor::{Overlay, cursor_over, ghost_end};
 use super::lanes::{Holder, XMap, hold_lane};
-use super::load::{LOAD_MIN_H, load_ui};
+use super::load::{LOAD_MIN_H, LOAD_NOTE_H, load_note_ui, load_shown, load_ui};
 use super::navigate::navigate;
 use super::paint::LanePainter;
 use super::view::TimeView;
@@ -29,9 +29,16 @@ fn lanes_height(cores: usize) -> f32 {
     (cores as f32 * LANE_H[1]).clamp(44.0, 170.0)
 }
 
-/// The least height the cores view needs for `cores` cores.
-pub fn cores_min_height(cores: usize) -> f32 {
-    TITLE_H + lanes_height(cores) + 6.0 + LOAD_MIN_H
+/// The least height the cores view needs for `cores` cores, with the load
+/// chart (`load`) or the line said in its place.
+pub fn cores_min_height(cores: usize, load: bool) -> f32 {
+    TITLE_H + lanes_height(cores) + 6.0 + if load { LOAD_MIN_H } else { LOAD_NOTE_H }
+}
+
+/// Whether the load chart is drawn for `data` with `view` on screen.
+pub fn load_in_view(data: &RunData, view: &TimeView, horizon_ns: u64) -> bool {
+    let [start, end] = view.range_ns(horizon_ns);
+    load_shown(data, start, end)
 }
 
 /// Number of cores to show: those of the machine the run went on, what the
@@ -170,7 +177,11 @@ pub fn cores_at_ui(
         cursor_over(&painter, lanes_rect, map, t, ui.visuals().panel_fill);
     }
     let load_rect = Rect::from_x_y_ranges(rect.x_range(), (lanes_bottom + 6.0)..=rect.bottom());
-    load_ui(ui, load_rect, data, map, overlay);
+    if load_shown(data, map.window.start_ns, map.window.end_ns) {
+        load_ui(ui, load_rect, data, map, overlay);
+    } else {
+        load_note_ui(ui, load_rect, data, map);
+    }
 }
 
 /// The key to the lanes' backgrounds, right-aligned at `right`.

@@ -5,9 +5,9 @@
 use super::paint::{LanePainter, may_hold};
 use super::rows::executing_share;
 use super::widget::LABEL_W;
-use crate::analysis::timeline::State;
 use crate::analysis::timeline::{HoldSpan, Lane, LodItem, PixelWindow, StateSpan, Track};
-use crate::gui::format::{percent_text, worker_short};
+use crate::analysis::timeline::{Span as _, State};
+use crate::gui::format::{duration_text, percent_text, worker_short};
 use crate::gui::present::ContextExt as _;
 use egui::{Align2, FontId, Painter, Rect, Stroke, pos2};
 
@@ -36,7 +36,9 @@ impl XMap {
     }
 }
 
-/// Paints one worker's states into `row`, with task ids where they fit.
+/// Paints one worker's states into `row`, each task (or queue item, as
+/// `noun` says) labelled on its whole extent, from its start to its end,
+/// the waits inside it included, where the label fits.
 pub fn state_lane(
     lp: &mut LanePainter,
     painter: &Painter,
@@ -44,22 +46,19 @@ pub fn state_lane(
     map: XMap,
     track: &Track,
     horizon_ns: u64,
+    noun: &str,
 ) {
-    let pal = painter.palette();
     lp.begin_lane();
-    let open = track.open_state(horizon_ns);
     let draw = |lp: &mut LanePainter, s: &StateSpan| {
         if let Some((x0, x1)) = map.span_x(s.start_ns, s.end_ns) {
             lp.state_bar(row, x0, x1, s.state);
-            let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
-            // "task 7" when it fits, "#7" (two characters, the shortest) when
-            // only that does.
-            if s.state.is_executing()
-                && let Some(task) = s.task()
-                && may_hold(rect, 2)
-                && !lp.label_in(painter, rect, format!("task {task}"), pal.on_bar_text())
-            {
-                lp.label_in(painter, rect, format!("#{task}"), pal.on_bar_text());
+            if s.state == State::Starting {
+                // How long the start took, where it fits: the point of it.
+                let rect = Rect::from_x_y_ranges(x0..=x1, row.y_range());
+                let took = duration_text(s.duration_ns() as f64);
+                if may_hold(rect, 4) && !lp.label_over(painter, rect, format!("starting {took}")) {
+                    lp.label_over(painter, rect, took);
+                }
             }
         }
     };
@@ -69,13 +68,38 @@ pub fn state_lane(
             LodItem::Merged(m) => lp.merged_states(row, map.left, map.window, &m),
         }
     }
-    if let Some(s) = open {
+    if let Some(s) = track.open_state(horizon_ns) {
         draw(lp, &s);
+    }
+    // Labels over the bars: tasks merged on screen get none.
+    let tasks = track.tasks.lod(map.window).filter_map(|item| match item {
+        LodItem::Span(s) => Some(*s),
+        LodItem::Merged(_) => None,
+    });
+    for task in tasks.chain(track.open_task(horizon_ns)) {
+        if let Some((x0, x1)) = map.span_x(task.start_ns, task.end_ns) {
+            task_label(
+                lp,
+                painter,
+                Rect::from_x_y_ranges(x0..=x1, row.y_range()),
+                task.task,
+                noun,
+            );
+        }
     }
     if let Some(t) = track.cut_off_ns {
         cut_off_mark(lp, row, map.x(t));
     }
     lp.end_lane(painter, row, map.left);
+}
+
+/// "item 7" over a task's whole extent (`rect`, its waits included) when it
+/// fits, "#7" (two characters, the shortest) when only that does, nothing
+/// otherwise; on a backdrop, so it reads over every state's bar.
+fn task_label(lp: &mut LanePainter, painter: &Painter, rect: Rect, task: u32, noun: &str) {
+    if may_hold(rect, 2) && !lp.label_over(painter, rect, format!("{noun} {task}")) {
+        lp.label_over(painter, rect, format!("#{task}"));
+    }
 }
 
 /// Paints a previous run's states into `row` as bare bars (no labels, no

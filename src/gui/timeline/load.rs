@@ -5,6 +5,10 @@
 //! order up to the machine's total. A dashed line marks the cores the run
 //! may use. It answers, at a glance, "why is it not 4× faster?": the
 //! workers' band never rises above the cores they had.
+//!
+//! The OS is read every 50 ms, so a short run (or a close zoom) has too few
+//! samples for a curve: with fewer than [`LOAD_SAMPLES_MIN`] in view the
+//! chart gives its room to the lanes and one line says why.
 
 use super::cursor::{Overlay, cursor_line, fade_after};
 use super::lanes::XMap;
@@ -18,7 +22,62 @@ use egui::{Align2, FontId, Rect, Stroke, Ui, pos2};
 /// The least height of the chart.
 pub const LOAD_MIN_H: f32 = 64.0;
 /// The most height of the chart: the room above goes to the lanes.
-const LOAD_MAX_H: f32 = 220.0;
+const LOAD_MAX_H: f32 = 120.0;
+/// Fewer load samples than this in view, and the chart is not drawn: two
+/// points make a step, not a picture of the load over time.
+pub const LOAD_SAMPLES_MIN: usize = 3;
+/// Height of the line said in the chart's place.
+pub const LOAD_NOTE_H: f32 = 16.0;
+
+/// The load samples whose interval overlaps `start_ns..end_ns`.
+pub fn samples_in(data: &RunData, start_ns: f64, end_ns: f64) -> usize {
+    data.cores
+        .iter()
+        .filter(|s| {
+            let from = s.t_ns.saturating_sub(s.interval_ns) as f64;
+            (s.t_ns as f64) > start_ns && from < end_ns
+        })
+        .count()
+}
+
+/// Whether the chart is drawn for `data` with `start_ns..end_ns` on screen.
+pub fn load_shown(data: &RunData, start_ns: f64, end_ns: f64) -> bool {
+    samples_in(data, start_ns, end_ns) >= LOAD_SAMPLES_MIN
+}
+
+/// In the chart's place: one small line saying why it is not drawn.
+pub fn load_note_ui(ui: &Ui, rect: Rect, data: &RunData, map: XMap) {
+    let pal = ui.palette();
+    let n = samples_in(data, map.window.start_ns, map.window.end_ns);
+    let samples = match n {
+        0 => "no load sample".to_owned(),
+        1 => "1 load sample".to_owned(),
+        n => format!("{n} load samples"),
+    };
+    let painter = ui.painter_at(rect);
+    let font = FontId::proportional(11.0);
+    let why = format!("Cores busy over time: not drawn, {samples} in view (one per 50 ms).");
+    let more = " The core lanes above are the workers' own measure.";
+    // The second sentence only where the line has room for it.
+    let full = format!("{why}{more}");
+    let width = painter
+        .layout_no_wrap(full.clone(), font.clone(), pal.weak_text())
+        .size()
+        .x;
+    let text = if width + 12.0 <= rect.width() {
+        full
+    } else {
+        why
+    };
+    painter.text(
+        pos2(rect.left() + 6.0, rect.top() + LOAD_NOTE_H * 0.5),
+        Align2::LEFT_CENTER,
+        text,
+        font,
+        pal.weak_text(),
+    );
+}
+
 /// Width of one column of the chart, px.
 const COLUMN_PX: f32 = 2.0;
 /// The workers' band is averaged over at least this long, ns.
@@ -193,5 +252,41 @@ pub fn load_ui(ui: &mut Ui, rect: Rect, data: &RunData, map: XMap, overlay: &Ove
             faded(pal.lane_bg(), 0.9),
         );
         painter.galley(at, galley, pal.text());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{RunMessage, Scenario};
+
+    const MS: u64 = 1_000_000;
+
+    /// A run sampled every 50 ms up to `end_ms`, as the core sampler does.
+    fn sampled(end_ms: u64) -> RunData {
+        let mut data = RunData::new(Scenario::default());
+        for t in (50..=end_ms).step_by(50) {
+            data.apply(RunMessage::Cores(CoreSample {
+                t_ns: t * MS,
+                usage: vec![50.0, 50.0],
+                ..Default::default()
+            }));
+        }
+        data
+    }
+
+    #[test]
+    fn the_chart_needs_three_samples_in_view() {
+        let short = sampled(100);
+        assert_eq!(samples_in(&short, 0.0, 100e6), 2);
+        assert!(
+            !load_shown(&short, 0.0, 100e6),
+            "two samples: a step, not a curve"
+        );
+        let long = sampled(1000);
+        assert!(load_shown(&long, 0.0, 1000e6));
+        // Zoomed in on 60 ms of it: the samples covering that stretch only.
+        assert_eq!(samples_in(&long, 420e6, 480e6), 2);
+        assert!(!load_shown(&long, 420e6, 480e6));
     }
 }

@@ -120,6 +120,20 @@ impl LanePainter {
             Fill::Solid => self.solid(rect, color),
             Fill::Hatched => self.hatched(rect, color),
             Fill::BackHatched => self.back_hatched(rect, color),
+            Fill::Outline => {
+                // A faint body inside a frame of 1.5 px: present, not running.
+                self.solid(rect, faded(color, 0.15));
+                let w = 1.5f32.min(rect.width() * 0.5);
+                let (x, y) = (rect.x_range(), rect.y_range());
+                for edge in [
+                    Rect::from_x_y_ranges(x, y.min..=(y.min + w)),
+                    Rect::from_x_y_ranges(x, (y.max - w)..=y.max),
+                    Rect::from_x_y_ranges(x.min..=(x.min + w), y),
+                    Rect::from_x_y_ranges((x.max - w)..=x.max, y),
+                ] {
+                    self.solid(edge, color);
+                }
+            }
             Fill::Thin => {
                 let h = (rect.height() * 0.12).max(1.0);
                 let y = rect.center().y;
@@ -146,6 +160,24 @@ impl LanePainter {
         text: String,
         color: Color32,
     ) -> bool {
+        self.place_label(painter, rect, text, color, false)
+    }
+
+    /// A label centred in `rect` on a dark backdrop, readable over bars of
+    /// any state (a task's whole extent, its waits included), when it fits.
+    pub fn label_over(&mut self, painter: &Painter, rect: Rect, text: String) -> bool {
+        // White on black reads in both themes, as the merged marks' words do.
+        self.place_label(painter, rect, text, Color32::WHITE, true)
+    }
+
+    fn place_label(
+        &mut self,
+        painter: &Painter,
+        rect: Rect,
+        text: String,
+        color: Color32,
+        backdrop: bool,
+    ) -> bool {
         let font = bar_font(rect.height());
         // Most bars of a busy lane are far too thin for any label, and laying
         // text out is the dearest step of drawing them: skip it there.
@@ -156,7 +188,9 @@ impl LanePainter {
             .layout_no_wrap(text.clone(), font.clone(), color)
             .size()
             .x;
-        if width + 6.0 > rect.width() {
+        // A backdrop reaches 4 px either side of the text.
+        let pad = if backdrop { 14.0 } else { 6.0 };
+        if width + pad > rect.width() {
             return false;
         }
         // Spans of a lane may overlap (workers sharing a core). The bar painted
@@ -176,7 +210,7 @@ impl LanePainter {
             text,
             font,
             color,
-            backdrop: false,
+            backdrop,
         });
         true
     }
@@ -228,7 +262,7 @@ impl LanePainter {
             let color = match state_fill(state) {
                 Fill::Solid => color,
                 Fill::Hatched | Fill::BackHatched => faded(color, 0.75),
-                Fill::Thin => faded(color, 0.45),
+                Fill::Thin | Fill::Outline => faded(color, 0.45),
             };
             self.run_quad(state.index(), x0, x1, y, y + h, color);
             y += h;

@@ -1,9 +1,11 @@
 //! The rows of the timeline and how each is drawn: per process a header,
 //! its GIL lane (who holds it), its lock lane when the lab has a lock, and
-//! one lane per worker coloured by state, with its share of time computing.
+//! its queue's depth when the lab has a queue, and one lane per worker
+//! coloured by state, with its share of time computing.
 
 use super::lanes::{Holder, XMap, hold_lane, state_lane};
 use super::paint::LanePainter;
+use super::queue::queue_lane;
 use super::widget::LABEL_W;
 use crate::analysis::timeline::{Span, State, Timeline, Totals, Track};
 use crate::gui::format::percent_text;
@@ -19,6 +21,8 @@ pub enum Row<'a> {
     Gil(u16),
     /// A process's lock: who holds it.
     Lock(u16),
+    /// A process's queue: its depth, and the items its workers took.
+    Queue(u16),
     /// One worker's states, with its index in the run (for its colour).
     Worker(&'a Track, usize),
 }
@@ -34,6 +38,13 @@ pub fn rows(timeline: &Timeline) -> Vec<Row<'_>> {
         }
         if timeline.process_tracks(process).any(Track::used_lock) {
             rows.push(Row::Lock(process));
+        }
+        if timeline
+            .queues()
+            .of(process)
+            .is_some_and(|q| !q.takes.is_empty())
+        {
+            rows.push(Row::Queue(process));
         }
         for track in timeline.process_tracks(process) {
             rows.push(Row::Worker(track, index));
@@ -94,6 +105,19 @@ pub(super) fn row_ui(
             let holders = holders(pal, timeline, process, horizon, gil);
             hold_lane(lp, painter, bar, map, holders.into_iter(), true);
         }
+        Row::Queue(process) => {
+            painter.rect_filled(bar, 0.0, pal.lane_bg());
+            painter.text(
+                label_pos,
+                Align2::LEFT_CENTER,
+                "queue depth",
+                font,
+                pal.lane_title(),
+            );
+            if let Some(flow) = timeline.queues().of(process) {
+                queue_lane(lp, painter, bar, map, flow);
+            }
+        }
         Row::Worker(track, index) => {
             painter.rect_filled(bar, 0.0, pal.lane_bg());
             if bar.height() >= 8.0 {
@@ -123,7 +147,13 @@ pub(super) fn row_ui(
                     pal.state_color(State::Running),
                 );
             }
-            state_lane(lp, painter, bar, map, track, horizon);
+            // Items of a queue, tasks of a pool.
+            let noun = if timeline.queues().any_taken() {
+                "item"
+            } else {
+                "task"
+            };
+            state_lane(lp, painter, bar, map, track, horizon, noun);
         }
     }
 }
@@ -137,9 +167,11 @@ pub fn executing_share(track: &Track, horizon: u64) -> f64 {
     share_of(&totals)
 }
 
-/// Share of `totals` spent running or in native code, 0..=1.
+/// Share of `totals` spent running or in native code, 0..=1, of the
+/// worker's life: from its first event on, so the time it took to start is
+/// not counted against it.
 fn share_of(totals: &Totals) -> f64 {
-    let alive: u64 = totals.iter().sum();
+    let alive: u64 = totals.iter().sum::<u64>() - totals[State::Starting.index()];
     let busy = totals[State::Running.index()] + totals[State::Native.index()];
     busy as f64 / alive.max(1) as f64
 }

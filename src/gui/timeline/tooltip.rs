@@ -22,6 +22,17 @@ pub fn row_tooltip(
             timeline.process_tracks(process).count()
         )),
         Row::Worker(track, _) => worker_text(track, t_ns, window, horizon),
+        Row::Queue(process) => {
+            let flow = timeline.queues().of(process)?;
+            let t = t_ns.max(0.0) as u64;
+            let at = flow.depth.partition_point(|p| p.0 <= t);
+            let depth = at.checked_sub(1).map_or(0, |i| flow.depth[i].1);
+            Some(format!(
+                "{depth} items in the queue here (at most {}). Each line down is an item \
+                 taken: it ends on the lane of the worker that took it.",
+                flow.max_depth()
+            ))
+        }
         Row::Gil(process) | Row::Lock(process) => {
             let what = if matches!(row, Row::Gil(_)) {
                 "GIL"
@@ -73,6 +84,11 @@ pub fn label_tooltip(timeline: &Timeline, row: Row<'_>) -> Option<String> {
                 .to_owned(),
         ),
         Row::Lock(_) => Some("Who holds the lab's lock, in each thread's colour.".to_owned()),
+        Row::Queue(_) => Some(
+            "How many items wait in the queue over time, and where each one is taken by a \
+             worker: a line down to that worker's lane, marked there with a notch."
+                .to_owned(),
+        ),
         Row::Worker(track, _) => {
             let mut totals = track.states.totals(0..track.states.len());
             if let Some(open) = track.open_state(timeline.horizon_ns()) {
@@ -136,6 +152,10 @@ fn worker_text(track: &Track, t_ns: f64, window: PixelWindow, horizon: u64) -> O
              scheduler wait, read from the kernel)."
         }
         State::GilWait => "\nIt could run, but another thread of its process holds the GIL.",
+        State::Starting => {
+            "\nFrom the moment the run asked for it (a new thread, or a new process \
+             with its thread) to its first event, measured by the worker itself."
+        }
         _ => "",
     };
     Some(format!(

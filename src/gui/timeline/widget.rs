@@ -8,6 +8,7 @@ use super::cursor::{Overlay, cursor_line, cursor_tag, cursor_tag_span, fade_afte
 use super::lanes::{XMap, ghost_lane};
 use super::navigate::navigate;
 use super::paint::LanePainter;
+use super::queue::handovers;
 use super::rows::{Row, RowCtx, row_ui, rows};
 use super::tooltip;
 use super::view::{TimeView, ticks};
@@ -142,7 +143,7 @@ pub fn timeline_at_ui(
             continue;
         }
         let full = Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + h));
-        let bar = Rect::from_x_y_ranges(plot.x_range(), (y + 1.0)..=(y + h - lane_gap(h)));
+        let bar = bar_of(full, plot);
         row_ui(&mut lp, &painter, &ctx, *row, full, bar);
         if let (Row::Worker(track, _), Some(ghost)) = (row, ghost)
             && let Some(previous) = ghost.track(track.id)
@@ -163,6 +164,12 @@ pub fn timeline_at_ui(
     for bar in ghost_bars {
         painter.rect_filled(bar, 0.0, faded(pal.lane_bg(), GHOST_FADE));
     }
+    // Over the bars, under the labels: the hand-overs from a queue.
+    let bars: Vec<(Row<'_>, Rect)> = placed
+        .iter()
+        .map(|(row, full)| (*row, bar_of(*full, plot)))
+        .collect();
+    handovers(&mut lp, timeline, &bars, map);
     lp.finish(&painter);
     let lanes_area = Rect::from_x_y_ranges(plot.x_range(), plot.top()..=rect.bottom());
     let fill = ui.visuals().panel_fill;
@@ -229,6 +236,12 @@ fn scrub(
     }
     let x = ui.input(|i| i.pointer.interact_pos())?.x;
     Some(window.t_of(f64::from(x - plot.left())).max(0.0))
+}
+
+/// A row's lane: its part right of the labels, with a gap under it.
+fn bar_of(full: Rect, plot: Rect) -> Rect {
+    let gap = lane_gap(full.height());
+    Rect::from_x_y_ranges(plot.x_range(), (full.top() + 1.0)..=(full.bottom() - gap))
 }
 
 /// Gap under a lane, so neighbouring lanes stay apart.

@@ -14,7 +14,7 @@ pub use lod::{Lod, LodItem, Merged, PixelWindow};
 use std::ops::Range;
 
 /// Number of categories a lane keeps time totals for (the worker states).
-pub const CATEGORIES: usize = 7;
+pub const CATEGORIES: usize = 8;
 
 /// Spans per block of a lane's summaries.
 const BLOCK: usize = 32;
