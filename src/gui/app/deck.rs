@@ -4,7 +4,7 @@
 //! the session's votes.
 
 use super::{Mode, ThreadlabApp};
-use crate::deck::{Deck, Measured, Show, open_deck};
+use crate::deck::{Deck, Measure, Measured, Show, open_deck};
 use crate::gui::deck::{CardPhase, DeckMode};
 use std::path::Path;
 
@@ -118,7 +118,9 @@ impl ThreadlabApp {
     /// speedup needs, or its comparison) has measured it.
     pub(super) fn update_deck(&mut self) {
         let Some(deck) = &self.deck else { return };
-        if deck.outcome().is_some() || !deck.asks() {
+        // A speedup's one-thread timing may be taken again (a load that
+        // differed): the answer waits for the last word.
+        if deck.outcome().is_some() || !deck.asks() || self.is_busy() {
             return;
         }
         let best_speedup = self
@@ -152,8 +154,19 @@ impl ThreadlabApp {
         } else {
             cores
         };
-        if let Some(deck) = &mut self.deck {
-            deck.reveal(&scenario, measured, cores);
+        let skewed = deck
+            .step()
+            .prediction
+            .as_ref()
+            .is_some_and(|p| p.measure == Measure::Speedup)
+            && self
+                .run_data()
+                .and_then(|d| self.baselines.load_skew(d))
+                .is_some();
+        if let Some(deck) = &mut self.deck
+            && deck.reveal(&scenario, measured, cores)
+        {
+            deck.set_skewed(skewed);
         }
     }
 

@@ -67,10 +67,10 @@ pub fn question_card_ui(
                 } else {
                     String::new()
                 };
-                let changed = if deck.knobs_changed() {
-                    " (measured with the knobs changed)"
-                } else {
-                    ""
+                let changed = match (deck.knobs_changed(), deck.skewed()) {
+                    (_, true) => " (one thread was timed under another load: read with care)",
+                    (true, false) => " (measured with the knobs changed)",
+                    (false, false) => "",
                 };
                 RichText::new(format!(
                     "The run measured {} {}{changed}, so choice {} is right{share}",

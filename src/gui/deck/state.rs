@@ -15,6 +15,8 @@ pub struct DeckMode {
     pub notes_open: bool,
     /// The revealed answer was measured with knobs other than the step's.
     knobs_changed: bool,
+    /// The revealed speedup's one-thread timing ran under another load.
+    skewed: bool,
 }
 
 impl DeckMode {
@@ -28,6 +30,7 @@ impl DeckMode {
             tally,
             notes_open: false,
             knobs_changed: false,
+            skewed: false,
         }
     }
 
@@ -59,6 +62,7 @@ impl DeckMode {
         }
         self.step = i;
         self.knobs_changed = false;
+        self.skewed = false;
         true
     }
 
@@ -125,6 +129,18 @@ impl DeckMode {
     pub fn run_started(&mut self) {
         self.tally.hide(self.step);
         self.knobs_changed = false;
+        self.skewed = false;
+    }
+
+    /// Marks the revealed answer as timed under two different loads (a
+    /// speedup whose one-thread run had another load than the run).
+    pub fn set_skewed(&mut self, skewed: bool) {
+        self.skewed = skewed;
+    }
+
+    /// Whether the revealed answer's timings ran under different loads.
+    pub fn skewed(&self) -> bool {
+        self.skewed
     }
 
     /// Reveals the answer once the run of `scenario` (the step's preset,
