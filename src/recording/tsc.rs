@@ -30,14 +30,8 @@ impl Calibration {
     /// Nanoseconds of the monotonic clock now.
     #[inline]
     pub fn now_ns(&self) -> u64 {
-        self.ticks_to_ns(read_tsc())
-    }
-
-    #[inline]
-    fn ticks_to_ns(&self, tsc: u64) -> u64 {
-        let ticks = tsc.wrapping_sub(self.tsc_ref) as i64 as i128;
-        let ns = (ticks * self.mult as i128) >> 32;
-        (self.mono_ref as i128 + ns).max(0) as u64
+        // Since the monotonic clock's own zero: one conversion for both.
+        self.since(0).now_ns()
     }
 
     /// The clock of nanoseconds since `epoch_ns` (machine monotonic
@@ -214,10 +208,12 @@ mod tests {
             mult: 1 << 31,
         };
         let s = c.since(1_000_000);
-        for tsc in [0, 1_000, 3_000, 1 << 40] {
+        // Half a nanosecond per tick from the reference, minus the epoch.
+        for (tsc, ns) in [(0, 3_999_500), (1_000, 4_000_000), (3_000, 4_001_000)] {
+            assert_eq!(s.ticks_to_ns(tsc), ns, "at {tsc} ticks");
             assert_eq!(
-                s.ticks_to_ns(tsc),
-                c.ticks_to_ns(tsc).saturating_sub(1_000_000),
+                c.since(0).ticks_to_ns(tsc),
+                ns + 1_000_000,
                 "at {tsc} ticks"
             );
         }

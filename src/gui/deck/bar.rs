@@ -24,24 +24,22 @@ pub fn step_bar_ui(ui: &mut Ui, deck: &DeckMode, commands: &mut Vec<Command>) {
                 .color(pal.strong_text()),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let next = ui
-                .add_enabled(i + 1 < steps, egui::Button::new("Next ›"))
-                .on_hover_text(format!(
-                    "The next step ({})",
-                    keys_text(Command::NextPreset)
-                ));
-            if next.clicked() {
-                commands.push(Command::NextPreset);
-            }
-            let back = ui
-                .add_enabled(i > 0, egui::Button::new("‹ Back"))
-                .on_hover_text(format!(
-                    "The step before ({})",
-                    keys_text(Command::PreviousPreset)
-                ));
-            if back.clicked() {
-                commands.push(Command::PreviousPreset);
-            }
+            step_button_ui(
+                ui,
+                i + 1 < steps,
+                "Next ›",
+                "The next step",
+                Command::NextPreset,
+                commands,
+            );
+            step_button_ui(
+                ui,
+                i > 0,
+                "‹ Back",
+                "The step before",
+                Command::PreviousPreset,
+                commands,
+            );
             let notes = ui
                 .selectable_label(deck.notes_open, "Notes")
                 .on_hover_text(format!(
@@ -53,4 +51,21 @@ pub fn step_bar_ui(ui: &mut Ui, deck: &DeckMode, commands: &mut Vec<Command>) {
             }
         });
     });
+}
+
+/// One of the clicker's buttons: `what` it does, with its keys.
+fn step_button_ui(
+    ui: &mut Ui,
+    enabled: bool,
+    text: &str,
+    what: &str,
+    command: Command,
+    commands: &mut Vec<Command>,
+) {
+    let button = ui
+        .add_enabled(enabled, egui::Button::new(text))
+        .on_hover_text(format!("{what} ({})", keys_text(command)));
+    if button.clicked() {
+        commands.push(command);
+    }
 }

@@ -167,8 +167,13 @@ pub fn central_ui(
     if let Some(t) = out.scrub_ns {
         commands.push(Command::ReplaySeek(t.max(0.0) as u64));
     }
-    // The legend above was drawn with the last frame's numbers.
-    if out.stats != c.last {
+    // The legend above was drawn with the last frame's numbers: draw again
+    // at once when they changed (a zoom, the run's end). Not while the run
+    // is live: its numbers change with every batch, so each paced frame
+    // would bring an unpaced one after it, and that one the next (measured:
+    // 25 to 30 frames a second and a whole core on llvmpipe instead of the
+    // pacer's few). The next paced frame catches up.
+    if out.stats != c.last && data.is_finished() {
         ui.ctx().request_repaint();
     }
     CentralOutput {
