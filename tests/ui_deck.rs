@@ -171,3 +171,21 @@ fn the_votes_of_the_session_are_saved_as_csv() {
         "{csv}"
     );
 }
+
+#[test]
+fn running_the_step_again_hides_its_answer_until_the_new_run_measured_it() {
+    let mut h = on_deck();
+    press(&mut h, Key::PageDown);
+    fake_run(&mut h, 1000.0, 1020.0);
+    assert!(h.state().deck().unwrap().outcome().is_some());
+    // A knob let go with auto-run on runs the step again: the old answer
+    // is no answer for the new run.
+    let ctx = h.ctx.clone();
+    h.state_mut().command(&ctx, threadlab::gui::Command::Rerun);
+    assert!(h.state().deck().unwrap().outcome().is_none());
+    h.state_mut().command(&ctx, threadlab::gui::Command::Stop);
+    h.state_mut().shutdown();
+    // A stopped run measures nothing: the answer stays hidden.
+    h.run();
+    assert!(h.state().deck().unwrap().outcome().is_none());
+}

@@ -152,6 +152,14 @@ impl Measure {
 
     /// The measured value, once everything it needs is in.
     pub fn value(self, m: Measured<'_>) -> Option<f64> {
+        // A failed timing reads as 0 or NaN: no answer, rather than the first.
+        let value = self.read(m)?;
+        let ratio = matches!(self, Measure::Speedup | Measure::BestSpeedup);
+        (value.is_finite() && (!ratio || value > 0.0)).then_some(value)
+    }
+
+    /// The value as the run has it, not yet checked.
+    fn read(self, m: Measured<'_>) -> Option<f64> {
         if self == Measure::BestSpeedup {
             return m.best_speedup;
         }
@@ -295,6 +303,20 @@ mod tests {
         };
         assert_eq!(Measure::WallMs.value(m), None);
         assert_eq!(Measure::KillRatio.value(m), Some(500.0));
+    }
+
+    #[test]
+    fn a_failed_timing_is_no_answer() {
+        let summary = RunSummary::default();
+        for bad in [0.0, f64::NAN, f64::INFINITY] {
+            let m = Measured {
+                summary: Some(&summary),
+                speedup: Some(bad),
+                best_speedup: Some(bad),
+            };
+            assert_eq!(Measure::Speedup.value(m), None, "{bad}");
+            assert_eq!(Measure::BestSpeedup.value(m), None, "{bad}");
+        }
     }
 
     #[test]

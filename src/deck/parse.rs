@@ -111,10 +111,11 @@ pub fn parse_deck(text: &str, origin: &str) -> Result<Deck, DeckError> {
         return Err(at(0, "the deck has no name (name = \"...\")".to_owned()));
     }
     if raw.step.is_empty() {
-        return Err(at(
-            text.len(),
-            "the deck has no steps; add [[step]] tables".to_owned(),
-        ));
+        return Err(DeckError {
+            origin: origin.to_owned(),
+            line: 0,
+            message: "the deck has no steps; add [[step]] tables".to_owned(),
+        });
     }
     if raw.step.len() > STEPS_MAX {
         let span = raw.step[STEPS_MAX].span();
@@ -247,11 +248,16 @@ fn check_prediction(
             "the question is empty".to_owned(),
         ));
     }
-    let texts = std::iter::once(&question).chain(raw.choices.get_ref());
-    for t in texts {
+    let placeholders = std::iter::once((&question, raw.question.span().start)).chain(
+        raw.choices
+            .get_ref()
+            .iter()
+            .map(|c| (c, raw.choices.span().start)),
+    );
+    for (t, at) in placeholders {
         if let Some(name) = unknown_placeholder(t) {
             return Err((
-                raw.question.span().start,
+                at,
                 format!(
                     "unknown placeholder {{{name}}} (there are: {{cores}}, {{threads}}, {{processes}}, {{workers}})"
                 ),

@@ -38,7 +38,9 @@ impl Threshold {
     pub fn at(self, cores: u32) -> f64 {
         match self {
             Threshold::Value(v) => v,
-            Threshold::PerCore(f) => f * f64::from(cores.max(1)),
+            // Checked in order up to the largest machine of CORES_CHECKED;
+            // a larger one reads as that.
+            Threshold::PerCore(f) => f * f64::from(cores.clamp(1, *CORES_CHECKED.end())),
         }
     }
 

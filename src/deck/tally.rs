@@ -16,6 +16,21 @@ pub struct Outcome {
     pub right: usize,
     /// The cores the run could use (for per-core thresholds and the question).
     pub cores: u32,
+    /// The run's knobs were not the step's (changed before it ran).
+    pub knobs_changed: bool,
+    /// A speedup whose one-thread timing ran under another load than the run.
+    pub skewed: bool,
+}
+
+impl Outcome {
+    /// What to read the answer with, in a few words ("" when nothing).
+    pub fn caveat(&self) -> &'static str {
+        match (self.skewed, self.knobs_changed) {
+            (true, _) => "one thread was timed under another load: read with care",
+            (false, true) => "measured with the knobs changed",
+            (false, false) => "",
+        }
+    }
 }
 
 /// One step's votes and outcome.
@@ -95,7 +110,7 @@ impl Tally {
     /// with its votes, whether the run proved it right, and the value.
     pub fn csv(&self, deck: &Deck) -> String {
         let mut out = String::from(
-            "deck,step,title,question,choice,answer,votes,right,measure,measured,cores\n",
+            "deck,step,title,question,choice,answer,votes,right,measure,measured,cores,note\n",
         );
         for (i, (step, tally)) in deck.steps.iter().zip(&self.steps).enumerate() {
             let Some(q) = &step.prediction else { continue };
@@ -128,6 +143,7 @@ impl Tally {
                     } else {
                         cores.to_string()
                     },
+                    tally.outcome.map_or("", |o| o.caveat()).to_owned(),
                 ];
                 let row: Vec<_> = fields.iter().map(|s| csv_field(s)).collect();
                 out.push_str(&row.join(","));
@@ -185,6 +201,8 @@ mod tests {
                 value: 31.5,
                 right: 1,
                 cores: 2,
+                knobs_changed: false,
+                skewed: false,
             },
         );
         let csv = t.csv(&d);
@@ -192,7 +210,7 @@ mod tests {
         assert_eq!(lines.len(), 3, "{csv}");
         assert_eq!(
             lines[1],
-            "t,1,\"Race, again\",Lost on 2 cores?,1,none,4,false,lost-updates-pct,31.5,2"
+            "t,1,\"Race, again\",Lost on 2 cores?,1,none,4,false,lost-updates-pct,31.5,2,"
         );
         assert!(lines[2].contains(",some,9,true,"), "{csv}");
     }

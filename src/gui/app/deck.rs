@@ -29,6 +29,14 @@ impl ThreadlabApp {
         let Some(builtin) = crate::deck::BUILTIN_DECKS.get(i) else {
             return;
         };
+        if self
+            .deck
+            .as_ref()
+            .is_some_and(|d| d.deck().name == builtin.name)
+        {
+            // Opened again by mistake: the room's votes so far stay.
+            return;
+        }
         match open_deck(builtin.name) {
             Ok(deck) => self.open_deck(deck, 0, &[]),
             Err(e) => self.presenter.notify(format!("Cannot open the deck: {e}")),
@@ -79,6 +87,8 @@ impl ThreadlabApp {
         let step = deck.step().clone();
         let asks = deck.asks();
         self.clear();
+        // A comparison run before this step answers nothing of it.
+        self.compare.forget(&mut self.reaper);
         self.mode = Mode::Single;
         if let Some(i) = self
             .presets
@@ -101,15 +111,27 @@ impl ThreadlabApp {
     /// lesson is a comparison (`gil-free`), else the one run.
     pub(super) fn run_shown(&mut self) {
         let compare = match &self.deck {
-            Some(deck) => deck.step().show == Show::Compare,
-            None => crate::model::opens_on_compare(&self.scenario.name),
+            // Another preset picked while the deck is open runs as it would
+            // without the deck.
+            Some(deck) if deck.step().scenario.name == self.scenario.name => {
+                deck.step().show == Show::Compare
+            }
+            _ => crate::model::opens_on_compare(&self.scenario.name),
         };
         if compare {
             self.start_compare();
         } else {
             self.start_run();
         }
-        if let Some(deck) = &mut self.deck {
+    }
+
+    /// A run (or comparison) of the step's own preset begins: the step's
+    /// answer is hidden until this run has measured it. A run of another
+    /// preset leaves it as it is.
+    pub(super) fn deck_run_started(&mut self) {
+        if let Some(deck) = &mut self.deck
+            && deck.step().scenario.name == self.scenario.name
+        {
             deck.run_started();
         }
     }
@@ -123,9 +145,11 @@ impl ThreadlabApp {
         if deck.outcome().is_some() || !deck.asks() || self.is_busy() {
             return;
         }
+        let compare_step = deck.step().show == Show::Compare;
         let best_speedup = self
             .compare
             .comparison()
+            .filter(|_| compare_step)
             .filter(|c| matches!(c.progress(), crate::gui::compare::Progress::Done))
             .filter(|c| c.base.name == deck.step().scenario.name)
             .and_then(|c| {
@@ -163,10 +187,8 @@ impl ThreadlabApp {
                 .run_data()
                 .and_then(|d| self.baselines.load_skew(d))
                 .is_some();
-        if let Some(deck) = &mut self.deck
-            && deck.reveal(&scenario, measured, cores)
-        {
-            deck.set_skewed(skewed);
+        if let Some(deck) = &mut self.deck {
+            deck.reveal(&scenario, measured, cores, skewed);
         }
     }
 
@@ -175,8 +197,15 @@ impl ThreadlabApp {
         if self.is_busy() {
             return CardPhase::Measuring;
         }
-        let ran = self.run.as_ref().is_some_and(|r| r.data.is_finished())
-            || self.compare.comparison().is_some();
+        let compare_step = self
+            .deck
+            .as_ref()
+            .is_some_and(|d| d.step().show == Show::Compare);
+        let ran = if compare_step {
+            self.compare.comparison().is_some()
+        } else {
+            self.run.as_ref().is_some_and(|r| r.data.is_finished())
+        };
         if ran {
             CardPhase::Unmeasured
         } else {

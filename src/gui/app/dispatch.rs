@@ -122,6 +122,7 @@ impl ThreadlabApp {
     /// leave the window as it is and say why.
     pub fn start_compare(&mut self) {
         self.clear();
+        self.deck_run_started();
         match self.compare.start(&self.scenario, &mut self.reaper) {
             Ok(()) => self.mode = Mode::Compare,
             Err(e) => self.start_error = Some(e),
@@ -137,6 +138,7 @@ impl ThreadlabApp {
     /// Runs the knobs as set now; the last good run stays as the ghost.
     pub(super) fn start_run(&mut self) {
         let last = self.clear();
+        self.deck_run_started();
         self.ghost.after_rerun(last, &self.scenario);
         self.live_frames = 0;
         self.pacer.restart();
@@ -191,6 +193,12 @@ impl ThreadlabApp {
     fn reset(&mut self) {
         if let Some(p) = self.presets.get(self.preset) {
             self.scenario = p.clone();
+        }
+        // On a deck's step, back to the step's own knobs.
+        if let Some(step) = self.deck.as_ref().map(|d| d.step())
+            && step.scenario.name == self.scenario.name
+        {
+            self.scenario = step.scenario.clone();
         }
         self.clear();
     }

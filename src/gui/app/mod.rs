@@ -327,6 +327,7 @@ impl ThreadlabApp {
             self.preset = i;
         }
         self.scenario = data.scenario.clone();
+        self.deck_run_started();
         self.run = Some(LiveRun::recorded(data));
     }
 

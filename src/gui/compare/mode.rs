@@ -71,6 +71,14 @@ impl CompareMode {
         self.ghost = ghost;
     }
 
+    /// Forgets the comparison on screen, finished or not (a finished one
+    /// stays after [`CompareMode::cancel`]): a deck step must not take a
+    /// comparison run before it for its own answer.
+    pub fn forget(&mut self, reaper: &mut Reaper) {
+        self.cancel(reaper);
+        self.current = None;
+    }
+
     /// Stops the comparison under way, if any; what it measured stays.
     pub fn cancel(&mut self, reaper: &mut Reaper) {
         if let Some(c) = &mut self.current {

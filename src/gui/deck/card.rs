@@ -67,10 +67,9 @@ pub fn question_card_ui(
                 } else {
                     String::new()
                 };
-                let changed = match (deck.knobs_changed(), deck.skewed()) {
-                    (_, true) => " (one thread was timed under another load: read with care)",
-                    (true, false) => " (measured with the knobs changed)",
-                    (false, false) => "",
+                let changed = match o.caveat() {
+                    "" => String::new(),
+                    caveat => format!(" ({caveat})"),
                 };
                 RichText::new(format!(
                     "The run measured {} {}{changed}, so choice {} is right{share}",

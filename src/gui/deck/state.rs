@@ -13,10 +13,6 @@ pub struct DeckMode {
     tally: Tally,
     /// The speaker notes' own window is open.
     pub notes_open: bool,
-    /// The revealed answer was measured with knobs other than the step's.
-    knobs_changed: bool,
-    /// The revealed speedup's one-thread timing ran under another load.
-    skewed: bool,
 }
 
 impl DeckMode {
@@ -29,8 +25,6 @@ impl DeckMode {
             step,
             tally,
             notes_open: false,
-            knobs_changed: false,
-            skewed: false,
         }
     }
 
@@ -61,8 +55,6 @@ impl DeckMode {
             return false;
         }
         self.step = i;
-        self.knobs_changed = false;
-        self.skewed = false;
         true
     }
 
@@ -120,33 +112,22 @@ impl DeckMode {
         self.tally.step(self.step).and_then(|t| t.outcome)
     }
 
-    /// Whether the revealed answer was measured with changed knobs.
-    pub fn knobs_changed(&self) -> bool {
-        self.knobs_changed
-    }
-
     /// A new run of the step begins: its answer is measured again.
     pub fn run_started(&mut self) {
         self.tally.hide(self.step);
-        self.knobs_changed = false;
-        self.skewed = false;
-    }
-
-    /// Marks the revealed answer as timed under two different loads (a
-    /// speedup whose one-thread run had another load than the run).
-    pub fn set_skewed(&mut self, skewed: bool) {
-        self.skewed = skewed;
-    }
-
-    /// Whether the revealed answer's timings ran under different loads.
-    pub fn skewed(&self) -> bool {
-        self.skewed
     }
 
     /// Reveals the answer once the run of `scenario` (the step's preset,
-    /// perhaps with knobs changed) measured it on `cores` cores; true when
-    /// it was revealed now.
-    pub fn reveal(&mut self, scenario: &Scenario, measured: Measured<'_>, cores: u32) -> bool {
+    /// perhaps with knobs changed) measured it on `cores` cores; `skewed`
+    /// says its speedup's one-thread timing ran under another load. True
+    /// when it was revealed now.
+    pub fn reveal(
+        &mut self,
+        scenario: &Scenario,
+        measured: Measured<'_>,
+        cores: u32,
+        skewed: bool,
+    ) -> bool {
         let step = self.step();
         let Some(question) = &step.prediction else {
             return false;
@@ -161,8 +142,9 @@ impl DeckMode {
             value,
             right: question.right_choice(value, cores),
             cores,
+            knobs_changed: !same_knobs(scenario, &step.scenario),
+            skewed,
         };
-        self.knobs_changed = !same_knobs(scenario, &step.scenario);
         self.tally.reveal(self.step, outcome);
         true
     }
@@ -220,9 +202,9 @@ mod tests {
                 speedup: Some(speedup),
                 best_speedup: None,
             };
-            assert!(m.reveal(&scenario, measured, 2));
+            assert!(m.reveal(&scenario, measured, 2, false));
             assert_eq!(m.outcome().unwrap().right, right);
-            assert!(!m.knobs_changed());
+            assert!(!m.outcome().unwrap().knobs_changed);
             m.run_started();
             assert!(m.outcome().is_none());
         }
@@ -238,7 +220,7 @@ mod tests {
             speedup: Some(4.0),
             best_speedup: None,
         };
-        assert!(!m.reveal(&other, measured, 2));
+        assert!(!m.reveal(&other, measured, 2, false));
     }
 
     #[test]
