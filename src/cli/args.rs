@@ -150,9 +150,9 @@ pub struct GuiArgs {
 pub enum RendererArg {
     /// glow on a CPU renderer, wgpu on a GPU.
     Auto,
-    /// eframe's OpenGL renderer.
+    /// The OpenGL renderer (glow).
     Glow,
-    /// eframe's wgpu renderer.
+    /// The wgpu renderer (Vulkan, GL or Metal through wgpu).
     Wgpu,
 }
 
